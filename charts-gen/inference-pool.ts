@@ -1,0 +1,124 @@
+import { Construct } from 'constructs';
+import { ClusterPodMonitoring, ClusterPodMonitoringSpecEndpointsPort, ClusterPodMonitoringSpecEndpointsScheme } from '../imports/clusterpodmonitorings-monitoring.googleapis.com';
+import { GcpBackendPolicy } from '../imports/gcpbackendpolicies-networking.gke.io';
+import {
+  HealthCheckPolicy,
+  HealthCheckPolicySpecDefaultConfigHttpHealthCheckPortSpecification,
+  HealthCheckPolicySpecDefaultConfigType,
+} from '../imports/healthcheckpolicies-networking.gke.io';
+import { InferencePool as InferencePoolResource } from '../imports/inferencepools-inference.networking.x-k8s.io';
+import type { EndpointPickerSpec, ExtensionRelease } from '../spec';
+import { EndpointPicker } from './endpoint-picker';
+import { MetricsReader } from './metrics-reader';
+import type { ModelServer } from './model-server';
+
+export interface InferencePoolProps {
+  readonly namespace: string;
+  /** The model servers this pool routes to: their pod labels and port become its selector and target. */
+  readonly modelServer: ModelServer;
+  /** Release whose API group the pool and its picker's RBAC use. */
+  readonly release: ExtensionRelease;
+  readonly endpointPicker: EndpointPickerSpec;
+  /** GCPBackendPolicy `timeoutSec`: size it from steady-state p99 latency, not drain time. */
+  readonly backendTimeoutSeconds: number;
+  /** When given, Managed Prometheus scrapes the picker with this reader's token. @default no scraping */
+  readonly metricsReader?: MetricsReader;
+}
+
+/** A reference to an InferencePool as Gateway API and GKE policies write it. */
+export interface PoolReference {
+  readonly group: string;
+  readonly kind: 'InferencePool';
+  readonly name: string;
+}
+
+/**
+ * An InferencePool with everything `helm install ... inferencepool --set provider.name=gke` adds: the
+ * endpoint picker, GKE's HealthCheckPolicy and GCPBackendPolicy, and (with monitoring) a
+ * ClusterPodMonitoring for the picker.
+ */
+export class InferencePool extends Construct {
+  readonly name: string;
+  /** How routes and policies refer to this pool. */
+  readonly reference: PoolReference;
+  readonly endpointPicker: EndpointPicker;
+
+  constructor(scope: Construct, id: string, props: InferencePoolProps) {
+    super(scope, id);
+    const server = props.modelServer;
+    this.name = server.name;
+    this.reference = { group: props.release.apiGroup, kind: 'InferencePool', name: this.name };
+
+    this.endpointPicker = new EndpointPicker(this, 'EndpointPicker', {
+      namespace: props.namespace,
+      poolName: this.name,
+      inferenceApiGroup: props.release.apiGroup,
+      image: props.endpointPicker.image,
+      replicas: props.endpointPicker.replicas,
+      terminationGracePeriodSeconds: server.terminationGracePeriodSeconds,
+    });
+
+    new InferencePoolResource(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: {
+        targetPortNumber: server.port,
+        selector: { ...server.podLabels },
+        extensionRef: { name: this.endpointPicker.serviceName, portNumber: EndpointPicker.GRPC_PORT },
+      },
+    });
+
+    const targetRef = { ...this.reference };
+
+    // One health check per pool. The guide and the chart each write one for the same pool; GKE would
+    // have two policies fight over one backend. `portSpecification` is spelled out: without it the
+    // current CRD assumes USE_SERVING_PORT, which forbids `port`.
+    new HealthCheckPolicy(this, 'HealthCheckPolicy', {
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: {
+        targetRef,
+        default: {
+          config: {
+            type: HealthCheckPolicySpecDefaultConfigType.HTTP,
+            httpHealthCheck: {
+              requestPath: server.healthPath,
+              portSpecification: HealthCheckPolicySpecDefaultConfigHttpHealthCheckPortSpecification.USE_UNDERSCORE_FIXED_UNDERSCORE_PORT,
+              port: server.port,
+            },
+          },
+        },
+      },
+    });
+
+    new GcpBackendPolicy(this, 'BackendPolicy', {
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds } },
+    });
+
+    if (props.metricsReader) {
+      new ClusterPodMonitoring(this, 'PickerMonitoring', {
+        metadata: { name: `${props.namespace}-${this.endpointPicker.name}` },
+        spec: {
+          selector: { matchLabels: { ...this.endpointPicker.podLabels } },
+          endpoints: [
+            {
+              port: ClusterPodMonitoringSpecEndpointsPort.fromString(EndpointPicker.METRICS_PORT_NAME),
+              scheme: ClusterPodMonitoringSpecEndpointsScheme.HTTP,
+              path: '/metrics',
+              interval: '10s',
+              authorization: {
+                type: 'Bearer',
+                credentials: {
+                  secret: {
+                    name: props.metricsReader.tokenSecretName,
+                    key: MetricsReader.TOKEN_KEY,
+                    namespace: props.metricsReader.namespace,
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+    }
+  }
+}

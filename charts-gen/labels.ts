@@ -1,0 +1,17 @@
+/** Label and API constants shared by several constructs. */
+
+/** The guide selects model server pods (and the endpoint picker's) by the `app` label. */
+export const APP_LABEL = 'app';
+
+/** RBAC API group; every binding names it in `roleRef` (the v0.3.0 chart forgot, the API server refuses). */
+export const RBAC_API_GROUP = 'rbac.authorization.k8s.io';
+
+/** Node label GKE puts on GPU nodes; the model server selects its accelerator with it. */
+export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
+
+/** Extended resource name of NVIDIA GPUs. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+export function appLabels(name: string): Readonly<Record<string, string>> {
+  return { [APP_LABEL]: name };
+}

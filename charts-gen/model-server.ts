@@ -1,0 +1,162 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-30';
+import type { ModelServerSpec } from '../spec';
+import { LoraAdapters } from './adapters';
+import { appLabels, GKE_ACCELERATOR_LABEL, GPU_RESOURCE } from './labels';
+
+export interface ModelServerProps {
+  readonly namespace: string;
+  /** Deployment name and value of its pods' `app` label. */
+  readonly name: string;
+  readonly server: ModelServerSpec;
+  /** Adapters the lora-syncer sidecar keeps loaded; the sidecar mounts their ConfigMap. */
+  readonly adapters: LoraAdapters;
+  /** vLLM's health endpoint, probed by the kubelet here and by the load balancer's health check. */
+  readonly healthPath: string;
+}
+
+/**
+ * The guide's vLLM Deployment: the OpenAI-compatible server with LoRA enabled, the lora-syncer as a
+ * native sidecar, and a PodDisruptionBudget.
+ *
+ * Written with the generated `k8s.KubeDeployment` rather than cdk8s-plus' Deployment on purpose: the
+ * latter's defaults (2 GiB memory limit, non-root, read-only root filesystem) would stop vLLM, which runs
+ * as root and writes its model cache. Nothing here depends on the adapter list or the InferenceModels,
+ * so changing those never restarts a GPU pod.
+ */
+export class ModelServer extends Construct {
+  /** Name of the container port that probes and the syncer use. */
+  static readonly PORT_NAME = 'http';
+  static readonly CONTAINER_NAME = 'vllm';
+  static readonly SYNCER_NAME = 'lora-adapter-syncer';
+
+  readonly name: string;
+  /** Labels of the model server pods; the InferencePool selects them. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Port vLLM serves on. */
+  readonly port: number;
+  readonly healthPath: string;
+  readonly terminationGracePeriodSeconds: number;
+  readonly deployment: k8s.KubeDeployment;
+
+  constructor(scope: Construct, id: string, props: ModelServerProps) {
+    super(scope, id);
+    const { server, adapters } = props;
+    this.name = props.name;
+    this.podLabels = appLabels(props.name);
+    this.port = server.port;
+    this.healthPath = props.healthPath;
+    this.terminationGracePeriodSeconds = server.terminationGracePeriodSeconds;
+
+    const healthGet: k8s.HttpGetAction = {
+      path: props.healthPath,
+      port: k8s.IntOrString.fromString(ModelServer.PORT_NAME),
+      scheme: 'HTTP',
+    };
+    const gpus = k8s.Quantity.fromNumber(server.gpus);
+    const configDirectory = '/config';
+
+    const vllm: k8s.Container = {
+      name: ModelServer.CONTAINER_NAME,
+      image: server.image,
+      // The tag is pinned, so a node that has the multi-gigabyte image need not pull it again.
+      imagePullPolicy: 'IfNotPresent',
+      command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
+      args: [
+        '--model', server.baseModel,
+        '--tensor-parallel-size', String(server.tensorParallelSize),
+        '--port', String(server.port),
+        '--enable-lora',
+        '--max-loras', String(server.maxLoras),
+        '--max-cpu-loras', String(server.maxCpuLoras),
+      ],
+      env: [
+        { name: 'PORT', value: String(server.port) },
+        { name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: 'token' } } },
+        // The syncer loads adapters through /v1/load_lora_adapter, which vLLM only serves with this set.
+        { name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'true' },
+      ],
+      ports: [{ containerPort: server.port, name: ModelServer.PORT_NAME, protocol: 'TCP' }],
+      lifecycle: {
+        // vLLM stops accepting connections on SIGTERM; sleeping first lets the load balancer take the pod
+        // out of rotation (p99 of that propagation, not its mean) so no request is refused.
+        preStop: { sleep: { seconds: server.preStopSleepSeconds } },
+      },
+      // /health is cheap, so all probes run every second. Liveness tolerates five misses because a
+      // restart reloads the whole model; readiness drops the pod at the first miss.
+      livenessProbe: { httpGet: healthGet, periodSeconds: 1, successThreshold: 1, failureThreshold: 5, timeoutSeconds: 1 },
+      readinessProbe: { httpGet: healthGet, periodSeconds: 1, successThreshold: 1, failureThreshold: 1, timeoutSeconds: 1 },
+      // vLLM serves /health only once the model is loaded. 3600 one-second probes allow an hour for the
+      // download from Hugging Face and the load onto the GPU (the guide's comment says ten minutes, its
+      // numbers say an hour); a model that takes longer would restart forever.
+      startupProbe: { httpGet: healthGet, failureThreshold: 3600, initialDelaySeconds: 2, periodSeconds: 1 },
+      // Only the GPU, as in the guide: a CPU or memory limit would throttle tokenization or kill the
+      // server when it maps an 8B model (16 GB of weights) and its KV cache.
+      resources: { limits: { [GPU_RESOURCE]: gpus }, requests: { [GPU_RESOURCE]: gpus } },
+      volumeMounts: [
+        { mountPath: '/data', name: 'data' },
+        { mountPath: '/dev/shm', name: 'shm' },
+        { mountPath: '/adapters', name: 'adapters' },
+      ],
+    };
+
+    const syncer: k8s.Container = {
+      name: ModelServer.SYNCER_NAME,
+      tty: true,
+      stdin: true,
+      image: adapters.syncerImage,
+      // An init container that always restarts is a native sidecar: it starts before vLLM and lives with it.
+      restartPolicy: 'Always',
+      imagePullPolicy: 'IfNotPresent',
+      env: [{ name: 'DYNAMIC_LORA_ROLLOUT_CONFIG', value: `${configDirectory}/${LoraAdapters.CONFIG_FILE}` }],
+      // Mounted as a directory, never with subPath: the kubelet does not update subPath mounts, so the
+      // syncer would never see a changed adapter list.
+      volumeMounts: [{ name: 'config-volume', mountPath: configDirectory }],
+    };
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        replicas: server.replicas,
+        selector: { matchLabels: { ...this.podLabels } },
+        // GPUs are scarce: by default a rollout replaces pods one at a time instead of waiting for a
+        // surge pod that no free GPU can host.
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: {
+            maxSurge: k8s.IntOrString.fromNumber(server.rollout.maxSurge),
+            maxUnavailable: k8s.IntOrString.fromNumber(server.rollout.maxUnavailable),
+          },
+        },
+        template: {
+          metadata: { labels: { ...this.podLabels } },
+          spec: {
+            containers: [vllm],
+            initContainers: [syncer],
+            restartPolicy: 'Always',
+            // A Service named "vllm" would inject VLLM_PORT=tcp://...; vLLM reads VLLM_PORT as a number
+            // and would crash-loop.
+            enableServiceLinks: false,
+            // Room for the preStop sleep plus the slowest request to finish (see spec/drain.ts).
+            terminationGracePeriodSeconds: server.terminationGracePeriodSeconds,
+            nodeSelector: { [GKE_ACCELERATOR_LABEL]: server.accelerator },
+            volumes: [
+              { name: 'data', emptyDir: {} },
+              { name: 'shm', emptyDir: { medium: 'Memory' } },
+              { name: 'adapters', emptyDir: {} },
+              { name: 'config-volume', configMap: { name: adapters.configMapName } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(server.disruptionBudget.maxUnavailable),
+        selector: { matchLabels: { ...this.podLabels } },
+      },
+    });
+  }
+}

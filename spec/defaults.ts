@@ -1,0 +1,128 @@
+/**
+ * Built-in defaults: with no spec file, these reproduce the guide's example. A pool written in a spec
+ * file under another name takes `poolDefaults(name)`, whose object names derive from the pool name.
+ */
+import type { AdaptersSpec, DeploymentSpec, GpuPoolSpec, ModelServerSpec, PoolSpec } from './types';
+import { EXTENSION_RELEASES, MIN_GKE_VERSION, type ExtensionVersion } from './versions';
+
+export const DEFAULT_EXTENSION_VERSION: ExtensionVersion = 'v0.3.0';
+const release = EXTENSION_RELEASES[DEFAULT_EXTENSION_VERSION];
+
+export const GUIDE_POOL_NAME = 'vllm-llama3-8b-instruct';
+const GUIDE_BASE_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+
+/** A3 High machine type for a number of H100 GPUs per node. */
+export const A3_MACHINE_TYPES: Readonly<Record<number, string>> = {
+  1: 'a3-highgpu-1g',
+  2: 'a3-highgpu-2g',
+  4: 'a3-highgpu-4g',
+  8: 'a3-highgpu-8g',
+};
+
+export function modelServerDefaults(): ModelServerSpec {
+  return {
+    replicas: 3,
+    image: release.modelServerImage,
+    baseModel: GUIDE_BASE_MODEL,
+    port: 8000,
+    tensorParallelSize: 1,
+    maxLoras: 2,
+    maxCpuLoras: 12,
+    hfTokenSecret: 'hf-token',
+    accelerator: 'nvidia-h100-80gb',
+    gpus: 1,
+    // The load balancer needs up to ~30 s to take a terminating pod out of rotation (the guide's
+    // highest observed propagation delay); vLLM refuses new connections once it gets SIGTERM.
+    preStopSleepSeconds: 30,
+    // The guide's value: 30 s preStop + ~55 s drain, times 1.5 for safety. See spec/drain.ts for why the
+    // guide's drain estimate only holds for short outputs, and how to derive your own.
+    terminationGracePeriodSeconds: 130,
+    rollout: { maxSurge: 0, maxUnavailable: 1 },
+    disruptionBudget: { maxUnavailable: 1 },
+  };
+}
+
+/**
+ * Defaults of a pool written in a spec file. The guide's pool keeps the guide's object names and adapters;
+ * any other pool derives its names from its own name and starts with no adapters and one InferenceModel
+ * for its base model.
+ */
+export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL): Omit<PoolSpec, 'name'> {
+  const guidePool = name === GUIDE_POOL_NAME;
+  const adapters: AdaptersSpec = guidePool
+    ? {
+        configMapName: 'vllm-llama3-8b-adapters',
+        configName: 'vllm-llama3.1-8b-instruct',
+        syncerImage: release.loraSyncerImage,
+        models: [
+          { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8' },
+          { id: 'cad-fabricator', source: 'redcathode/fabricator' },
+        ],
+      }
+    : { configMapName: `${name}-adapters`, configName: name, syncerImage: release.loraSyncerImage, models: [] };
+  return {
+    modelServer: { ...modelServerDefaults(), baseModel },
+    adapters,
+    endpointPicker: { replicas: 1, image: release.endpointPickerImage },
+    healthCheck: { path: '/health' },
+    backendTimeoutSeconds: 300,
+    models: guidePool
+      ? [
+          {
+            name: 'food-review',
+            modelName: 'food-review',
+            criticality: 'Standard',
+            targetModels: [{ name: 'food-review', weight: 100 }],
+          },
+          { name: 'llama3-base-model', modelName: baseModel, criticality: 'Critical' },
+        ]
+      : [{ name: `${name}-base-model`, modelName: baseModel, criticality: 'Critical' }],
+  };
+}
+
+export function gpuPoolDefaults(acceleratorCount: number): GpuPoolSpec {
+  return {
+    machineType: A3_MACHINE_TYPES[acceleratorCount] ?? A3_MACHINE_TYPES[1],
+    accelerator: 'nvidia-h100-80gb',
+    acceleratorCount,
+    // Scale to zero when idle: an idle H100 node is the most expensive thing in the project.
+    minNodes: 0,
+    maxNodes: 3,
+    // a3-highgpu-1g/2g/4g exist only as Spot or Flex-start VMs.
+    provisioning: 'spot',
+    maxRunDurationSeconds: 7 * 24 * 3600,
+    nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+    gpuDriverVersion: 'LATEST',
+  };
+}
+
+export const DEFAULT_SPEC: DeploymentSpec = {
+  namespace: 'default',
+  inferenceExtension: { version: DEFAULT_EXTENSION_VERSION },
+  cluster: {
+    name: 'inference-gateway',
+    region: 'us-central1',
+    version: MIN_GKE_VERSION,
+    releaseChannel: 'RAPID',
+    deletionProtection: true,
+    enableModelArmor: false,
+    network: {
+      name: 'inference-gateway',
+      nodeCidr: '10.0.0.0/20',
+      podCidr: '10.4.0.0/14',
+      serviceCidr: '10.8.0.0/20',
+      proxyOnlyCidr: '10.129.0.0/23',
+      createProxyOnlySubnet: true,
+    },
+    systemPool: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
+    gpuPool: gpuPoolDefaults(1),
+  },
+  gateway: {
+    name: 'inference-gateway',
+    className: 'gke-l7-regional-external-managed',
+    listenerPort: 80,
+    route: { name: 'my-route', pathPrefix: '/' },
+  },
+  pools: [{ name: GUIDE_POOL_NAME, ...poolDefaults(GUIDE_POOL_NAME) }],
+  monitoring: { metricsReader: true, collectorNamespace: 'gmp-system' },
+};

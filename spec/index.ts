@@ -1,0 +1,8 @@
+/** The deployment spec: types, defaults, validation and loading. Both charts-gen/ and infra/ import it. */
+export * from './types';
+export * from './versions';
+export { DEFAULT_SPEC, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
+export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds } from './drain';
+export type { SpecIssue } from './fields';
+export { SpecError, formatIssues, loadSpecFile, loadSpecFromEnvironment, parseSpec, resolveSpec, SPEC_FILE_VARIABLE } from './load';
+export { specJsonSchema } from './json-schema';

@@ -1,0 +1,222 @@
+/**
+ * The deployment spec: one document that describes a whole GKE Inference Gateway deployment.
+ * Field names are the public interface (see README, "Configuration reference"); the defaults in
+ * `defaults.ts` reproduce the guide's example.
+ */
+import type { ExtensionVersion } from './versions';
+
+export const GATEWAY_CLASSES = ['gke-l7-regional-external-managed', 'gke-l7-rilb'] as const;
+export type GatewayClassName = (typeof GATEWAY_CLASSES)[number];
+
+export const CRITICALITIES = ['Critical', 'Standard', 'Sheddable'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+
+export const GPU_PROVISIONING = ['spot', 'flex-start', 'on-demand'] as const;
+export type GpuProvisioning = (typeof GPU_PROVISIONING)[number];
+
+export const RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE'] as const;
+export type ReleaseChannel = (typeof RELEASE_CHANNELS)[number];
+
+export const GPU_DRIVER_VERSIONS = ['DEFAULT', 'LATEST'] as const;
+export type GpuDriverVersion = (typeof GPU_DRIVER_VERSIONS)[number];
+
+export const COLLECTOR_NAMESPACES = ['gmp-system', 'gke-gmp-system'] as const;
+export type CollectorNamespace = (typeof COLLECTOR_NAMESPACES)[number];
+
+export interface DeploymentSpec {
+  /** Namespace of every namespaced object. */
+  readonly namespace: string;
+  readonly inferenceExtension: InferenceExtensionSpec;
+  readonly cluster: ClusterSpec;
+  readonly gateway: GatewaySpec;
+  /** Model server pools; a list in a spec file replaces the default pool. */
+  readonly pools: readonly PoolSpec[];
+  readonly monitoring: MonitoringSpec;
+}
+
+export interface InferenceExtensionSpec {
+  /** Release of the inference extension; picks CRDs, endpoint picker, vLLM and syncer images together. */
+  readonly version: ExtensionVersion;
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  /** Region of the regional cluster, its subnets and its regional load balancer. */
+  readonly region: string;
+  /** Minimum GKE version (the release channel may pick a newer one); at least 1.32.3. */
+  readonly version: string;
+  readonly releaseChannel: ReleaseChannel;
+  /** Refuse `pulumi destroy` of the cluster until this is switched off. */
+  readonly deletionProtection: boolean;
+  /** Enable the Model Armor API as well (the guide enables it "as needed"). */
+  readonly enableModelArmor: boolean;
+  readonly network: NetworkSpec;
+  /** Shared VPC: the network lives in the host project. */
+  readonly sharedVpc?: SharedVpcSpec;
+  readonly systemPool: SystemPoolSpec;
+  readonly gpuPool: GpuPoolSpec;
+}
+
+export interface NetworkSpec {
+  /** VPC name; subnets and secondary ranges derive their names from it. */
+  readonly name: string;
+  /** Primary range of the node subnet. */
+  readonly nodeCidr: string;
+  /** Secondary range for pods (VPC-native). */
+  readonly podCidr: string;
+  /** Secondary range for services (VPC-native). */
+  readonly serviceCidr: string;
+  /** Proxy-only subnet of the regional Envoy load balancers; at least /26, /23 recommended. */
+  readonly proxyOnlyCidr: string;
+  /** Create the proxy-only subnet; false when another stack already made the region's one in this network. */
+  readonly createProxyOnlySubnet: boolean;
+}
+
+export interface SharedVpcSpec {
+  /** Host project that owns the network; the service project's GKE agent becomes a network user there. */
+  readonly hostProject: string;
+}
+
+export interface SystemPoolSpec {
+  readonly machineType: string;
+  /** Minimum nodes across all zones. */
+  readonly minNodes: number;
+  /** Maximum nodes across all zones. */
+  readonly maxNodes: number;
+}
+
+export interface GpuPoolSpec {
+  /** A3 machine type; must match acceleratorCount (1 -> a3-highgpu-1g, ..., 8 -> a3-highgpu-8g). */
+  readonly machineType: string;
+  readonly accelerator: string;
+  /** GPUs per node: 1, 2, 4 or 8. */
+  readonly acceleratorCount: number;
+  /** Minimum nodes across all zones. */
+  readonly minNodes: number;
+  /** Maximum nodes across all zones. */
+  readonly maxNodes: number;
+  readonly provisioning: GpuProvisioning;
+  /** Upper bound of a flex-start node's life, in seconds (at most 7 days). */
+  readonly maxRunDurationSeconds: number;
+  /** Zones of the cluster's region that offer the accelerator. */
+  readonly nodeLocations: readonly string[];
+  readonly gpuDriverVersion: GpuDriverVersion;
+}
+
+export interface GatewaySpec {
+  readonly name: string;
+  readonly className: GatewayClassName;
+  readonly listenerPort: number;
+  readonly route: RouteSpec;
+}
+
+export interface RouteSpec {
+  readonly name: string;
+  /** Path prefix routed to the first pool; other pools set their own `routePathPrefix`. */
+  readonly pathPrefix: string;
+}
+
+export interface PoolSpec {
+  /** Name of the InferencePool, the model server Deployment and its `app` label. */
+  readonly name: string;
+  /**
+   * Path prefix routed to this pool; the first pool uses `gateway.route.pathPrefix`. A prefix other
+   * than `/` is stripped before the request reaches vLLM.
+   */
+  readonly routePathPrefix?: string;
+  readonly modelServer: ModelServerSpec;
+  readonly adapters: AdaptersSpec;
+  readonly endpointPicker: EndpointPickerSpec;
+  readonly healthCheck: HealthCheckSpec;
+  /** Gateway-to-backend timeout: size it from steady-state p99 request latency. */
+  readonly backendTimeoutSeconds: number;
+  readonly models: readonly InferenceModelSpec[];
+}
+
+export interface ModelServerSpec {
+  readonly replicas: number;
+  readonly image: string;
+  readonly baseModel: string;
+  readonly port: number;
+  readonly tensorParallelSize: number;
+  readonly maxLoras: number;
+  readonly maxCpuLoras: number;
+  /** Secret (key `token`) holding the Hugging Face token; created outside the manifests. */
+  readonly hfTokenSecret: string;
+  readonly accelerator: string;
+  /** GPUs per pod. */
+  readonly gpus: number;
+  readonly preStopSleepSeconds: number;
+  readonly terminationGracePeriodSeconds: number;
+  /** Inputs of the drain-time estimate; when set, the grace period must cover preStop plus drain. */
+  readonly drain?: DrainSpec;
+  readonly rollout: RolloutSpec;
+  readonly disruptionBudget: DisruptionBudgetSpec;
+}
+
+export interface DrainSpec {
+  /** Longest output (tokens) a request may generate. */
+  readonly maxOutputTokens: number;
+  /** Time per output token at full batch, in milliseconds. */
+  readonly timePerOutputTokenMs: number;
+  /** Extra time spent on prompt tokens, as a share of decode time (the guide: 0.2). */
+  readonly prefillShare: number;
+  /** Multiplier of the recommended grace period (the guide: 1.5). */
+  readonly safetyFactor: number;
+}
+
+export interface RolloutSpec {
+  /** Extra pods during a rollout; 0 because a surge pod needs a GPU that is usually not free. */
+  readonly maxSurge: number;
+  readonly maxUnavailable: number;
+}
+
+export interface DisruptionBudgetSpec {
+  readonly maxUnavailable: number;
+}
+
+export interface AdaptersSpec {
+  readonly configMapName: string;
+  /** `vLLMLoRAConfig.name` in the syncer's config. */
+  readonly configName: string;
+  readonly syncerImage: string;
+  readonly models: readonly AdapterSpec[];
+}
+
+export interface AdapterSpec {
+  /** Adapter name clients use as `model`. */
+  readonly id: string;
+  /** Hugging Face repository of the adapter. */
+  readonly source: string;
+}
+
+export interface EndpointPickerSpec {
+  readonly replicas: number;
+  readonly image: string;
+}
+
+export interface HealthCheckSpec {
+  readonly path: string;
+}
+
+export interface InferenceModelSpec {
+  /** InferenceModel object name. */
+  readonly name: string;
+  /** The `model` clients send. */
+  readonly modelName: string;
+  readonly criticality: Criticality;
+  /** Base model or adapters that serve this model name, with optional traffic weights. */
+  readonly targetModels?: readonly TargetModelSpec[];
+}
+
+export interface TargetModelSpec {
+  readonly name: string;
+  readonly weight?: number;
+}
+
+export interface MonitoringSpec {
+  /** The guide's metrics-reader RBAC and token Secret, and a ClusterPodMonitoring per endpoint picker. */
+  readonly metricsReader: boolean;
+  /** Namespace of Managed Prometheus' collector: gmp-system on Standard, gke-gmp-system on Autopilot. */
+  readonly collectorNamespace: CollectorNamespace;
+}

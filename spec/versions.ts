@@ -1,0 +1,52 @@
+/**
+ * Versions that must agree with each other, keyed by the inference extension release.
+ *
+ * The endpoint picker (EPP), the CRDs it watches and the model server whose metrics it scrapes form one
+ * protocol. Choosing `inferenceExtension.version` picks all of them at once, so a spec cannot pair a
+ * v0.3.0 picker with CRDs or a vLLM build from another line.
+ */
+export interface ExtensionRelease {
+  /** API group of InferencePool and InferenceModel in this release. */
+  readonly apiGroup: string;
+  /** API version of InferencePool and InferenceModel in this release. */
+  readonly apiVersion: string;
+  /** The release's CRD manifest, applied by `pulumi up` before any custom resource. */
+  readonly crdManifestUrl: string;
+  /** Endpoint picker image of this release. */
+  readonly endpointPickerImage: string;
+  /**
+   * vLLM build whose metrics this picker reads. The v0.3.0 picker scores pods by
+   * `vllm:num_requests_waiting`, `vllm:gpu_cache_usage_perc` and `vllm:lora_requests_info`; later vLLM
+   * releases renamed the cache metric, and the picker would then route blind on KV-cache pressure.
+   */
+  readonly modelServerImage: string;
+  /** LoRA syncer sidecar; v1.0.x reads the same vLLMLoRAConfig format the v0.3.0 guide writes. */
+  readonly loraSyncerImage: string;
+}
+
+const EXTENSION_REPO = 'kubernetes-sigs/gateway-api-inference-extension';
+const EXTENSION_REGISTRY = 'registry.k8s.io/gateway-api-inference-extension';
+
+export const EXTENSION_RELEASES = {
+  'v0.3.0': {
+    apiGroup: 'inference.networking.x-k8s.io',
+    apiVersion: 'v1alpha2',
+    crdManifestUrl: `https://github.com/${EXTENSION_REPO}/releases/download/v0.3.0/manifests.yaml`,
+    endpointPickerImage: `${EXTENSION_REGISTRY}/epp:v0.3.0`,
+    modelServerImage: 'vllm/vllm-openai:v0.8.5',
+    loraSyncerImage: `${EXTENSION_REGISTRY}/lora-syncer:v1.0.2`,
+  },
+} as const satisfies Record<string, ExtensionRelease>;
+
+export type ExtensionVersion = keyof typeof EXTENSION_RELEASES;
+export const EXTENSION_VERSIONS = Object.keys(EXTENSION_RELEASES) as ExtensionVersion[];
+
+export function extensionRelease(version: ExtensionVersion): ExtensionRelease {
+  return EXTENSION_RELEASES[version];
+}
+
+/** GKE's own API versions for the policies the gateway controller reads. */
+export const GKE_POLICY_API_VERSION = 'networking.gke.io/v1';
+
+/** Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor). */
+export const MIN_GKE_VERSION = '1.32.3';
