@@ -7,7 +7,7 @@ export const SPEC_JSON_SCHEMA_PATH = 'spec/deployment-spec.schema.json';
 export function specJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://github.com/inference-gateway/inference-gateway/spec/deployment-spec.schema.json',
+    $id: 'urn:inference-gateway:deployment-spec',
     title: 'GKE Inference Gateway deployment spec',
     ...toJsonSchema(SPEC_FIELD),
   };

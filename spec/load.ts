@@ -3,7 +3,7 @@
  * `SpecError` that lists every problem with its field path.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { DEFAULT_SPEC } from './defaults';
 import { resolveField, type SpecIssue } from './fields';
 import { checkRules } from './rules';
@@ -40,12 +40,13 @@ export function resolveSpec(written: unknown, source = 'spec'): DeploymentSpec {
 
 /** Parses YAML (or JSON) spec text. */
 export function parseSpec(text: string, source = 'spec'): DeploymentSpec {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (document.errors.length > 0) {
     throw new SpecError(
       document.errors.map((error) => {
-        const where = error.linePos?.[0];
-        return { path: '', message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0]}` };
+        const where = lineCounter.linePos(error.pos[0]);
+        return { path: '', message: `not valid YAML at line ${where.line}, column ${where.col}: ${error.message.split('\n')[0]}` };
       }),
       source,
     );

@@ -1,0 +1,57 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { main } from '../../charts-gen/main';
+
+export interface SynthRun {
+  readonly exitCode: number;
+  readonly stderr: string;
+  /** File name -> content of the output directory after the run. */
+  readonly output: Readonly<Record<string, string>>;
+}
+
+export function snapshotDirectory(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+}
+
+/**
+ * Runs the synth entry point in-process, as `npm run synth` would, with a spec file written from
+ * `document` (a string is written as is) and an output directory that already holds `previous`.
+ */
+export function runSynth(document: unknown, previous: Record<string, string> = { 'marker.k8s.yaml': 'kind: Marker\n' }): SynthRun {
+  const work = mkdtempSync(join(tmpdir(), 'igw-spec-'));
+  const specFile = join(work, 'spec.yaml');
+  writeFileSync(specFile, typeof document === 'string' ? document : stringify(document));
+  const outdir = join(work, 'dist');
+  require('node:fs').mkdirSync(outdir);
+  for (const [file, content] of Object.entries(previous)) writeFileSync(join(outdir, file), content);
+
+  const saved = { config: process.env.IGW_CONFIG, outdir: process.env.CDK8S_OUTDIR };
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  process.env.IGW_CONFIG = specFile;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    const exitCode = main();
+    return { exitCode, stderr, output: snapshotDirectory(outdir) };
+  } finally {
+    process.stderr.write = write;
+    restore('IGW_CONFIG', saved.config);
+    restore('CDK8S_OUTDIR', saved.outdir);
+  }
+}
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/** A one-pool document that overrides fields of the guide's pool. */
+export function guidePool(overrides: Record<string, unknown>): Record<string, unknown> {
+  return { pools: [{ name: 'vllm-llama3-8b-instruct', ...overrides }] };
+}

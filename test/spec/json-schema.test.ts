@@ -1,0 +1,34 @@
+/** The JSON Schema for editors is generated from the same field descriptions that validate specs. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { renderSpecJsonSchema } from '../../spec/write-json-schema';
+
+const root = join(__dirname, '..', '..');
+const committed = readFileSync(join(root, 'spec', 'deployment-spec.schema.json'), 'utf8');
+const validate = new Ajv2020({ strict: false }).compile(JSON.parse(committed));
+
+describe('spec/deployment-spec.schema.json', () => {
+  test('is up to date with the field descriptions (run `npm run schema` after changing them)', () => {
+    expect(committed).toBe(renderSpecJsonSchema());
+  });
+
+  test('accepts an empty document and the two-pool example', () => {
+    expect(validate({})).toBe(true);
+    expect(validate(parse(readFileSync(join(root, 'examples', 'two-pools.yaml'), 'utf8')))).toBe(true);
+  });
+
+  test('rejects a misspelled field, as the loader does', () => {
+    expect(validate({ pools: [{ name: 'a', modelServer: { replica: 2 } }] })).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ keyword: 'additionalProperties', params: { additionalProperty: 'replica' } });
+  });
+
+  test('rejects a GatewayClass GKE Inference Gateway does not support', () => {
+    expect(validate({ gateway: { className: 'gke-l7-global-external-managed' } })).toBe(false);
+  });
+
+  test('requires a pool name', () => {
+    expect(validate({ pools: [{ modelServer: { replicas: 1 } }] })).toBe(false);
+  });
+});
