@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from './build.mjs';
+import { createRequire } from "node:module";
+const { root } = createRequire(import.meta.url)("./bundle.js");
 
 const imports = join(root, 'imports');
 for (const file of readdirSync(imports)) if (file.endsWith('.ts')) rmSync(join(imports, file));

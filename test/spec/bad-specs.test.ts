@@ -2,6 +2,7 @@
  * Bad input: every spec below is refused with exit code 1, a message that names the field path and
  * what is allowed, no stack trace, and dist/ left exactly as it was.
  */
+import { loadSpecFromEnvironment } from '../../spec';
 import { guidePool, runSynth } from './helpers';
 
 interface BadSpec {
@@ -101,7 +102,6 @@ describe('spec errors', () => {
     const saved = process.env.IGW_CONFIG;
     process.env.IGW_CONFIG = '/nonexistent/spec.yaml';
     try {
-      const { loadSpecFromEnvironment } = require('../../spec') as typeof import('../../spec');
       expect(() => loadSpecFromEnvironment()).toThrow('/nonexistent/spec.yaml: 1 problem in the deployment spec\n  (document): cannot read the spec file: no such file');
     } finally {
       if (saved === undefined) delete process.env.IGW_CONFIG;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -24,7 +24,7 @@ export function runSynth(document: unknown, previous: Record<string, string> = {
   const specFile = join(work, 'spec.yaml');
   writeFileSync(specFile, typeof document === 'string' ? document : stringify(document));
   const outdir = join(work, 'dist');
-  require('node:fs').mkdirSync(outdir);
+  mkdirSync(outdir);
   for (const [file, content] of Object.entries(previous)) writeFileSync(join(outdir, file), content);
 
   const saved = { config: process.env.IGW_CONFIG, outdir: process.env.CDK8S_OUTDIR };

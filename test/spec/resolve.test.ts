@@ -1,5 +1,5 @@
 /** How a partial spec document merges with the guide's defaults. */
-import { DEFAULT_SPEC, GUIDE_POOL_NAME, resolveSpec } from '../../spec';
+import { DEFAULT_SPEC, GUIDE_POOL_NAME, loadSpecFile, resolveSpec } from '../../spec';
 
 describe('the deployment spec', () => {
   test('with no document, the defaults are the guide example', () => {
@@ -80,7 +80,6 @@ describe('the deployment spec', () => {
   });
 
   test('the example with two pools is valid', () => {
-    const { loadSpecFile } = require('../../spec') as typeof import('../../spec');
     const spec = loadSpecFile(`${__dirname}/../../examples/two-pools.yaml`);
     expect(spec.namespace).toBe('llm');
     expect(spec.pools.map((pool) => pool.routePathPrefix)).toEqual([undefined, '/qwen']);
