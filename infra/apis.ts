@@ -1,0 +1,59 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface ApisArgs {
+  /** Project that runs the cluster (the service project with Shared VPC). */
+  readonly project: string;
+  /** Prefix of the resource names, so two stacks in one Pulumi project do not collide. */
+  readonly namePrefix: string;
+  /**
+   * Enable the Model Armor API as well. The guide enables it "as needed": only when a Model Armor
+   * traffic extension is attached to the gateway.
+   * @default false
+   */
+  readonly enableModelArmor?: boolean;
+  /**
+   * Shared VPC host project. GKE's Shared VPC setup needs the Kubernetes Engine and Compute Engine APIs
+   * in the host project too (the host's GKE agent manages firewall rules and the subnets' IAM there).
+   * @default no host project: everything lives in `project`
+   */
+  readonly hostProject?: string;
+}
+
+/** The APIs the guide enables before creating anything ("准备工作"). */
+export const REQUIRED_APIS = ['container.googleapis.com', 'compute.googleapis.com', 'networkservices.googleapis.com'] as const;
+export const MODEL_ARMOR_API = 'modelarmor.googleapis.com';
+/** APIs the host project of a Shared VPC needs. */
+export const HOST_PROJECT_APIS = ['container.googleapis.com', 'compute.googleapis.com'] as const;
+
+/**
+ * Enables the Google Cloud APIs the deployment uses. Every other component depends on this one, so the
+ * first `pulumi up` in an empty project does not race the API enablement.
+ *
+ * The APIs stay enabled on `pulumi destroy` (`disableOnDestroy: false`): other workloads in the project
+ * may use them, and disabling Compute Engine or Kubernetes Engine would tear down resources this stack
+ * does not own. `disableDependentServices: false` likewise never touches APIs we did not enable.
+ */
+export class Apis extends pulumi.ComponentResource {
+  /** The enabled services; pass the component itself as `dependsOn` to wait for all of them. */
+  readonly services: readonly gcp.projects.Service[];
+
+  constructor(name: string, args: ApisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('inference-gateway:infra:Apis', name, {}, opts);
+    const enable = (project: string, service: string, resourceName: string): gcp.projects.Service =>
+      new gcp.projects.Service(
+        resourceName,
+        { project, service, disableOnDestroy: false, disableDependentServices: false },
+        { parent: this },
+      );
+    const shortName = (service: string): string => service.split('.')[0];
+
+    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : [])];
+    const enabled = services.map((service) => enable(args.project, service, `${args.namePrefix}-${shortName(service)}`));
+    if (args.hostProject !== undefined) {
+      enabled.push(...HOST_PROJECT_APIS.map((service) => enable(args.hostProject as string, service, `${args.namePrefix}-host-${shortName(service)}`)));
+    }
+    this.services = enabled;
+    this.registerOutputs({ services: enabled.map((service) => service.service) });
+  }
+}

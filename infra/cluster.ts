@@ -1,0 +1,75 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+import type { ClusterSpec } from '../spec';
+import type { Network } from './network';
+import { childOptions } from './options';
+
+export interface ClusterArgs {
+  /** The spec's `cluster`: name, region, version, release channel, deletion protection. */
+  readonly cluster: ClusterSpec;
+  /** Project that runs the cluster (the service project with Shared VPC). */
+  readonly project: string;
+  /** The VPC-native network the cluster joins; its ids carry the host project with Shared VPC. */
+  readonly network: Network;
+}
+
+/**
+ * A regional, VPC-native GKE Standard cluster with everything the Inference Gateway needs from the
+ * control plane: the GKE Gateway controller (Gateway API, standard channel), the HttpLoadBalancing
+ * add-on, Workload Identity and Managed Prometheus (the endpoint picker's ClusterPodMonitoring).
+ *
+ * The default node pool is removed: the system and GPU pools are managed as their own resources, so
+ * changing them never replaces the cluster.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  readonly cluster: gcp.container.Cluster;
+  /** The cluster's name, for node pools and the kubeconfig. */
+  readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('inference-gateway:infra:Cluster', name, {}, opts);
+    const spec = args.cluster;
+    const network = args.network;
+
+    this.cluster = new gcp.container.Cluster(
+      spec.name,
+      {
+        name: spec.name,
+        project: args.project,
+        // Regional: the control plane and the nodes span the region's zones, and the regional load
+        // balancers of both GatewayClasses live in the same region.
+        location: spec.region,
+        // The spec guarantees at least 1.32.3, the oldest version whose Gateway controller accepts
+        // InferencePool backends. The release channel may upgrade the cluster beyond it.
+        minMasterVersion: spec.version,
+        releaseChannel: { channel: spec.releaseChannel },
+        network: network.vpc.id,
+        subnetwork: network.nodeSubnet.id,
+        // The Gateway API works only on VPC-native clusters.
+        networkingMode: 'VPC_NATIVE',
+        ipAllocationPolicy: {
+          clusterSecondaryRangeName: network.podRangeName,
+          servicesSecondaryRangeName: network.serviceRangeName,
+        },
+        // Installs the Gateway API CRDs, GKE's GatewayClasses and policy CRDs, and runs the controller.
+        gatewayApiConfig: { channel: 'CHANNEL_STANDARD' },
+        // The GKE Gateway controller requires the HttpLoadBalancing add-on.
+        addonsConfig: { httpLoadBalancing: { disabled: false } },
+        workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
+        // Managed Prometheus installs the ClusterPodMonitoring CRD and the collector that scrapes the
+        // endpoint picker with the metrics reader's token.
+        monitoringConfig: { managedPrometheus: { enabled: true } },
+        // GKE cannot create a cluster without a node pool; this one is deleted right after creation.
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        // Always explicit: the provider refuses to destroy a protected cluster, so teardown is a
+        // deliberate two-step change (see README-DEPLOY.md).
+        deletionProtection: spec.deletionProtection,
+      },
+      // With Shared VPC the cluster can only use the host's subnet once the grants exist.
+      childOptions(this, opts, network.sharedVpcGrants),
+    );
+    this.name = this.cluster.name;
+    this.registerOutputs({ name: this.name, endpoint: this.cluster.endpoint });
+  }
+}

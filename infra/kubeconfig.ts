@@ -1,0 +1,43 @@
+import * as pulumi from '@pulumi/pulumi';
+
+export interface KubeconfigArgs {
+  /** Cluster name; names the kubeconfig's cluster, user and context. */
+  readonly name: pulumi.Input<string>;
+  /** The control plane's address (an IP, without scheme). */
+  readonly endpoint: pulumi.Input<string>;
+  /** Base64 PEM of the cluster CA (the cluster's `masterAuth.clusterCaCertificate`). */
+  readonly caCertificate: pulumi.Input<string>;
+}
+
+/** The credential plugin gcloud installs as a component; kubectl and the Pulumi provider both run it. */
+export const GKE_AUTH_PLUGIN = 'gke-gcloud-auth-plugin';
+
+/**
+ * A kubeconfig for a GKE cluster that holds no credential: the `gke-gcloud-auth-plugin` exec plugin
+ * mints a short-lived token from the caller's gcloud credentials on every connection. A token baked
+ * into the stack state would expire after an hour and break the next `pulumi up`.
+ */
+export function gkeKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
+  return pulumi.all([args.name, args.endpoint, args.caCertificate]).apply(([name, endpoint, ca]) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name, cluster: { server: `https://${endpoint}`, 'certificate-authority-data': ca } }],
+      users: [
+        {
+          name,
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1beta1',
+              command: GKE_AUTH_PLUGIN,
+              installHint: `Install ${GKE_AUTH_PLUGIN}: gcloud components install ${GKE_AUTH_PLUGIN} (see README-DEPLOY.md)`,
+              provideClusterInfo: true,
+            },
+          },
+        },
+      ],
+      contexts: [{ name, context: { cluster: name, user: name } }],
+      'current-context': name,
+    }),
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The Kubernetes half as Pulumi applies it: the cdk8s app built in process from the same spec that
+ * `npm run synth` reads, one group of plain objects per chart. There is no second copy of any manifest.
+ */
+import { buildApp } from '../charts-gen/app';
+import type { DeploymentSpec } from '../spec';
+
+/** A Kubernetes object as a chart's `toJson()` returns it. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [field: string]: unknown;
+  };
+  readonly [field: string]: unknown;
+}
+
+export interface ChartObjects {
+  /** The chart id: stable, it prefixes the Pulumi resource names of the chart's objects. */
+  readonly id: string;
+  readonly objects: readonly KubeObject[];
+}
+
+/** Every chart of the cdk8s app, in the app's order (metrics reader, pools, gateway). */
+export function chartObjects(spec: DeploymentSpec): ChartObjects[] {
+  return buildApp(spec).charts.map((chart) => ({ id: chart.node.id, objects: chart.toJson() as KubeObject[] }));
+}
+
+/** Annotations only Pulumi reads; Kubernetes stores and ignores them. */
+export const PULUMI_ANNOTATION_PREFIX = 'pulumi.com/';
+
+/**
+ * How long `pulumi up` waits for a model server Deployment to become ready: GPU nodes start from zero
+ * (Spot or Flex-start capacity may take a while), then vLLM downloads and loads a 16 GB model. Pulumi's
+ * default of 10 minutes would fail the update while the rollout is still healthy.
+ */
+export const MODEL_SERVER_TIMEOUT_SECONDS = 3600;
+/** How long `pulumi up` waits for GKE to program the Gateway's load balancer. */
+export const GATEWAY_TIMEOUT_SECONDS = 1200;
+
+const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec ?? {}).includes('"nvidia.com/gpu"');
+
+/**
+ * Adds Pulumi's await instructions to the objects that need them, and nothing else:
+ * - the Gateway waits for its `Programmed` condition, so the address is assigned when `pulumi up`
+ *   reads it (Pulumi does not wait for custom resources on its own);
+ * - GPU Deployments get a longer timeout (see MODEL_SERVER_TIMEOUT_SECONDS).
+ * Everything outside `metadata.annotations["pulumi.com/..."]` stays exactly as cdk8s synthesized it.
+ */
+export function withPulumiAwait(object: KubeObject): KubeObject {
+  const extra: Record<string, string> = {};
+  if (object.kind === 'Gateway' && object.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+    extra[`${PULUMI_ANNOTATION_PREFIX}waitFor`] = 'condition=Programmed';
+    extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(GATEWAY_TIMEOUT_SECONDS);
+  } else if (object.kind === 'Deployment' && requestsGpus(object)) {
+    extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(MODEL_SERVER_TIMEOUT_SECONDS);
+  }
+  if (Object.keys(extra).length === 0) return object;
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, ...extra } } };
+}

@@ -1,0 +1,130 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+import type { NetworkSpec } from '../spec';
+import { childOptions } from './options';
+
+export interface NetworkArgs {
+  /** The spec's `cluster.network`: names and CIDR ranges. */
+  readonly network: NetworkSpec;
+  /** Region of the cluster; both subnets must live there (regional load balancers use the region's subnets). */
+  readonly region: string;
+  /** Project that runs the cluster. */
+  readonly project: string;
+  /**
+   * Shared VPC host project: the network and its subnets are created there, and the service project's
+   * GKE agent is allowed to use them.
+   * @default no Shared VPC: the network lives in `project`
+   */
+  readonly hostProject?: string;
+}
+
+/** Secondary range names: GKE's ipAllocationPolicy refers to them by name. */
+export const podRangeName = (network: string): string => `${network}-pods`;
+export const serviceRangeName = (network: string): string => `${network}-services`;
+
+/**
+ * A custom-mode VPC for a VPC-native cluster (the Gateway API works only on VPC-native clusters), the
+ * node subnet with its pod and service secondary ranges, and the region's proxy-only subnet.
+ *
+ * The proxy-only subnet is needed by BOTH supported GatewayClasses: gke-l7-regional-external-managed and
+ * gke-l7-rilb are Envoy-based regional load balancers whose proxies take their addresses from the
+ * region's REGIONAL_MANAGED_PROXY subnet; without it GKE cannot program either Gateway. Only one such
+ * subnet may exist per region and network, so `createProxyOnlySubnet: false` reuses one made elsewhere.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpc: gcp.compute.Network;
+  readonly nodeSubnet: gcp.compute.Subnetwork;
+  /** Undefined when the spec reuses an existing proxy-only subnet. */
+  readonly proxyOnlySubnet?: gcp.compute.Subnetwork;
+  /** Names of the node subnet's secondary ranges, for the cluster's ipAllocationPolicy. */
+  readonly podRangeName: string;
+  readonly serviceRangeName: string;
+  /** Shared VPC grants the cluster must wait for; empty without Shared VPC. */
+  readonly sharedVpcGrants: readonly pulumi.Resource[];
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('inference-gateway:infra:Network', name, {}, opts);
+    const child = childOptions(this, opts);
+    const spec = args.network;
+    const networkProject = args.hostProject ?? args.project;
+    this.podRangeName = podRangeName(spec.name);
+    this.serviceRangeName = serviceRangeName(spec.name);
+
+    this.vpc = new gcp.compute.Network(
+      spec.name,
+      // Custom mode: auto mode would create a subnet in every region from 10.128.0.0/9, which can
+      // overlap the ranges of the spec.
+      { name: spec.name, project: networkProject, autoCreateSubnetworks: false },
+      child,
+    );
+
+    this.nodeSubnet = new gcp.compute.Subnetwork(
+      `${spec.name}-nodes`,
+      {
+        name: `${spec.name}-nodes`,
+        project: networkProject,
+        region: args.region,
+        network: this.vpc.id,
+        ipCidrRange: spec.nodeCidr,
+        secondaryIpRanges: [
+          { rangeName: this.podRangeName, ipCidrRange: spec.podCidr },
+          { rangeName: this.serviceRangeName, ipCidrRange: spec.serviceCidr },
+        ],
+        // Nodes pull images and reach Google APIs without external addresses.
+        privateIpGoogleAccess: true,
+      },
+      child,
+    );
+
+    if (spec.createProxyOnlySubnet) {
+      this.proxyOnlySubnet = new gcp.compute.Subnetwork(
+        `${spec.name}-proxy-only`,
+        {
+          name: `${spec.name}-proxy-only`,
+          project: networkProject,
+          region: args.region,
+          network: this.vpc.id,
+          ipCidrRange: spec.proxyOnlyCidr,
+          purpose: 'REGIONAL_MANAGED_PROXY',
+          role: 'ACTIVE',
+        },
+        child,
+      );
+    }
+
+    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(spec.name, args.project, args.hostProject, args.region, child);
+
+    this.registerOutputs({
+      networkId: this.vpc.id,
+      nodeSubnetId: this.nodeSubnet.id,
+      proxyOnlySubnetId: this.proxyOnlySubnet?.id,
+    });
+  }
+
+  /**
+   * Shared VPC: the guide requires the Compute Network User role in the host project for the service
+   * project's GKE service account. We grant it on the node subnet only (least privilege), plus the Host
+   * Service Agent User role GKE needs to manage host-project resources such as firewall rules. The Google
+   * APIs service agent creates the node VMs' managed instance groups, so it needs the subnet as well.
+   */
+  private grantSharedVpc(networkName: string, serviceProject: string, hostProject: string, region: string, child: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const projectNumber = gcp.organizations.getProjectOutput({ projectId: serviceProject }, { parent: this }).number;
+    const gkeAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
+    const apisAgent = pulumi.interpolate`serviceAccount:${projectNumber}@cloudservices.gserviceaccount.com`;
+    const subnetUser = (resourceName: string, member: pulumi.Input<string>) =>
+      new gcp.compute.SubnetworkIAMMember(
+        resourceName,
+        { project: hostProject, region, subnetwork: this.nodeSubnet.name, role: 'roles/compute.networkUser', member },
+        child,
+      );
+    return [
+      subnetUser(`${networkName}-nodes-gke-network-user`, gkeAgent),
+      subnetUser(`${networkName}-nodes-apis-network-user`, apisAgent),
+      new gcp.projects.IAMMember(
+        `${networkName}-gke-host-service-agent-user`,
+        { project: hostProject, role: 'roles/container.hostServiceAgentUser', member: gkeAgent },
+        child,
+      ),
+    ];
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs the Pulumi program in process under recording mocks: the engine of `npm run plan` and of the
+ * infra tests.
+ *
+ * The usual advice (pulumi-eks' nodegroup.test.ts) is to install the mocks before importing the program,
+ * because programs create resources or read config while their modules load. Ours do neither: every
+ * module here only defines functions and classes, and config is read by `readStackSettings()` after the
+ * mocks and config are installed. That is what lets one process run the program many times.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { readStackSettings } from './config';
+import { recordingMocks, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
+import { deploy, type StackOutputs } from './stack';
+
+export interface MockRunOptions extends MockOptions {
+  /** Stack config as `pulumi config` would hold it (values are strings; objects are JSON). */
+  readonly config: Readonly<Record<string, string>>;
+  /** Config keys marked secret (as `pulumi config set --secret`). */
+  readonly secretKeys?: readonly string[];
+}
+
+export interface MockRun {
+  readonly resources: RecordedResource[];
+  readonly calls: RecordedCall[];
+  readonly outputs: StackOutputs;
+  /** The exported stack outputs, resolved. */
+  readonly exported: { readonly clusterName: string; readonly gatewayAddress: string | undefined; readonly curlCommand: string };
+}
+
+/** Resolves an Output's value (mocks never leave values unknown outside a preview). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/**
+ * One run of `readStackSettings()` + `deploy()` (what infra/index.ts does) under fresh mocks. It
+ * resolves once the stack outputs are known; every resource lies on their dependency chain (the
+ * Gateway read waits for the charts, which wait for the node pools, the cluster, the network and the
+ * APIs), so by then every registration has reached the mocks.
+ */
+export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
+  const { mocks, resources, calls } = recordingMocks(options);
+  await pulumi.runtime.setMocks(mocks, 'inference-gateway', 'mock', false);
+  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+  const outputs = deploy(readStackSettings());
+  const [clusterName, gatewayAddress, curlCommand] = await Promise.all([
+    valueOf(outputs.clusterName),
+    valueOf(outputs.gatewayAddress),
+    valueOf(outputs.curlCommand),
+  ]);
+  // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return { resources, calls, outputs, exported: { clusterName, gatewayAddress, curlCommand } };
+}
