@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { renderSpecJsonSchema } from '../../spec/write-json-schema';
+import { renderSpecJsonSchema, withSpecReference } from '../../spec/write-json-schema';
 
 const root = join(__dirname, '..', '..');
 const committed = readFileSync(join(root, 'spec', 'deployment-spec.schema.json'), 'utf8');
@@ -30,5 +30,19 @@ describe('spec/deployment-spec.schema.json', () => {
 
   test('requires a pool name', () => {
     expect(validate({ pools: [{ modelServer: { replicas: 1 } }] })).toBe(false);
+  });
+});
+
+describe('the README configuration reference', () => {
+  test('is up to date with the field descriptions (run `npm run schema` after changing them)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(withSpecReference(readme)).toBe(readme);
+  });
+
+  test('lists every field with its default', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain('| `pools[].modelServer.terminationGracePeriodSeconds` | integer 1..86400 | `130` |');
+    expect(readme).toContain('| `pools[].modelServer.rollout.maxSurge` | integer 0..1000 | `0` |');
+    expect(readme).toContain('| `pools[].modelServer.drain.prefillShare` | number 0..10 | `0.2` |');
   });
 });
