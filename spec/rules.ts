@@ -223,6 +223,15 @@ function reportDuplicates(report: Report, entries: readonly (readonly [string, u
 
 function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
+  // A pool's endpoint picker is named `<pool>-epp`; a pool named like that would share its Deployment,
+  // PodDisruptionBudget and app label with the other pool's picker.
+  const pickerOwners = new Map(pools.map((p, i) => [`${p.name}-epp`, i] as const));
+  pools.forEach((p, j) => {
+    const owner = isString(p.name) ? pickerOwners.get(p.name) : undefined;
+    if (owner !== undefined) {
+      report(`pools[${j}].name`, `collides with the endpoint picker of pools[${owner}] (named ${p.name}); choose a name that does not end in -epp of another pool, got ${p.name}`);
+    }
+  });
   reportDuplicates(report, pools.flatMap((p, i) => (p.models ?? []).map((m, j) => [`pools[${i}].models[${j}].name`, m.name] as const)), 'InferenceModel name in the namespace');
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].adapters.configMapName`, p.adapters.configMapName]), 'ConfigMap name');
   const prefixes = pools.map((p, i) => [i === 0 ? 'gateway.route.pathPrefix' : `pools[${i}].routePathPrefix`, i === 0 ? spec.gateway.route.pathPrefix : p.routePathPrefix] as const);

@@ -174,7 +174,7 @@ describe('pool names and the names derived from them', () => {
     pools: [{ name: 'foo' }, { name: 'foo-epp', routePathPrefix: '/other' }],
   };
 
-  test.failing("a pool named like another pool's endpoint picker (foo and foo-epp) is refused with the field path", () => {
+  test("a pool named like another pool's endpoint picker (foo and foo-epp) is refused with the field path", () => {
     expect(() => resolveSpec(colliding, 'colliding pools')).toThrow(/pools\[1\]\.name: .*foo-epp/);
   });
 });
