@@ -1,0 +1,28 @@
+/** What every cross-object check receives: the object set, a way to report, and the optional spec. */
+import type { DeploymentSpec } from '../../spec';
+import type { Entry, ObjectSet } from '../object-set';
+
+export type Report = (entry: Entry, path: string, message: string) => void;
+
+/** A Secret or ConfigMap that exists in the cluster but is deliberately not part of the manifests. */
+export interface ExternalRef {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  /** @default any namespace */
+  readonly namespace?: string;
+}
+
+export interface CheckContext {
+  readonly set: ObjectSet;
+  readonly report: Report;
+  readonly spec?: DeploymentSpec;
+  readonly externals: readonly ExternalRef[];
+}
+
+export const INFERENCE_GROUPS = ['inference.networking.x-k8s.io', 'inference.networking.k8s.io'];
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+export const ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
+/** The port GKE assumes for an InferencePool's extension when `portNumber` is left out. */
+export const DEFAULT_EXTENSION_PORT = 9002;

@@ -1,0 +1,189 @@
+/**
+ * Checks around pods: selectors that must find pods, the ServiceAccounts, Secrets and ConfigMaps pods
+ * and monitors refer to, vLLM's LoRA limits, and whether GPU pods fit the GPU node pool.
+ */
+import { matchesLabels, matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
+import { asArray, asRecord, asString, childPath, fieldPath, isRecord } from '../types';
+import { ACCELERATOR_LABEL, GPU_RESOURCE, type CheckContext } from './context';
+import { adapterConfigs, vllmContainers } from './vllm';
+
+function describeLabels(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '(none)';
+}
+
+function podLabelsIn(ctx: CheckContext, namespace: string | undefined): string {
+  const pods = ctx.set.podTemplates.filter((p) => namespace === undefined || p.namespace === namespace);
+  return pods.length === 0 ? 'no pod templates' : pods.map((p) => `${p.owner.kind}/${p.owner.name} {${describeLabels(p.labels)}}`).join('; ');
+}
+
+/** Every Deployment/Service/PodDisruptionBudget/InferencePool/ClusterPodMonitoring selector finds pods. */
+export function checkSelectors(ctx: CheckContext): void {
+  for (const pod of ctx.set.podTemplates) {
+    const selector = asRecord(pod.owner.object.spec).selector;
+    if (pod.owner.kind !== 'Pod' && selector !== undefined && !matchesSelector(selector, pod.labels)) {
+      ctx.report(pod.owner, 'spec.selector', `does not match the pod template's labels {${describeLabels(pod.labels)}} (the API server rejects this)`);
+    }
+  }
+  for (const entry of ctx.set.entries) {
+    const spec = asRecord(entry.object.spec);
+    if (entry.group === '' && entry.kind === 'Service' && isRecord(spec.selector)) {
+      const selector = stringMap(spec.selector);
+      if (ctx.set.pods((labels) => matchesLabels(selector, labels), entry.namespace).length === 0) {
+        ctx.report(entry, 'spec.selector', `{${describeLabels(selector)}} selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
+      }
+    } else if (entry.group === 'policy' && entry.kind === 'PodDisruptionBudget') {
+      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), entry.namespace).length === 0) {
+        ctx.report(entry, 'spec.selector', `selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
+      }
+    } else if (entry.kind === 'ClusterPodMonitoring' || entry.kind === 'PodMonitoring') {
+      const namespace = entry.kind === 'PodMonitoring' ? entry.namespace : undefined;
+      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), namespace).length === 0) {
+        ctx.report(entry, 'spec.selector', `selects no pods (pod labels: ${podLabelsIn(ctx, namespace)})`);
+      }
+    }
+  }
+}
+
+function isExternal(ctx: CheckContext, kind: 'Secret' | 'ConfigMap', name: string, namespace: string): boolean {
+  return ctx.externals.some((e) => e.kind === kind && e.name === name && (e.namespace === undefined || e.namespace === namespace));
+}
+
+function requireObject(ctx: CheckContext, owner: Entry, path: string, kind: 'Secret' | 'ConfigMap', name: string, namespace: string, key?: string): void {
+  const found = ctx.set.find('', kind, name, namespace);
+  if (!found) {
+    if (!isExternal(ctx, kind, name, namespace)) {
+      ctx.report(owner, path, `${kind} "${name}" in namespace ${namespace} is neither in the manifests nor a declared external`);
+    }
+    return;
+  }
+  // Secrets of service-account tokens are filled by a controller, so only ConfigMap keys are checkable.
+  if (kind === 'ConfigMap' && key !== undefined) {
+    const data = { ...asRecord(found.object.data), ...asRecord(found.object.binaryData) };
+    if (!(key in data)) ctx.report(owner, path, `ConfigMap "${name}" has no key "${key}" (keys: ${Object.keys(data).join(', ') || 'none'})`);
+  }
+}
+
+/** Secrets, ConfigMaps and ServiceAccounts named by pod templates. */
+function checkPodReferences(ctx: CheckContext, pod: PodTemplate): void {
+  const { owner, spec, path, namespace } = pod;
+  const containerLists = ['initContainers', 'containers'] as const;
+  for (const list of containerLists) {
+    asArray(spec[list]).forEach((raw, ci) => {
+      const container = asRecord(raw);
+      const base = `${path}.${list}[${ci}]`;
+      asArray(container.env).forEach((rawEnv, ei) => {
+        const from = asRecord(asRecord(rawEnv).valueFrom);
+        for (const [refName, kind] of [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] as const) {
+          const ref = asRecord(from[refName]);
+          const name = asString(ref.name);
+          if (name && ref.optional !== true) requireObject(ctx, owner, `${base}.env[${ei}].valueFrom.${refName}.name`, kind, name, namespace, asString(ref.key));
+        }
+      });
+      asArray(container.envFrom).forEach((rawFrom, fi) => {
+        for (const [refName, kind] of [['secretRef', 'Secret'], ['configMapRef', 'ConfigMap']] as const) {
+          const ref = asRecord(asRecord(rawFrom)[refName]);
+          const name = asString(ref.name);
+          if (name && ref.optional !== true) requireObject(ctx, owner, `${base}.envFrom[${fi}].${refName}.name`, kind, name, namespace);
+        }
+      });
+    });
+  }
+  asArray(spec.volumes).forEach((raw, vi) => {
+    const volume = asRecord(raw);
+    const secret = asRecord(volume.secret);
+    const configMap = asRecord(volume.configMap);
+    const secretName = asString(secret.secretName);
+    const configMapName = asString(configMap.name);
+    if (secretName && secret.optional !== true) requireObject(ctx, owner, `${path}.volumes[${vi}].secret.secretName`, 'Secret', secretName, namespace);
+    if (configMapName && configMap.optional !== true) requireObject(ctx, owner, `${path}.volumes[${vi}].configMap.name`, 'ConfigMap', configMapName, namespace);
+  });
+  const account = asString(spec.serviceAccountName) ?? asString(spec.serviceAccount);
+  if (account && account !== 'default' && !ctx.set.find('', 'ServiceAccount', account, namespace)) {
+    ctx.report(owner, `${path}.serviceAccountName`, `ServiceAccount "${account}" is not in namespace ${namespace} of the manifests`);
+  }
+}
+
+/** Secret references anywhere inside a monitoring endpoint (`{secret: {name, key, namespace}}`). */
+function checkMonitoringSecrets(ctx: CheckContext, entry: Entry): void {
+  const visit = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, childPath(path, i)));
+    if (!isRecord(value)) return;
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = childPath(path, key);
+      const name = asString(asRecord(item).name);
+      if (key === 'secret' && name) {
+        const namespace = asString(asRecord(item).namespace) || entry.namespace || 'default';
+        requireObject(ctx, entry, childPath(itemPath, 'name'), 'Secret', name, namespace);
+      } else visit(item, itemPath);
+    }
+  };
+  visit(asRecord(entry.object.spec).endpoints, 'spec.endpoints');
+}
+
+export function checkReferencedObjects(ctx: CheckContext): void {
+  for (const pod of ctx.set.podTemplates) checkPodReferences(ctx, pod);
+  for (const entry of ctx.set.entries) {
+    if (entry.group === 'monitoring.googleapis.com') checkMonitoringSecrets(ctx, entry);
+  }
+}
+
+/** `--max-loras` (adapters on the GPU at once) cannot exceed `--max-cpu-loras` (the CPU cache). */
+export function checkVllmArgs(ctx: CheckContext): void {
+  for (const pod of ctx.set.podTemplates) {
+    for (const container of vllmContainers(pod)) {
+      const maxLoras = container.flags.get('max-loras');
+      const maxCpuLoras = container.flags.get('max-cpu-loras');
+      if (maxLoras && maxCpuLoras && Number(maxLoras.value) > Number(maxCpuLoras.value)) {
+        ctx.report(pod.owner, maxLoras.path, `--max-loras ${maxLoras.value} must not exceed --max-cpu-loras ${maxCpuLoras.value} (vLLM refuses to start)`);
+      }
+    }
+    for (const config of adapterConfigs(pod, ctx.set)) {
+      const configMap = ctx.set.find('', 'ConfigMap', config.configMap, pod.namespace);
+      if (config.error && configMap) ctx.report(configMap, config.error.path, config.error.message);
+    }
+  }
+}
+
+function gpuCount(resources: unknown): number | undefined {
+  const record = asRecord(resources);
+  const raw = asRecord(record.limits)[GPU_RESOURCE] ?? asRecord(record.requests)[GPU_RESOURCE];
+  if (raw === undefined) return undefined;
+  const count = typeof raw === 'number' ? raw : Number(raw);
+  return Number.isFinite(count) ? count : undefined;
+}
+
+/** GPU pods must fit one node of the GPU pool and select its accelerator (needs the deployment spec). */
+export function checkGpuPlacement(ctx: CheckContext): void {
+  const gpuPool = ctx.spec?.cluster.gpuPool;
+  if (!gpuPool) return;
+  for (const pod of ctx.set.podTemplates) {
+    let total = 0;
+    const containers = asArray(pod.spec.containers).map((c, i) => ({ c: asRecord(c), path: `${pod.path}.containers[${i}]` }));
+    const sidecars = asArray(pod.spec.initContainers)
+      .map((c, i) => ({ c: asRecord(c), path: `${pod.path}.initContainers[${i}]` }))
+      .filter(({ c }) => c.restartPolicy === 'Always');
+    for (const { c, path } of [...containers, ...sidecars]) {
+      const count = gpuCount(c.resources);
+      if (count === undefined) continue;
+      total += count;
+      if (total > gpuPool.acceleratorCount) {
+        const which = asRecord(asRecord(c.resources).limits)[GPU_RESOURCE] !== undefined ? 'limits' : 'requests';
+        ctx.report(pod.owner, fieldPath(...`${path}.resources.${which}`.split('.').flatMap(splitIndex), GPU_RESOURCE),
+          `the pod asks for ${total} ${GPU_RESOURCE} but a ${gpuPool.machineType} node has ${gpuPool.acceleratorCount}; the pod can never be scheduled`);
+      }
+    }
+    const selected = asRecord(pod.spec.nodeSelector)[ACCELERATOR_LABEL];
+    const selectorPath = fieldPath(...`${pod.path}.nodeSelector`.split('.').flatMap(splitIndex), ACCELERATOR_LABEL);
+    if (selected !== undefined && selected !== gpuPool.accelerator) {
+      ctx.report(pod.owner, selectorPath, `selects accelerator "${String(selected)}" but the GPU node pool has ${gpuPool.accelerator}; the pod can never be scheduled`);
+    } else if (selected === undefined && total > 0) {
+      ctx.report(pod.owner, selectorPath, `is missing: a pod asking for ${GPU_RESOURCE} must select the GPU pool's accelerator ${gpuPool.accelerator}`);
+    }
+  }
+}
+
+/** `containers[0]` -> `containers`, 0, so fieldPath can quote keys such as `nvidia.com/gpu`. */
+function splitIndex(segment: string): (string | number)[] {
+  const match = /^(.*?)\[(\d+)\]$/.exec(segment);
+  return match ? [match[1], Number(match[2])] : [segment];
+}

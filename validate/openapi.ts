@@ -1,0 +1,175 @@
+/**
+ * The part of OpenAPI v3 that CRD schemas use, and its translation into a JSON Schema that ajv checks.
+ * Ajv covers the value validations (types, enums, patterns, lengths, bounds, required, allOf/anyOf/oneOf);
+ * what is Kubernetes-specific (pruning of unknown fields, defaults, list types, CEL) lives in
+ * `structural.ts` and `cel.ts`, which walk the same schema.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { childPath, isRecord, show } from './types';
+
+export interface ValidationRuleSpec {
+  readonly rule: string;
+  readonly message?: string;
+  readonly messageExpression?: string;
+  readonly fieldPath?: string;
+  readonly reason?: string;
+  readonly optionalOldSelf?: boolean;
+}
+
+export interface OpenApiSchema {
+  readonly type?: string;
+  readonly format?: string;
+  readonly properties?: Readonly<Record<string, OpenApiSchema>>;
+  readonly items?: OpenApiSchema;
+  readonly additionalProperties?: OpenApiSchema | boolean;
+  readonly required?: readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly default?: unknown;
+  readonly nullable?: boolean;
+  readonly allOf?: readonly OpenApiSchema[];
+  readonly anyOf?: readonly OpenApiSchema[];
+  readonly oneOf?: readonly OpenApiSchema[];
+  readonly not?: OpenApiSchema;
+  readonly 'x-kubernetes-validations'?: readonly ValidationRuleSpec[];
+  readonly 'x-kubernetes-int-or-string'?: boolean;
+  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
+  readonly 'x-kubernetes-embedded-resource'?: boolean;
+  readonly 'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  readonly 'x-kubernetes-list-map-keys'?: readonly string[];
+  readonly [keyword: string]: unknown;
+}
+
+/** Schema keywords that nest schemas, and how. */
+const SCHEMA_MAPS = new Set(['properties']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
+const SCHEMA_ONES = new Set(['items', 'additionalProperties', 'not']);
+/** Keywords ajv need not see: annotations and Kubernetes extensions handled elsewhere. */
+const DROPPED = new Set(['description', 'default', 'example', 'externalDocs', 'nullable']);
+
+/**
+ * Go duration strings (`10s`, `1m30s`), which is what Kubernetes' `duration` format accepts in practice;
+ * ajv-formats' `duration` is ISO 8601 and would reject every valid value.
+ */
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
+
+/** Translates an OpenAPI v3 CRD schema into JSON Schema (draft 7) for ajv. */
+export function toJsonSchema(schema: OpenApiSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-kubernetes-') || DROPPED.has(key)) continue;
+    if (SCHEMA_MAPS.has(key) && isRecord(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub as OpenApiSchema)]));
+    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
+      out[key] = value.map((sub) => toJsonSchema(sub as OpenApiSchema));
+    } else if (SCHEMA_ONES.has(key) && isRecord(value)) {
+      out[key] = toJsonSchema(value as OpenApiSchema);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (schema['x-kubernetes-int-or-string']) out.type = ['integer', 'string'];
+  // An object that keeps unknown fields and declares no type accepts any JSON value.
+  if (schema.nullable && typeof out.type === 'string') out.type = [out.type, 'null'];
+  return out;
+}
+
+let ajvInstance: Ajv | undefined;
+
+/** One ajv per process: compiling the HTTPRoute schema is the most expensive step of a run. */
+function ajv(): Ajv {
+  if (ajvInstance === undefined) {
+    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    addFormats(ajvInstance, ['date-time', 'date', 'ipv4', 'ipv6', 'hostname', 'uri', 'byte', 'uuid', 'email']);
+    ajvInstance.addFormat('duration', GO_DURATION);
+    // Formats Kubernetes does not check (it only knows a fixed list): accept anything.
+    for (const format of ['int32', 'int64', 'float', 'double', 'password', 'binary']) ajvInstance.addFormat(format, true);
+  }
+  return ajvInstance;
+}
+
+const compiled = new WeakMap<OpenApiSchema, ValidateFunction>();
+
+export function compileSchema(schema: OpenApiSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = ajv().compile(toJsonSchema(schema));
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+export interface SchemaError {
+  readonly path: string;
+  readonly message: string;
+}
+
+function pointerToPath(pointer: string): { path: string; segments: string[] } {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = segments.reduce<string>((acc, segment) => childPath(acc, /^\d+$/.test(segment) ? Number(segment) : segment), '');
+  return { path, segments };
+}
+
+function valueAt(root: unknown, segments: readonly string[]): unknown {
+  let value = root;
+  for (const segment of segments) {
+    if (Array.isArray(value)) value = value[Number(segment)];
+    else if (isRecord(value)) value = value[segment];
+    else return undefined;
+  }
+  return value;
+}
+
+function describe(error: ErrorObject, value: unknown): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}; got ${show(value)}`;
+    case 'type':
+      return `must be ${String(params.type).replace(',', ' or ')}; got ${show(value)}`;
+    case 'pattern':
+      return `must match ${String(params.pattern)}; got ${show(value)}`;
+    case 'format':
+      return `must be a valid ${String(params.format)}; got ${show(value)}`;
+    case 'required':
+      return 'is required';
+    case 'maxLength':
+    case 'minLength':
+    case 'maxItems':
+    case 'minItems':
+    case 'maxProperties':
+    case 'minProperties':
+    case 'maximum':
+    case 'minimum':
+    case 'exclusiveMaximum':
+    case 'exclusiveMinimum':
+      return `${error.message ?? error.keyword}; got ${Array.isArray(value) ? `${value.length} items` : show(value)}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+/**
+ * Runs ajv and turns its errors into field paths. Errors inside the branches of a failed anyOf/oneOf are
+ * dropped in favour of the anyOf/oneOf error itself: listing why each branch failed says nothing useful.
+ */
+export function schemaErrors(schema: OpenApiSchema, value: unknown): SchemaError[] {
+  const validate = compileSchema(schema);
+  if (validate(value)) return [];
+  const errors = validate.errors ?? [];
+  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/(anyOf|oneOf)$/, '/$1/'));
+  const seen = new Set<string>();
+  const out: SchemaError[] = [];
+  for (const error of errors) {
+    if (combinators.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const { path: base, segments } = pointerToPath(error.instancePath);
+    const missing = error.keyword === 'required' ? String((error.params as Record<string, unknown>).missingProperty) : undefined;
+    const path = missing === undefined ? base : childPath(base, missing);
+    const message = describe(error, valueAt(value, segments));
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: path === '' ? '(object)' : path, message });
+  }
+  return out;
+}

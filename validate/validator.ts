@@ -1,0 +1,200 @@
+/**
+ * The validator's entry points: one object at a time against its pinned schema, then the whole set
+ * against each other. Problems are collected, never thrown, so one run lists everything wrong.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { DeploymentSpec } from '../spec';
+import type { CheckContext, ExternalRef } from './checks/context';
+import { checkInferenceModels, checkInferencePools } from './checks/inference';
+import { checkBindings } from './checks/rbac';
+import { checkPolicies, checkRoutes } from './checks/routing';
+import { checkGpuPlacement, checkReferencedObjects, checkSelectors, checkVllmArgs } from './checks/workloads';
+import { coreKind, validateCoreObject } from './core-kinds';
+import { crdRegistry, type CrdRegistry } from './crds';
+import { validateCustomResource } from './custom-resources';
+import { checkMetadata } from './metadata';
+import { groupOf, ObjectSet, type Entry } from './object-set';
+import { loadSchemaTexts, loadSchemaTextsSync, type SchemaSourceOptions, type SchemaTexts } from './schema-source';
+import type { StructuralIssue } from './structural';
+import { asRecord, asString, isRecord, type Problem, type SkippedRule, type SourcedObject } from './types';
+
+export interface ValidateOptions extends SchemaSourceOptions {
+  /** Enables the checks that need the deployment spec (GPU fit and accelerator). @default those checks are skipped */
+  readonly spec?: DeploymentSpec;
+  /** Secrets and ConfigMaps that exist outside the manifests. @default the HF token Secret(s) */
+  readonly externals?: readonly ExternalRef[];
+  /** Already loaded schema texts (skips the lookup). */
+  readonly schemas?: SchemaTexts;
+}
+
+export interface ValidationReport {
+  readonly problems: readonly Problem[];
+  /** CEL rules not evaluated, one per rule and reason (see KUBERNETES_ONLY_CEL). */
+  readonly skippedRules: readonly SkippedRule[];
+  readonly objectCount: number;
+}
+
+/** The HF token Secret is created by hand or by `pulumi up` from a secret config value, never synthesized. */
+export const HF_TOKEN_SECRET = 'hf-token';
+
+export function defaultExternals(spec: DeploymentSpec | undefined): ExternalRef[] {
+  const externals: ExternalRef[] = [{ kind: 'Secret', name: HF_TOKEN_SECRET }];
+  for (const pool of spec?.pools ?? []) externals.push({ kind: 'Secret', name: pool.modelServer.hfTokenSecret, namespace: spec?.namespace });
+  return externals;
+}
+
+interface Checked {
+  readonly entry?: Entry;
+  readonly issues: StructuralIssue[];
+  readonly skipped: SkippedRule[];
+}
+
+function checkOne(object: Record<string, unknown>, file: string, registry: CrdRegistry): Checked {
+  const apiVersion = asString(object.apiVersion);
+  const kind = asString(object.kind);
+  if (!apiVersion || !kind) {
+    return { issues: [{ path: apiVersion ? 'kind' : 'apiVersion', message: 'is required (a manifest names its apiVersion and kind)' }], skipped: [] };
+  }
+  const group = groupOf(apiVersion);
+  const crd = registry.find(apiVersion, kind);
+  const core = crd ? undefined : coreKind(apiVersion, kind);
+  if (!crd && !core) {
+    const versions = registry.versionsOf(group, kind);
+    const message = versions.length > 0
+      ? `${kind} has no version ${apiVersion.slice(group.length + 1)} in the pinned CRDs (pinned: ${versions.join(', ')})`
+      : `no pinned schema for ${apiVersion} ${kind}; the validator cannot vouch for it`;
+    return { issues: [{ path: versions.length > 0 ? 'apiVersion' : 'kind', message }], skipped: [] };
+  }
+  const namespaced = crd ? crd.scope === 'Namespaced' : (core?.namespaced ?? true);
+  const issues = checkMetadata(object, kind, namespaced);
+  let stored: Record<string, unknown> = object;
+  let skipped: SkippedRule[] = [];
+  if (crd) {
+    if (!crd.served) issues.push({ path: 'apiVersion', message: `${apiVersion} of ${kind} is not served by the pinned CRD` });
+    const result = validateCustomResource(object, crd);
+    issues.push(...result.issues);
+    skipped = result.skipped;
+    stored = asRecord(result.defaulted);
+  } else {
+    issues.push(...validateCoreObject(apiVersion, kind, object));
+  }
+  const metadata = asRecord(object.metadata);
+  const entry: Entry = {
+    file,
+    object: stored,
+    group,
+    kind,
+    name: asString(metadata.name) ?? '?',
+    namespace: namespaced ? (asString(metadata.namespace) ?? 'default') : undefined,
+  };
+  return { entry, issues, skipped };
+}
+
+/** Validates objects with already loaded schema texts; synchronous, for tests over in-memory synth output. */
+export function validateWithSchemas(objects: readonly SourcedObject[], schemas: SchemaTexts, options: ValidateOptions = {}): ValidationReport {
+  const registry = crdRegistry(schemas);
+  const problems: Problem[] = [];
+  const skipped = new Map<string, SkippedRule>();
+  const entries: Entry[] = [];
+  const seen = new Map<string, Entry>();
+  for (const { file, object } of objects) {
+    if (object === null || object === undefined) continue; // empty YAML document
+    if (!isRecord(object)) {
+      problems.push({ file, kind: '?', name: '?', path: '(document)', message: 'is not a YAML mapping' });
+      continue;
+    }
+    const checked = checkOne(object, file, registry);
+    const kind = asString(object.kind) ?? '?';
+    const name = asString(asRecord(object.metadata).name) ?? '?';
+    for (const issue of checked.issues) problems.push({ file, kind, name, path: issue.path, message: issue.message });
+    for (const rule of checked.skipped) skipped.set(`${rule.crd}\u0000${rule.rule}`, rule);
+    if (!checked.entry) continue;
+    const key = [checked.entry.group, checked.entry.kind, checked.entry.namespace ?? '', checked.entry.name].join('/');
+    const earlier = seen.get(key);
+    if (earlier) {
+      problems.push({ file, kind, name, path: 'metadata.name', message: `duplicates the ${kind} in ${earlier.file}; one would overwrite the other` });
+      continue;
+    }
+    seen.set(key, checked.entry);
+    entries.push(checked.entry);
+  }
+  const context: CheckContext = {
+    set: new ObjectSet(entries),
+    spec: options.spec,
+    externals: options.externals ?? defaultExternals(options.spec),
+    report: (entry, path, message) => problems.push({ file: entry.file, kind: entry.kind, name: entry.name, path, message }),
+  };
+  for (const check of [checkSelectors, checkReferencedObjects, checkVllmArgs, checkGpuPlacement, checkRoutes, checkPolicies, checkInferencePools, checkInferenceModels, checkBindings]) {
+    check(context);
+  }
+  return { problems, skippedRules: [...skipped.values()], objectCount: entries.length };
+}
+
+/** Validates objects against the local schema mirror (no download). */
+export function validateObjectsSync(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
+  return validateWithSchemas(objects, options.schemas ?? loadSchemaTextsSync(options), options);
+}
+
+/** Validates objects; resolves schemas from the mirror or, with `download`, from upstream. */
+export async function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  return validateWithSchemas(objects, options.schemas ?? (await loadSchemaTexts(options)), options);
+}
+
+/** A directory that cannot be read at all: a user error, reported without a stack trace. */
+export class ManifestReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestReadError';
+  }
+}
+
+export interface ManifestFiles {
+  readonly objects: SourcedObject[];
+  /** YAML syntax errors, one per broken document. */
+  readonly problems: Problem[];
+}
+
+/** Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. */
+export function readManifestDirectory(dir: string): ManifestFiles {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${dir}: not a directory`);
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  } catch (error) {
+    if (error instanceof ManifestReadError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ManifestReadError(`${dir}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : (error as Error).message})`);
+  }
+  if (names.length === 0) throw new ManifestReadError(`${dir}: no .yaml files to validate (run npm run synth first?)`);
+  const objects: SourcedObject[] = [];
+  const problems: Problem[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${(error as Error).message}` });
+      continue;
+    }
+    parseAllDocuments(text, { prettyErrors: false }).forEach((document, index) => {
+      if (document.errors.length > 0) {
+        for (const error of document.errors) {
+          const where = error.linePos?.[0];
+          problems.push({ file, kind: '?', name: '?', path: `(document ${index + 1})`, message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0]}` });
+        }
+        return;
+      }
+      objects.push({ file, object: document.toJS() });
+    });
+  }
+  return { objects, problems };
+}
+
+export async function validateDirectory(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const { objects, problems } = readManifestDirectory(dir);
+  const report = await validateObjects(objects, options);
+  return { ...report, problems: [...problems, ...report.problems] };
+}
