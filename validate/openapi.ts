@@ -159,7 +159,7 @@ export function schemaErrors(schema: OpenApiSchema, value: unknown): SchemaError
   const errors = validate.errors ?? [];
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/(anyOf|oneOf)$/, '/$1/'));
   const seen = new Set<string>();
-  const out: SchemaError[] = [];
+  const out: (SchemaError & { combinator: boolean })[] = [];
   for (const error of errors) {
     if (combinators.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
     const { path: base, segments } = pointerToPath(error.instancePath);
@@ -169,7 +169,10 @@ export function schemaErrors(schema: OpenApiSchema, value: unknown): SchemaError
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path: path === '' ? '(object)' : path, message });
+    out.push({ path: path === '' ? '(object)' : path, message, combinator: error.keyword === 'anyOf' || error.keyword === 'oneOf' });
   }
-  return out;
+  // "must match a schema in anyOf" adds nothing when a plainer error names the same field.
+  return out
+    .filter((e) => !e.combinator || !out.some((other) => !other.combinator && other.path === e.path))
+    .map(({ path, message }) => ({ path, message }));
 }
