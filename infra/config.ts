@@ -18,7 +18,8 @@ export const HF_TOKEN_KEY = 'hfToken';
  */
 export function readSpec(config: pulumi.Config, problems: string[]): DeploymentSpec | undefined {
   const inline = config.getObject<unknown>(SPEC_KEY);
-  const file = config.get(SPEC_FILE_KEY);
+  // Pulumi.yaml declares specFile with the default "" (a declared key without a default is required).
+  const file = config.get(SPEC_FILE_KEY) || undefined;
   if (inline !== undefined && file !== undefined) {
     problems.push(`set either ${CONFIG_NAMESPACE}:${SPEC_KEY} or ${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}, not both (specFile is ${file})`);
     return undefined;

@@ -1,0 +1,60 @@
+/** Shared helpers of the infra tests: one program run under mocks, and lookups over what it registered. */
+import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../infra/mocks';
+import { runWithMocks, type MockRun } from '../../infra/program';
+
+export const PROJECT = 'example-project';
+export const HF_TOKEN = 'hf_test_token_never_in_plain_text';
+export const HF_TOKEN_KEY = 'inference-gateway:hfToken';
+
+/** Only the required config: gcp:project and the secret token, as after the README's two commands. */
+export const REQUIRED_CONFIG: Readonly<Record<string, string>> = { 'gcp:project': PROJECT, [HF_TOKEN_KEY]: HF_TOKEN };
+
+/** Runs the program with the required config plus `extra` (values as `pulumi config` stores them). */
+export function run(extra: Readonly<Record<string, string>> = {}): Promise<MockRun> {
+  return runWithMocks({ config: { ...REQUIRED_CONFIG, ...extra }, secretKeys: [HF_TOKEN_KEY] });
+}
+
+/** Runs the program with an inline `inference-gateway:spec` document. */
+export function runSpec(spec: unknown): Promise<MockRun> {
+  return run({ 'inference-gateway:spec': JSON.stringify(spec) });
+}
+
+export type Inputs = Record<string, unknown>;
+
+export function ofType(run: MockRun, type: string): RecordedResource[] {
+  return run.resources.filter((resource) => resource.type === type);
+}
+
+/** The single resource of a type (and name), failing with the names found otherwise. */
+export function one(run: MockRun, type: string, name?: string): RecordedResource {
+  const found = ofType(run, type).filter((resource) => name === undefined || resource.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${found.length}: ${ofType(run, type).map((r) => r.name).join(', ')}`);
+  }
+  return found[0];
+}
+
+/** A resource's inputs with secret markers removed. */
+export const plain = (resource: RecordedResource): Inputs => unwrapSecrets(resource.inputs) as Inputs;
+
+/** Inputs with every secret replaced by "[secret]": what `pulumi preview --diff` would show. */
+export function redacted(value: unknown): unknown {
+  if (isSecretValue(value)) return '[secret]';
+  if (Array.isArray(value)) return value.map(redacted);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redacted(inner)]));
+  return value;
+}
+
+export const GPU_POOL = 'inference-gateway-gpu';
+export const SYSTEM_POOL = 'inference-gateway-system';
+export const NODE_POOL = 'gcp:container/nodePool:NodePool';
+export const SUBNETWORK = 'gcp:compute/subnetwork:Subnetwork';
+export const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
+
+export function gpuNodeConfig(run: MockRun): Inputs {
+  return plain(one(run, NODE_POOL, GPU_POOL)).nodeConfig as Inputs;
+}
+
+export function proxyOnlySubnets(run: MockRun): RecordedResource[] {
+  return ofType(run, SUBNETWORK).filter((subnet) => subnet.inputs.purpose === 'REGIONAL_MANAGED_PROXY');
+}
