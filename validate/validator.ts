@@ -179,11 +179,11 @@ export function readManifestDirectory(dir: string): ManifestFiles {
       problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${(error as Error).message}` });
       continue;
     }
-    parseAllDocuments(text, { prettyErrors: false }).forEach((document, index) => {
+    parseAllDocuments(text).forEach((document, index) => {
       if (document.errors.length > 0) {
         for (const error of document.errors) {
           const where = error.linePos?.[0];
-          problems.push({ file, kind: '?', name: '?', path: `(document ${index + 1})`, message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0]}` });
+          problems.push({ file, kind: '?', name: '?', path: `(document ${index + 1})`, message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
         }
         return;
       }

@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../charts-gen/app';
+import { main } from '../../validate/cli';
+import { defaultSpec, POOL } from './helpers';
+
+let root: string;
+let clean: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'igw-validate-'));
+  clean = join(root, 'clean');
+  buildApp(defaultSpec, clean).synth();
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+  return { code, out, err };
+}
+
+function brokenCopy(name: string, edits: Record<string, (text: string) => string>): string {
+  const dir = join(root, name);
+  cpSync(clean, dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+  return dir;
+}
+
+test('the default synth output passes with exit code 0 and a summary', async () => {
+  const { code, out } = await run([clean]);
+  expect(code).toBe(0);
+  expect(out).toEqual([expect.stringMatching(/: \d+ object\(s\) checked, no problems/)]);
+});
+
+test('a broken selector, an unknown criticality and a missing backend pool: exit 1, each named by file and field', async () => {
+  const poolFile = `pool-${POOL}.k8s.yaml`;
+  const dir = brokenCopy('broken', {
+    [poolFile]: (text) =>
+      text
+        .replace(/(kind: InferencePool\n[\s\S]*?selector:\n\s+app: )vllm-llama3-8b-instruct/, '$1nobody')
+        .replace('criticality: Standard', 'criticality: Urgent'),
+    'gateway.k8s.yaml': (text) => text.replace(/(kind: InferencePool\n\s+name: )vllm-llama3-8b-instruct/, '$1missing-pool'),
+  });
+  const { code, out } = await run([dir]);
+  expect(code).toBe(1);
+  expect(out).toEqual(
+    expect.arrayContaining([
+      `${join(dir, poolFile)}: InferencePool/${POOL}: spec.selector: selects no model server pods in namespace default`,
+      `${join(dir, poolFile)}: InferenceModel/food-review: spec.criticality: must be one of "Critical", "Standard", "Sheddable"; got "Urgent"`,
+      `${join(dir, 'gateway.k8s.yaml')}: HTTPRoute/my-route: spec.rules[0].backendRefs[0].name: backend InferencePool.inference.networking.x-k8s.io "missing-pool" in namespace default is not in the manifests`,
+    ]),
+  );
+  expect(out[out.length - 1]).toMatch(/\d+ problems/);
+});
+
+test('bad YAML is a problem line, not a stack trace', async () => {
+  const dir = brokenCopy('bad-yaml', { 'gateway.k8s.yaml': (text) => `${text}\n---\nkind: [unclosed\n` });
+  const { code, out, err } = await run([dir]);
+  expect(code).toBe(1);
+  expect(out).toContainEqual(expect.stringMatching(/gateway\.k8s\.yaml: \?\/\?: \(document 3\): not valid YAML at line \d+/));
+  expect([...out, ...err].join('\n')).not.toMatch(/\n\s+at /);
+});
+
+test('a directory that does not exist is a one-line error', async () => {
+  const { code, out, err } = await run([join(root, 'nope')]);
+  expect(code).toBe(1);
+  expect(out).toEqual([]);
+  expect(err).toEqual([`${join(root, 'nope')}: cannot read the directory (no such directory)`]);
+});
