@@ -225,7 +225,7 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
   // A pool's endpoint picker is named `<pool>-epp`; a pool named like that would share its Deployment,
   // PodDisruptionBudget and app label with the other pool's picker.
-  const pickerOwners = new Map(pools.map((p, i) => [`${p.name}-epp`, i] as const));
+  const pickerOwners = new Map<string, number>(pools.map((p, i) => [`${p.name}-epp`, i]));
   pools.forEach((p, j) => {
     const owner = isString(p.name) ? pickerOwners.get(p.name) : undefined;
     if (owner !== undefined) {
