@@ -43,7 +43,7 @@ export class Cluster extends pulumi.ComponentResource {
         // InferencePool backends. The release channel may upgrade the cluster beyond it.
         minMasterVersion: spec.version,
         releaseChannel: { channel: spec.releaseChannel },
-        network: network.vpc.id,
+        network: network.networkId,
         subnetwork: network.nodeSubnet.id,
         // The Gateway API works only on VPC-native clusters.
         networkingMode: 'VPC_NATIVE',

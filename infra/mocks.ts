@@ -106,6 +106,10 @@ export function recordingMocks(options: MockOptions = {}): {
     },
     call(args) {
       calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      if (args.token === 'gcp:compute/getNetwork:getNetwork') {
+        const { name, project } = args.inputs as Record<string, string>;
+        return { name, project, id: `projects/${project}/global/networks/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${name}` };
+      }
       if (args.token === 'gcp:organizations/getProject:getProject') {
         const projectId = (args.inputs as Record<string, unknown>).projectId;
         return { projectId, number: settings.projectNumber, name: projectId, id: `projects/${projectId}` };

@@ -6,6 +6,11 @@ import { childOptions } from './options';
 export interface NetworkArgs {
   /** The spec's `cluster.network`: names and CIDR ranges. */
   readonly network: NetworkSpec;
+  /**
+   * Prefix of the node subnet and its secondary ranges: the cluster name, so that clusters of several
+   * stacks can share one VPC.
+   */
+  readonly subnetPrefix: string;
   /** Region of the cluster; both subnets must live there (regional load balancers use the region's subnets). */
   readonly region: string;
   /** Project that runs the cluster. */
@@ -18,9 +23,10 @@ export interface NetworkArgs {
   readonly hostProject?: string;
 }
 
-/** Secondary range names: GKE's ipAllocationPolicy refers to them by name. */
-export const podRangeName = (network: string): string => `${network}-pods`;
-export const serviceRangeName = (network: string): string => `${network}-services`;
+/** Node subnet and secondary range names; GKE's ipAllocationPolicy refers to the ranges by name. */
+export const nodeSubnetName = (prefix: string): string => `${prefix}-nodes`;
+export const podRangeName = (prefix: string): string => `${prefix}-pods`;
+export const serviceRangeName = (prefix: string): string => `${prefix}-services`;
 
 /**
  * A custom-mode VPC for a VPC-native cluster (the Gateway API works only on VPC-native clusters), the
@@ -30,9 +36,16 @@ export const serviceRangeName = (network: string): string => `${network}-service
  * gke-l7-rilb are Envoy-based regional load balancers whose proxies take their addresses from the
  * region's REGIONAL_MANAGED_PROXY subnet; without it GKE cannot program either Gateway. Only one such
  * subnet may exist per region and network, so `createProxyOnlySubnet: false` reuses one made elsewhere.
+ *
+ * With `createNetwork: false` the VPC is looked up by name instead (for example the first stack's), and
+ * only this cluster's node subnet is added to it: a second stack then shares the network and, with
+ * `createProxyOnlySubnet: false`, the first stack's proxy-only subnet.
  */
 export class Network extends pulumi.ComponentResource {
-  readonly vpc: gcp.compute.Network;
+  /** Undefined when the spec reuses an existing VPC. */
+  readonly vpc?: gcp.compute.Network;
+  /** The VPC's id, created here or looked up. */
+  readonly networkId: pulumi.Output<string>;
   readonly nodeSubnet: gcp.compute.Subnetwork;
   /** Undefined when the spec reuses an existing proxy-only subnet. */
   readonly proxyOnlySubnet?: gcp.compute.Subnetwork;
@@ -47,24 +60,30 @@ export class Network extends pulumi.ComponentResource {
     const child = childOptions(this, opts);
     const spec = args.network;
     const networkProject = args.hostProject ?? args.project;
-    this.podRangeName = podRangeName(spec.name);
-    this.serviceRangeName = serviceRangeName(spec.name);
+    this.podRangeName = podRangeName(args.subnetPrefix);
+    this.serviceRangeName = serviceRangeName(args.subnetPrefix);
 
-    this.vpc = new gcp.compute.Network(
-      spec.name,
-      // Custom mode: auto mode would create a subnet in every region from 10.128.0.0/9, which can
-      // overlap the ranges of the spec.
-      { name: spec.name, project: networkProject, autoCreateSubnetworks: false },
-      child,
-    );
+    if (spec.createNetwork) {
+      this.vpc = new gcp.compute.Network(
+        spec.name,
+        // Custom mode: auto mode would create a subnet in every region from 10.128.0.0/9, which can
+        // overlap the ranges of the spec.
+        { name: spec.name, project: networkProject, autoCreateSubnetworks: false },
+        child,
+      );
+      this.networkId = this.vpc.id;
+    } else {
+      this.networkId = gcp.compute.getNetworkOutput({ name: spec.name, project: networkProject }, { parent: this }).id;
+    }
 
+    const subnetName = nodeSubnetName(args.subnetPrefix);
     this.nodeSubnet = new gcp.compute.Subnetwork(
-      `${spec.name}-nodes`,
+      subnetName,
       {
-        name: `${spec.name}-nodes`,
+        name: subnetName,
         project: networkProject,
         region: args.region,
-        network: this.vpc.id,
+        network: this.networkId,
         ipCidrRange: spec.nodeCidr,
         secondaryIpRanges: [
           { rangeName: this.podRangeName, ipCidrRange: spec.podCidr },
@@ -83,7 +102,7 @@ export class Network extends pulumi.ComponentResource {
           name: `${spec.name}-proxy-only`,
           project: networkProject,
           region: args.region,
-          network: this.vpc.id,
+          network: this.networkId,
           ipCidrRange: spec.proxyOnlyCidr,
           purpose: 'REGIONAL_MANAGED_PROXY',
           role: 'ACTIVE',
@@ -92,10 +111,10 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(spec.name, args.project, args.hostProject, args.region, child);
+    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(args.subnetPrefix, args.project, args.hostProject, args.region, child);
 
     this.registerOutputs({
-      networkId: this.vpc.id,
+      networkId: this.networkId,
       nodeSubnetId: this.nodeSubnet.id,
       proxyOnlySubnetId: this.proxyOnlySubnet?.id,
     });
@@ -107,7 +126,7 @@ export class Network extends pulumi.ComponentResource {
    * Service Agent User role GKE needs to manage host-project resources such as firewall rules. The Google
    * APIs service agent creates the node VMs' managed instance groups, so it needs the subnet as well.
    */
-  private grantSharedVpc(networkName: string, serviceProject: string, hostProject: string, region: string, child: pulumi.CustomResourceOptions): pulumi.Resource[] {
+  private grantSharedVpc(subnetPrefix: string, serviceProject: string, hostProject: string, region: string, child: pulumi.CustomResourceOptions): pulumi.Resource[] {
     const projectNumber = gcp.organizations.getProjectOutput({ projectId: serviceProject }, { parent: this }).number;
     const gkeAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
     const apisAgent = pulumi.interpolate`serviceAccount:${projectNumber}@cloudservices.gserviceaccount.com`;
@@ -118,10 +137,10 @@ export class Network extends pulumi.ComponentResource {
         child,
       );
     return [
-      subnetUser(`${networkName}-nodes-gke-network-user`, gkeAgent),
-      subnetUser(`${networkName}-nodes-apis-network-user`, apisAgent),
+      subnetUser(`${subnetPrefix}-nodes-gke-network-user`, gkeAgent),
+      subnetUser(`${subnetPrefix}-nodes-apis-network-user`, apisAgent),
       new gcp.projects.IAMMember(
-        `${networkName}-gke-host-service-agent-user`,
+        `${subnetPrefix}-gke-host-service-agent-user`,
         { project: hostProject, role: 'roles/container.hostServiceAgentUser', member: gkeAgent },
         child,
       ),

@@ -105,6 +105,8 @@ export async function main(): Promise<number> {
   const shown = run.resources.filter((resource) => !resource.type.startsWith('inference-gateway:'));
   const rows = [['TYPE', 'NAME', 'SETTINGS'], ...shown.map((resource) => [resource.readId === undefined ? resource.type : `${resource.type} (read)`, resource.name, summarize(resource)])];
   process.stdout.write(`pulumi up would create these resources in project ${PLAN_PROJECT} (spec: ${specFile ?? 'defaults'}):\n\n${table(rows)}\n\n`);
+  const lookups = run.calls.map((call) => `  ${call.token.split(':').pop()} ${JSON.stringify(call.inputs)}`);
+  if (lookups.length > 0) process.stdout.write(`Existing resources it reads:\n${lookups.join('\n')}\n\n`);
   process.stdout.write(`Outputs:\n  clusterName: ${run.exported.clusterName}\n  gatewayAddress: assigned by Google Cloud\n  curlCommand: ${run.exported.curlCommand}\n`);
   return 0;
 }

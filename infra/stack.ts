@@ -39,7 +39,11 @@ export function deploy(settings: StackSettings): StackOutputs {
   const hostProject = spec.cluster.sharedVpc?.hostProject;
 
   const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
-  const network = new Network(prefix, { network: spec.cluster.network, region: spec.cluster.region, project, hostProject }, { dependsOn: [apis] });
+  const network = new Network(
+    prefix,
+    { network: spec.cluster.network, subnetPrefix: spec.cluster.name, region: spec.cluster.region, project, hostProject },
+    { dependsOn: [apis] },
+  );
   const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, { dependsOn: [apis] });
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster }, { dependsOn: [apis] });
   // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and

@@ -108,6 +108,7 @@ export const DEFAULT_SPEC: DeploymentSpec = {
     enableModelArmor: false,
     network: {
       name: 'inference-gateway',
+      createNetwork: true,
       nodeCidr: '10.0.0.0/20',
       podCidr: '10.4.0.0/14',
       serviceCidr: '10.8.0.0/20',

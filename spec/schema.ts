@@ -106,6 +106,10 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           description: 'VPC-native network',
           fields: {
             name: dnsLabel('VPC network name'),
+            createNetwork: {
+              kind: 'boolean',
+              description: "Create the VPC; false to add this cluster's node subnet to an existing VPC of that name",
+            },
             nodeCidr: cidr('Primary range of the node subnet'),
             podCidr: cidr('Secondary range for pods'),
             serviceCidr: cidr('Secondary range for services'),

@@ -58,8 +58,10 @@ export interface ClusterSpec {
 }
 
 export interface NetworkSpec {
-  /** VPC name; subnets and secondary ranges derive their names from it. */
+  /** VPC name; the proxy-only subnet derives its name from it. */
   readonly name: string;
+  /** Create the VPC; false to add this cluster's subnet to an existing VPC of that name (another stack's). */
+  readonly createNetwork: boolean;
   /** Primary range of the node subnet. */
   readonly nodeCidr: string;
   /** Secondary range for pods (VPC-native). */

@@ -41,6 +41,32 @@ describe('gateway classes', () => {
   });
 });
 
+describe('a second stack in an existing network', () => {
+  test('looks the VPC up, adds only its own node subnet and reuses the proxy-only subnet', async () => {
+    const result = await runSpec({
+      cluster: {
+        name: 'second',
+        network: { createNetwork: false, createProxyOnlySubnet: false, nodeCidr: '10.16.0.0/20', podCidr: '10.20.0.0/14', serviceCidr: '10.24.0.0/20' },
+      },
+    });
+    expect(ofType(result, 'gcp:compute/network:Network')).toHaveLength(0);
+    expect(result.calls).toContainEqual({ token: 'gcp:compute/getNetwork:getNetwork', inputs: { name: 'inference-gateway', project: PROJECT } });
+    expect(proxyOnlySubnets(result)).toHaveLength(0);
+    expect(plain(one(result, SUBNETWORK, 'second-nodes'))).toMatchObject({
+      network: `projects/${PROJECT}/global/networks/inference-gateway`,
+      ipCidrRange: '10.16.0.0/20',
+      secondaryIpRanges: [
+        { rangeName: 'second-pods', ipCidrRange: '10.20.0.0/14' },
+        { rangeName: 'second-services', ipCidrRange: '10.24.0.0/20' },
+      ],
+    });
+    expect(plain(one(result, 'gcp:container/cluster:Cluster', 'second'))).toMatchObject({
+      network: `projects/${PROJECT}/global/networks/inference-gateway`,
+      ipAllocationPolicy: { clusterSecondaryRangeName: 'second-pods', servicesSecondaryRangeName: 'second-services' },
+    });
+  });
+});
+
 describe('GPU pool', () => {
   test('acceleratorCount 8 picks a3-highgpu-8g with 8 H100s and 16 local SSDs', async () => {
     const result = await runSpec({ cluster: { gpuPool: { acceleratorCount: 8 } } });
