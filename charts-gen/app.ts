@@ -20,6 +20,26 @@ export interface PoolChartProps {
   readonly metricsReader?: MetricsReader;
 }
 
+/** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
+export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+  const adapters = new LoraAdapters(scope, 'Adapters', {
+    namespace,
+    configMapName: pool.adapters.configMapName,
+    configName: pool.adapters.configName,
+    modelServerPort: pool.modelServer.port,
+    baseModel: pool.modelServer.baseModel,
+    adapters: pool.adapters.models,
+    syncerImage: pool.adapters.syncerImage,
+  });
+  return new ModelServer(scope, 'ModelServer', {
+    namespace,
+    name: pool.name,
+    server: pool.modelServer,
+    adapters,
+    healthPath: pool.healthCheck.path,
+  });
+}
+
 /** One model server pool: adapters, vLLM, InferencePool with its picker and policies, InferenceModels. */
 export class PoolChart extends Chart {
   readonly inferencePool: InferencePool;
@@ -28,22 +48,7 @@ export class PoolChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, pool } = props;
     const namespace = spec.namespace;
-    const adapters = new LoraAdapters(this, 'Adapters', {
-      namespace,
-      configMapName: pool.adapters.configMapName,
-      configName: pool.adapters.configName,
-      modelServerPort: pool.modelServer.port,
-      baseModel: pool.modelServer.baseModel,
-      adapters: pool.adapters.models,
-      syncerImage: pool.adapters.syncerImage,
-    });
-    const modelServer = new ModelServer(this, 'ModelServer', {
-      namespace,
-      name: pool.name,
-      server: pool.modelServer,
-      adapters,
-      healthPath: pool.healthCheck.path,
-    });
+    const modelServer = addModelServer(this, namespace, pool);
     this.inferencePool = new InferencePool(this, 'InferencePool', {
       namespace,
       modelServer,

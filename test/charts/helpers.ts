@@ -3,8 +3,7 @@
  * written to disk) and find objects in the result.
  */
 import { Testing, type Chart } from 'cdk8s';
-import { buildApp } from '../../charts-gen/app';
-import { LoraAdapters } from '../../charts-gen/adapters';
+import { addModelServer, buildApp } from '../../charts-gen/app';
 import { InferencePool } from '../../charts-gen/inference-pool';
 import { MetricsReader } from '../../charts-gen/metrics-reader';
 import { ModelServer } from '../../charts-gen/model-server';
@@ -60,22 +59,7 @@ export function synthConstruct(build: (chart: Chart) => void): K8sObject[] {
 
 /** The guide pool's adapters ConfigMap and vLLM Deployment, as PoolChart wires them. */
 export function buildModelServer(chart: Chart, pool: PoolSpec = guidePool(), namespace = 'default'): ModelServer {
-  const adapters = new LoraAdapters(chart, 'Adapters', {
-    namespace,
-    configMapName: pool.adapters.configMapName,
-    configName: pool.adapters.configName,
-    modelServerPort: pool.modelServer.port,
-    baseModel: pool.modelServer.baseModel,
-    adapters: pool.adapters.models,
-    syncerImage: pool.adapters.syncerImage,
-  });
-  return new ModelServer(chart, 'ModelServer', {
-    namespace,
-    name: pool.name,
-    server: pool.modelServer,
-    adapters,
-    healthPath: pool.healthCheck.path,
-  });
+  return addModelServer(chart, namespace, pool);
 }
 
 /**
