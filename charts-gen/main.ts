@@ -3,7 +3,7 @@
  * Output is synthesized into a temporary directory first and swapped in only when complete, so a bad spec
  * or a failed run never leaves dist/ half-written.
  */
-import { mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { loadSpecFromEnvironment, SpecError } from '../spec';
 import { buildApp } from './app';
@@ -11,6 +11,7 @@ import { buildApp } from './app';
 export function synthesize(outdir: string): void {
   const spec = loadSpecFromEnvironment();
   const target = resolve(outdir);
+  mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     buildApp(spec, staging).synth();
