@@ -29,6 +29,8 @@ export class ModelServer extends Construct {
   static readonly PORT_NAME = 'http';
   static readonly CONTAINER_NAME = 'vllm';
   static readonly SYNCER_NAME = 'lora-adapter-syncer';
+  /** Key of the Hugging Face token in `hfTokenSecret` (the guide's `--from-literal=token=...`). */
+  static readonly HF_TOKEN_KEY = 'token';
 
   readonly name: string;
   /** Labels of the model server pods; the InferencePool selects them. */
@@ -72,7 +74,7 @@ export class ModelServer extends Construct {
       ],
       env: [
         { name: 'PORT', value: String(server.port) },
-        { name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: 'token' } } },
+        { name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: ModelServer.HF_TOKEN_KEY } } },
         // The syncer loads adapters through /v1/load_lora_adapter, which vLLM only serves with this set.
         { name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'true' },
       ],

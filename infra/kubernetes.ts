@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { ModelServer } from '../charts-gen/model-server';
 import { EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
@@ -18,7 +19,7 @@ export interface KubernetesArgs {
 }
 
 /** The key the model servers read from the token Secret (`secretKeyRef.key` in the guide). */
-export const HF_TOKEN_KEY = 'token';
+export const HF_TOKEN_KEY = ModelServer.HF_TOKEN_KEY;
 
 /** Namespaces every cluster already has. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
