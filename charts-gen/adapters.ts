@@ -29,15 +29,12 @@ export class LoraAdapters extends Construct {
 
   readonly configMapName: string;
   readonly syncerImage: string;
-  /** Adapter ids the server will have loaded. */
-  readonly adapterIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: LoraAdaptersProps) {
     super(scope, id);
     this.configMapName = props.configMapName;
     this.syncerImage = props.syncerImage;
     const adapters = props.adapters ?? [];
-    this.adapterIds = adapters.map((adapter) => adapter.id);
     const config = {
       vLLMLoRAConfig: {
         name: props.configName,

@@ -35,7 +35,6 @@ export class EndpointPicker extends Construct {
   readonly name: string;
   readonly podLabels: Readonly<Record<string, string>>;
   readonly serviceName: string;
-  readonly deployment: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: EndpointPickerProps) {
     super(scope, id);
@@ -70,7 +69,7 @@ export class EndpointPicker extends Construct {
       periodSeconds: 10,
     };
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
         replicas: props.replicas ?? 1,

@@ -33,19 +33,14 @@ export interface InferenceGatewayProps {
 export class InferenceGateway extends Construct {
   static readonly LISTENER_NAME = 'http';
 
-  readonly name: string;
-  readonly listenerPort: number;
-
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
     super(scope, id);
-    this.name = props.name;
-    this.listenerPort = props.listenerPort ?? 80;
 
     new Gateway(this, 'Gateway', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         gatewayClassName: props.className,
-        listeners: [{ protocol: 'HTTP', port: this.listenerPort, name: InferenceGateway.LISTENER_NAME }],
+        listeners: [{ protocol: 'HTTP', port: props.listenerPort ?? 80, name: InferenceGateway.LISTENER_NAME }],
       },
     });
 

@@ -16,12 +16,8 @@ export interface InferenceModelsProps {
  * them restarts nothing.
  */
 export class InferenceModels extends Construct {
-  /** Model names clients can request from this pool. */
-  readonly modelNames: readonly string[];
-
   constructor(scope: Construct, id: string, props: InferenceModelsProps) {
     super(scope, id);
-    this.modelNames = props.models.map((model) => model.modelName);
     for (const model of props.models) {
       new InferenceModel(this, model.name, {
         metadata: { name: model.name, namespace: props.namespace },

@@ -39,7 +39,6 @@ export class ModelServer extends Construct {
   readonly port: number;
   readonly healthPath: string;
   readonly terminationGracePeriodSeconds: number;
-  readonly deployment: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
@@ -116,7 +115,7 @@ export class ModelServer extends Construct {
       volumeMounts: [{ name: 'config-volume', mountPath: configDirectory }],
     };
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         replicas: server.replicas,

@@ -45,8 +45,5 @@ export function extensionRelease(version: ExtensionVersion): ExtensionRelease {
   return EXTENSION_RELEASES[version];
 }
 
-/** GKE's own API versions for the policies the gateway controller reads. */
-export const GKE_POLICY_API_VERSION = 'networking.gke.io/v1';
-
 /** Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor). */
 export const MIN_GKE_VERSION = '1.32.3';
