@@ -34,3 +34,14 @@ describe('node scripts/synth.js', () => {
     expect(run.files).toEqual([]);
   });
 });
+
+describe('npx cdk8s synth', () => {
+  test('runs the same app through the cdk8s CLI', () => {
+    const out = mkdtempSync(join(tmpdir(), 'igw-cli-'));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.IGW_CONFIG;
+    const result = spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+  });
+});
