@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import type { ClusterSpec } from '../spec';
+import { compareGkeVersions, type ClusterSpec } from '../spec';
 import type { Network } from './network';
 import { childOptions } from './options';
 
@@ -11,6 +11,15 @@ export interface ClusterArgs {
   readonly project: string;
   /** The VPC-native network the cluster joins; its ids carry the host project with Shared VPC. */
   readonly network: Network;
+}
+
+/**
+ * The version to create the cluster at: the release channel's current default in the region, unless
+ * the spec's minimum is newer. Asking for the minimum itself would fail once the channel stops offering
+ * it (the guide's 1.32.3 has long left RAPID), while the channel default is always creatable.
+ */
+export function creationVersion(channelDefault: string | undefined, minimum: string): string {
+  return channelDefault !== undefined && compareGkeVersions(channelDefault, minimum) >= 0 ? channelDefault : minimum;
 }
 
 /**
@@ -30,6 +39,7 @@ export class Cluster extends pulumi.ComponentResource {
     super('inference-gateway:infra:Cluster', name, {}, opts);
     const spec = args.cluster;
     const network = args.network;
+    const offered = gcp.container.getEngineVersionsOutput({ project: args.project, location: spec.region }, { parent: this });
 
     this.cluster = new gcp.container.Cluster(
       spec.name,
@@ -39,9 +49,11 @@ export class Cluster extends pulumi.ComponentResource {
         // Regional: the control plane and the nodes span the region's zones, and the regional load
         // balancers of both GatewayClasses live in the same region.
         location: spec.region,
-        // The spec guarantees at least 1.32.3, the oldest version whose Gateway controller accepts
-        // InferencePool backends. The release channel may upgrade the cluster beyond it.
-        minMasterVersion: spec.version,
+        // At least spec.version (the spec guarantees >= 1.32.3, the oldest version whose Gateway
+        // controller accepts InferencePool backends); the release channel upgrades it from there.
+        minMasterVersion: offered.releaseChannelDefaultVersion.apply((defaults) =>
+          creationVersion(defaults?.[spec.releaseChannel], spec.version),
+        ),
         releaseChannel: { channel: spec.releaseChannel },
         network: network.networkId,
         subnetwork: network.nodeSubnet.id,

@@ -27,6 +27,11 @@ export interface MockOptions {
   readonly gatewayAddress?: string;
   /** Project number returned by getProject. @default "123456789012" */
   readonly projectNumber?: string;
+  /**
+   * Default version per release channel returned by getEngineVersions.
+   * @default none (as if unknown: the cluster is created at the spec's minimum)
+   */
+  readonly channelDefaults?: Readonly<Record<string, string>>;
 }
 
 /** The signature key and value Pulumi uses to mark a serialized secret. */
@@ -87,7 +92,7 @@ export function recordingMocks(options: MockOptions = {}): {
   resources: RecordedResource[];
   calls: RecordedCall[];
 } {
-  const settings: Required<MockOptions> = { gatewayAddress: '192.0.2.10', projectNumber: '123456789012', ...options };
+  const settings: Required<MockOptions> = { gatewayAddress: '192.0.2.10', projectNumber: '123456789012', channelDefaults: {}, ...options };
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
   const mocks: pulumi.runtime.Mocks = {
@@ -106,6 +111,9 @@ export function recordingMocks(options: MockOptions = {}): {
     },
     call(args) {
       calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      if (args.token === 'gcp:container/getEngineVersions:getEngineVersions') {
+        return { releaseChannelDefaultVersion: settings.channelDefaults };
+      }
       if (args.token === 'gcp:compute/getNetwork:getNetwork') {
         const { name, project } = args.inputs as Record<string, string>;
         return { name, project, id: `projects/${project}/global/networks/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${name}` };

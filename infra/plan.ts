@@ -42,7 +42,8 @@ export function summarize(resource: RecordedResource): string {
       return show([
         ['project', inputs.project],
         ['location', inputs.location],
-        ['minMasterVersion', inputs.minMasterVersion],
+        // Offline there is no channel to ask: the real run uses the channel's default when it is newer.
+        ['version', `>=${String(inputs.minMasterVersion)} (channel default if newer)`],
         ['releaseChannel', get(inputs, 'releaseChannel.channel')],
         ['gatewayApi', get(inputs, 'gatewayApiConfig.channel')],
         ['httpLoadBalancing', get(inputs, 'addonsConfig.httpLoadBalancing.disabled') === false ? 'enabled' : 'disabled'],

@@ -6,22 +6,12 @@ import { A3_MACHINE_TYPES } from './defaults';
 import { minimumGracePeriodSeconds } from './drain';
 import type { SpecIssue } from './fields';
 import type { DeploymentSpec, PoolSpec, TargetModelSpec } from './types';
-import { EXTENSION_RELEASES, MIN_GKE_VERSION } from './versions';
+import { compareGkeVersions, EXTENSION_RELEASES, MIN_GKE_VERSION } from './versions';
 
 type Report = (path: string, message: string) => void;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
-
-function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => v.split('-')[0].split('.').map(Number);
-  const [x, y] = [parse(a), parse(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 function prefixLength(cidr: unknown): number | undefined {
   return isString(cidr) && /\/\d+$/.test(cidr) ? Number(cidr.split('/')[1]) : undefined;
@@ -67,7 +57,7 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
 
 function checkCluster(spec: DeploymentSpec, report: Report): void {
   const cluster = spec.cluster;
-  if (isString(cluster.version) && /^\d+\.\d+\.\d+/.test(cluster.version) && compareVersions(cluster.version, MIN_GKE_VERSION) < 0) {
+  if (isString(cluster.version) && /^\d+\.\d+\.\d+/.test(cluster.version) && compareGkeVersions(cluster.version, MIN_GKE_VERSION) < 0) {
     report('cluster.version', `must be at least ${MIN_GKE_VERSION} (GKE Inference Gateway's minimum), got ${cluster.version}`);
   }
   const network = cluster.network;

@@ -47,3 +47,14 @@ export function extensionRelease(version: ExtensionVersion): ExtensionRelease {
 
 /** Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor). */
 export const MIN_GKE_VERSION = '1.32.3';
+
+/** Orders GKE versions such as 1.32.3 and 1.33.5-gke.1200 (major, minor, patch, then the gke build). */
+export function compareGkeVersions(a: string, b: string): number {
+  const parse = (version: string) => version.replace('-gke.', '.').split('.').map(Number);
+  const [x, y] = [parse(a), parse(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { A3_LOCAL_SSD_COUNT, provisioningSettings } from '../../infra/node-pools';
 import { withPulumiAwait, type KubeObject } from '../../infra/manifests';
-import { runWithMocks } from '../../infra/program';
+import { creationVersion } from '../../infra/cluster';
+import { runWithMocks, type MockRun } from '../../infra/program';
 import { completionsRequest } from '../../infra/stack';
 import { A3_MACHINE_TYPES, resolveSpec } from '../../spec';
-import { CONFIG_GROUP, GPU_POOL, NODE_POOL, PROJECT, SUBNETWORK, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, run, runSpec, type Inputs } from './harness';
+import { CONFIG_GROUP, GPU_POOL, HF_TOKEN_KEY, NODE_POOL, PROJECT, REQUIRED_CONFIG, SUBNETWORK, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, run, runSpec, type Inputs } from './harness';
 
 const HOST = 'host-project';
 const GKE_AGENT = 'serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com';
@@ -38,6 +39,36 @@ describe('gateway classes', () => {
     const result = await runSpec({ cluster: { network: { createProxyOnlySubnet: false } } });
     expect(proxyOnlySubnets(result)).toHaveLength(0);
     expect(ofType(result, SUBNETWORK).map((s) => s.name)).toEqual(['inference-gateway-nodes']);
+  });
+});
+
+describe('cluster version', () => {
+  const channelDefaults = { RAPID: '1.34.1-gke.1000', REGULAR: '1.33.5-gke.1200', STABLE: '1.32.9-gke.1100' };
+  const clusterVersion = (result: MockRun) => plain(one(result, 'gcp:container/cluster:Cluster')).minMasterVersion;
+
+  test("is the release channel's default in the region when that is at least the spec minimum", async () => {
+    const result = await runWithMocks({ config: REQUIRED_CONFIG, secretKeys: [HF_TOKEN_KEY], channelDefaults });
+    expect(result.calls).toContainEqual({ token: 'gcp:container/getEngineVersions:getEngineVersions', inputs: { project: PROJECT, location: 'us-central1' } });
+    expect(clusterVersion(result)).toBe('1.34.1-gke.1000');
+  });
+
+  test('follows the chosen channel', async () => {
+    const config = { ...REQUIRED_CONFIG, 'inference-gateway:spec': JSON.stringify({ cluster: { releaseChannel: 'STABLE' } }) };
+    const result = await runWithMocks({ config, secretKeys: [HF_TOKEN_KEY], channelDefaults });
+    expect(clusterVersion(result)).toBe('1.32.9-gke.1100');
+  });
+
+  test("is the spec minimum when the channel's default is older", async () => {
+    const config = { ...REQUIRED_CONFIG, 'inference-gateway:spec': JSON.stringify({ cluster: { version: '1.35.0' } }) };
+    const result = await runWithMocks({ config, secretKeys: [HF_TOKEN_KEY], channelDefaults });
+    expect(clusterVersion(result)).toBe('1.35.0');
+  });
+
+  test('compares GKE builds, not strings', () => {
+    expect(creationVersion('1.32.10-gke.100', '1.32.9')).toBe('1.32.10-gke.100');
+    expect(creationVersion('1.32.3-gke.1785000', '1.32.3')).toBe('1.32.3-gke.1785000');
+    expect(creationVersion('1.31.9-gke.100', '1.32.3')).toBe('1.32.3');
+    expect(creationVersion(undefined, '1.32.3')).toBe('1.32.3');
   });
 });
 
@@ -138,7 +169,9 @@ describe('Shared VPC', () => {
   });
 
   test('the project number comes from getProject for the service project', () => {
-    expect(result.calls).toEqual([{ token: 'gcp:organizations/getProject:getProject', inputs: { projectId: PROJECT } }]);
+    expect(result.calls.filter((call) => call.token === 'gcp:organizations/getProject:getProject')).toEqual([
+      { token: 'gcp:organizations/getProject:getProject', inputs: { projectId: PROJECT } },
+    ]);
   });
 
   test('the cluster stays in the service project but uses the host network and subnet', () => {
