@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl } from '../../validate';
-import { localSchemasDir, sha256 } from '../../validate/schema-source';
+import { loadSchemaTexts, localSchemasDir, sha256 } from '../../validate/schema-source';
 
 const mirror = localSchemasDir() as string;
 
@@ -41,5 +42,43 @@ describe('schema resolution', () => {
 
   test('no mirror and no download is an error that says how to fix it', () => {
     expect(() => loadSchemaTextsSync({ env: {}, projectRoot: '/nonexistent/project' })).toThrow(/IGW_SCHEMAS_DIR/);
+  });
+});
+
+describe('downloading the pinned schemas when there is no mirror', () => {
+  const realFetch = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  /** A fetch that serves the mirror's files at their upstream URLs, optionally altered. */
+  function serveUpstream(alter: (text: string) => string = (text) => text): string[] {
+    const requested: string[] = [];
+    const byUrl = new Map(PINNED_SCHEMAS.map((schema) => [upstreamUrl(schema), join(mirror, schema.file)]));
+    globalThis.fetch = (async (url: string | URL) => {
+      requested.push(String(url));
+      const file = byUrl.get(String(url));
+      return file ? new Response(alter(readFileSync(file, 'utf8'))) : new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    return requested;
+  }
+
+  const offline = () => ({ env: {}, projectRoot: '/nonexistent/project', download: true, cacheDir: mkdtempSync(join(tmpdir(), 'igw-schema-cache-')) });
+
+  test('fetches every pinned file from its upstream URL and keeps those whose sha256 matches', async () => {
+    const requested = serveUpstream();
+    const texts = await loadSchemaTexts(offline());
+    expect(requested.sort()).toEqual(PINNED_SCHEMAS.map(upstreamUrl).sort());
+    expect([...texts.keys()].sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+  });
+
+  test('refuses a download whose sha256 differs from the pin', async () => {
+    serveUpstream((text) => `${text}\n# tampered\n`);
+    await expect(loadSchemaTexts(offline())).rejects.toThrow(/does not match the pinned/);
+  });
+
+  test('reports a failed download with its URL', async () => {
+    globalThis.fetch = (async () => new Response('gone', { status: 404 })) as unknown as typeof fetch;
+    await expect(loadSchemaTexts(offline())).rejects.toThrow(/raw\.githubusercontent\.com.*download failed \(HTTP 404\)/);
   });
 });
