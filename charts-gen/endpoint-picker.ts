@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
+import { endpointPickerName } from '../spec';
 import { appLabels, RBAC_API_GROUP } from './labels';
 
 export interface EndpointPickerProps {
@@ -38,7 +39,7 @@ export class EndpointPicker extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointPickerProps) {
     super(scope, id);
-    this.name = `${props.poolName}-epp`;
+    this.name = endpointPickerName(props.poolName);
     this.serviceName = this.name;
     this.podLabels = appLabels(this.name);
     const metadata = { name: this.name, namespace: props.namespace };

@@ -1,6 +1,7 @@
 /** The deployment spec: types, defaults, validation and loading. Both charts-gen/ and infra/ import it. */
 export * from './types';
 export * from './versions';
+export { endpointPickerName } from './names';
 export { DEFAULT_SPEC, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
 export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds } from './drain';
 export type { SpecIssue } from './fields';

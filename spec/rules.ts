@@ -4,6 +4,7 @@
  */
 import { A3_MACHINE_TYPES } from './defaults';
 import { minimumGracePeriodSeconds } from './drain';
+import { endpointPickerName } from './names';
 import type { SpecIssue } from './fields';
 import type { DeploymentSpec, PoolSpec, TargetModelSpec } from './types';
 import { compareGkeVersions, EXTENSION_RELEASES, MIN_GKE_VERSION } from './versions';
@@ -215,7 +216,7 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
   // A pool's endpoint picker is named `<pool>-epp`; a pool named like that would share its Deployment,
   // PodDisruptionBudget and app label with the other pool's picker.
-  const pickerOwners = new Map<string, number>(pools.map((p, i) => [`${p.name}-epp`, i]));
+  const pickerOwners = new Map<string, number>(pools.map((p, i) => [endpointPickerName(p.name), i]));
   pools.forEach((p, j) => {
     const owner = isString(p.name) ? pickerOwners.get(p.name) : undefined;
     if (owner !== undefined) {
