@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { stringify } from 'yaml';
 import type { AdapterSpec } from '../spec';
+import { LORA_SYNCER_CONFIG_FILE } from './well-known';
 
 export interface LoraAdaptersProps {
   readonly namespace: string;
@@ -25,7 +26,7 @@ export interface LoraAdaptersProps {
  */
 export class LoraAdapters extends Construct {
   /** File name of the config inside the ConfigMap (and inside its mount directory). */
-  static readonly CONFIG_FILE = 'configmap.yaml';
+  static readonly CONFIG_FILE = LORA_SYNCER_CONFIG_FILE;
 
   readonly configMapName: string;
   readonly syncerImage: string;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { endpointPickerName } from '../spec';
-import { appLabels, RBAC_API_GROUP } from './labels';
+import { appLabels, RBAC_API_GROUP } from './well-known';
 
 export interface EndpointPickerProps {
   readonly namespace: string;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import type { CollectorNamespace } from '../spec';
-import { RBAC_API_GROUP } from './labels';
+import { RBAC_API_GROUP } from './well-known';
 
 export interface MetricsReaderProps {
   readonly namespace: string;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import type { ModelServerSpec } from '../spec';
 import { LoraAdapters } from './adapters';
-import { appLabels, GKE_ACCELERATOR_LABEL, GPU_RESOURCE } from './labels';
+import { appLabels, GKE_ACCELERATOR_LABEL, GPU_RESOURCE, LORA_SYNCER_CONFIG_VARIABLE } from './well-known';
 
 export interface ModelServerProps {
   readonly namespace: string;
@@ -109,7 +109,7 @@ export class ModelServer extends Construct {
       // An init container that always restarts is a native sidecar: it starts before vLLM and lives with it.
       restartPolicy: 'Always',
       imagePullPolicy: 'IfNotPresent',
-      env: [{ name: 'DYNAMIC_LORA_ROLLOUT_CONFIG', value: `${configDirectory}/${LoraAdapters.CONFIG_FILE}` }],
+      env: [{ name: LORA_SYNCER_CONFIG_VARIABLE, value: `${configDirectory}/${LoraAdapters.CONFIG_FILE}` }],
       // Mounted as a directory, never with subPath: the kubelet does not update subPath mounts, so the
       // syncer would never see a changed adapter list.
       volumeMounts: [{ name: 'config-volume', mountPath: configDirectory }],

@@ -3,6 +3,7 @@
  * `npm run synth` reads, one group of plain objects per chart. There is no second copy of any manifest.
  */
 import { buildApp } from '../charts-gen/app';
+import { GPU_RESOURCE } from '../charts-gen/well-known';
 import type { DeploymentSpec } from '../spec';
 
 /** A Kubernetes object as a chart's `toJson()` returns it. */
@@ -41,7 +42,7 @@ export const MODEL_SERVER_TIMEOUT_SECONDS = 3600;
 /** How long `pulumi up` waits for GKE to program the Gateway's load balancer. */
 export const GATEWAY_TIMEOUT_SECONDS = 1200;
 
-const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec ?? {}).includes('"nvidia.com/gpu"');
+const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec ?? {}).includes(JSON.stringify(GPU_RESOURCE));
 
 /**
  * Adds Pulumi's await instructions to the objects that need them, and nothing else:

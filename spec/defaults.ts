@@ -9,6 +9,8 @@ export const DEFAULT_EXTENSION_VERSION: ExtensionVersion = 'v0.3.0';
 const release = EXTENSION_RELEASES[DEFAULT_EXTENSION_VERSION];
 
 export const GUIDE_POOL_NAME = 'vllm-llama3-8b-instruct';
+/** The guide's `kubectl create secret generic hf-token`; never synthesized. */
+export const DEFAULT_HF_TOKEN_SECRET = 'hf-token';
 const GUIDE_BASE_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 
 /** A3 High machine type for a number of H100 GPUs per node. */
@@ -28,7 +30,7 @@ export function modelServerDefaults(): ModelServerSpec {
     tensorParallelSize: 1,
     maxLoras: 2,
     maxCpuLoras: 12,
-    hfTokenSecret: 'hf-token',
+    hfTokenSecret: DEFAULT_HF_TOKEN_SECRET,
     accelerator: 'nvidia-h100-80gb',
     gpus: 1,
     // The load balancer needs up to ~30 s to take a terminating pod out of rotation (the guide's

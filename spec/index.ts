@@ -2,7 +2,7 @@
 export * from './types';
 export * from './versions';
 export { endpointPickerName } from './names';
-export { DEFAULT_SPEC, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
+export { DEFAULT_SPEC, DEFAULT_HF_TOKEN_SECRET, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
 export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds } from './drain';
 export type { SpecIssue } from './fields';
 export { SpecError, formatIssues, loadSpecFile, loadSpecFromEnvironment, parseSpec, resolveSpec, SPEC_FILE_VARIABLE } from './load';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { DeploymentSpec } from '../spec';
+import { DEFAULT_HF_TOKEN_SECRET, type DeploymentSpec } from '../spec';
 import type { CheckContext, ExternalRef } from './checks/context';
 import { checkInferenceModels, checkInferencePools } from './checks/inference';
 import { checkBindings } from './checks/rbac';
@@ -37,7 +37,7 @@ export interface ValidationReport {
 }
 
 /** The HF token Secret is created by hand or by `pulumi up` from a secret config value, never synthesized. */
-export const HF_TOKEN_SECRET = 'hf-token';
+export const HF_TOKEN_SECRET = DEFAULT_HF_TOKEN_SECRET;
 
 export function defaultExternals(spec: DeploymentSpec | undefined): ExternalRef[] {
   const externals: ExternalRef[] = [{ kind: 'Secret', name: HF_TOKEN_SECRET }];

@@ -21,8 +21,5 @@ export interface CheckContext {
 
 export const INFERENCE_GROUPS = ['inference.networking.x-k8s.io', 'inference.networking.k8s.io'];
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
-export const GPU_RESOURCE = 'nvidia.com/gpu';
-export const ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
 /** The port GKE assumes for an InferencePool's extension when `portNumber` is left out. */
 export const DEFAULT_EXTENSION_PORT = 9002;

@@ -1,6 +1,7 @@
 /** RBAC bindings: the API group the API server insists on, and a role that exists. */
 import { asRecord, asString } from '../types';
-import { RBAC_GROUP, type CheckContext } from './context';
+import { RBAC_API_GROUP } from '../../charts-gen/well-known';
+import type { CheckContext } from './context';
 
 /** Roles every cluster has, which the manifests need not carry. */
 export function isWellKnownClusterRole(name: string): boolean {
@@ -8,20 +9,20 @@ export function isWellKnownClusterRole(name: string): boolean {
 }
 
 export function checkBindings(ctx: CheckContext): void {
-  for (const binding of ctx.set.entries.filter((e) => e.group === RBAC_GROUP && (e.kind === 'RoleBinding' || e.kind === 'ClusterRoleBinding'))) {
+  for (const binding of ctx.set.entries.filter((e) => e.group === RBAC_API_GROUP && (e.kind === 'RoleBinding' || e.kind === 'ClusterRoleBinding'))) {
     const roleRef = asRecord(binding.object.roleRef);
-    if (roleRef.apiGroup !== RBAC_GROUP) {
-      ctx.report(binding, 'roleRef.apiGroup', `must be ${RBAC_GROUP}; got ${JSON.stringify(roleRef.apiGroup) ?? 'nothing'} (the API server rejects the binding)`);
+    if (roleRef.apiGroup !== RBAC_API_GROUP) {
+      ctx.report(binding, 'roleRef.apiGroup', `must be ${RBAC_API_GROUP}; got ${JSON.stringify(roleRef.apiGroup) ?? 'nothing'} (the API server rejects the binding)`);
     }
     const kind = asString(roleRef.kind);
     const name = asString(roleRef.name) ?? '';
     if (kind === 'ClusterRole') {
-      if (!ctx.set.find(RBAC_GROUP, 'ClusterRole', name, undefined) && !isWellKnownClusterRole(name)) {
+      if (!ctx.set.find(RBAC_API_GROUP, 'ClusterRole', name, undefined) && !isWellKnownClusterRole(name)) {
         ctx.report(binding, 'roleRef.name', `ClusterRole "${name}" is neither in the manifests nor a built-in role`);
       }
     } else if (kind === 'Role') {
       if (binding.kind === 'ClusterRoleBinding') ctx.report(binding, 'roleRef.kind', 'a ClusterRoleBinding can only refer to a ClusterRole');
-      else if (!ctx.set.find(RBAC_GROUP, 'Role', name, binding.namespace)) {
+      else if (!ctx.set.find(RBAC_API_GROUP, 'Role', name, binding.namespace)) {
         ctx.report(binding, 'roleRef.name', `Role "${name}" is not in namespace ${binding.namespace ?? 'default'} of the manifests`);
       }
     } else {

@@ -3,6 +3,7 @@
  * from a mounted ConfigMap. Shared by the InferenceModel check and the `--max-loras` check.
  */
 import { parse } from 'yaml';
+import { LORA_SYNCER_CONFIG_FILE, LORA_SYNCER_CONFIG_VARIABLE } from '../../charts-gen/well-known';
 import type { ObjectSet, PodTemplate } from '../object-set';
 import { asArray, asRecord, asString, fieldPath } from '../types';
 
@@ -15,7 +16,6 @@ export interface Flag {
 export interface VllmContainer {
   readonly index: number;
   readonly flags: ReadonlyMap<string, Flag>;
-  readonly ports: readonly number[];
 }
 
 /** Reads `--name value` and `--name=value` pairs from a container's command and args. */
@@ -44,8 +44,7 @@ export function vllmContainers(pod: PodTemplate): VllmContainer[] {
     if (!/vllm/i.test(text)) return [];
     const base = `${pod.path}.containers[${index}]`;
     const flags = new Map([...parseFlags(command, `${base}.command`), ...parseFlags(args, `${base}.args`)]);
-    const ports = asArray(container.ports).map((p) => asRecord(p).containerPort).filter((p): p is number => typeof p === 'number');
-    return [{ index, flags, ports }];
+    return [{ index, flags }];
   });
 }
 
@@ -63,11 +62,11 @@ export function servedNames(pod: PodTemplate): Set<string> {
 
 /** File names of the syncer config: `configmap.yaml`, or the base name `DYNAMIC_LORA_ROLLOUT_CONFIG` points at. */
 function syncerConfigKeys(pod: PodTemplate): Set<string> {
-  const keys = new Set(['configmap.yaml']);
+  const keys = new Set([LORA_SYNCER_CONFIG_FILE]);
   for (const raw of [...asArray(pod.spec.containers), ...asArray(pod.spec.initContainers)]) {
     for (const env of asArray(asRecord(raw).env)) {
       const value = asString(asRecord(env).value);
-      if (asRecord(env).name === 'DYNAMIC_LORA_ROLLOUT_CONFIG' && value) keys.add(value.split('/').pop() ?? value);
+      if (asRecord(env).name === LORA_SYNCER_CONFIG_VARIABLE && value) keys.add(value.split('/').pop() ?? value);
     }
   }
   return keys;

@@ -4,7 +4,8 @@
  */
 import { matchesLabels, matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
 import { asArray, asRecord, asString, childPath, fieldPath, isRecord } from '../types';
-import { ACCELERATOR_LABEL, GPU_RESOURCE, type CheckContext } from './context';
+import { GKE_ACCELERATOR_LABEL, GPU_RESOURCE } from '../../charts-gen/well-known';
+import type { CheckContext } from './context';
 import { adapterConfigs, vllmContainers } from './vllm';
 
 function describeLabels(labels: Readonly<Record<string, string>>): string {
@@ -172,8 +173,8 @@ export function checkGpuPlacement(ctx: CheckContext): void {
           `the pod asks for ${total} ${GPU_RESOURCE} but a ${gpuPool.machineType} node has ${gpuPool.acceleratorCount}; the pod can never be scheduled`);
       }
     }
-    const selected = asRecord(pod.spec.nodeSelector)[ACCELERATOR_LABEL];
-    const selectorPath = fieldPath(...`${pod.path}.nodeSelector`.split('.').flatMap(splitIndex), ACCELERATOR_LABEL);
+    const selected = asRecord(pod.spec.nodeSelector)[GKE_ACCELERATOR_LABEL];
+    const selectorPath = fieldPath(...`${pod.path}.nodeSelector`.split('.').flatMap(splitIndex), GKE_ACCELERATOR_LABEL);
     if (selected !== undefined && selected !== gpuPool.accelerator) {
       ctx.report(pod.owner, selectorPath, `selects accelerator "${String(selected)}" but the GPU node pool has ${gpuPool.accelerator}; the pod can never be scheduled`);
     } else if (selected === undefined && total > 0) {

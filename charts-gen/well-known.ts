@@ -1,4 +1,7 @@
-/** Label and API constants shared by several constructs. */
+/**
+ * Names fixed by Kubernetes, GKE, NVIDIA and the lora-syncer, and the label this project selects pods by.
+ * The constructs write them, the validator checks them and the Pulumi program reads them: one spelling.
+ */
 
 /** The guide selects model server pods (and the endpoint picker's) by the `app` label. */
 export const APP_LABEL = 'app';
@@ -11,6 +14,12 @@ export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
 
 /** Extended resource name of NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/** Environment variable naming the lora-syncer's config file. */
+export const LORA_SYNCER_CONFIG_VARIABLE = 'DYNAMIC_LORA_ROLLOUT_CONFIG';
+
+/** The syncer's config file name (its default is /config/configmap.yaml); also the ConfigMap key. */
+export const LORA_SYNCER_CONFIG_FILE = 'configmap.yaml';
 
 export function appLabels(name: string): Readonly<Record<string, string>> {
   return { [APP_LABEL]: name };
