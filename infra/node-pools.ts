@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import type { ClusterSpec, GpuPoolSpec } from '../spec';
+import { A3_MACHINE_TYPES, type ClusterSpec, type GpuPoolSpec } from '../spec';
 import type { Cluster } from './cluster';
 import { childOptions } from './options';
 
@@ -14,16 +14,13 @@ export interface NodePoolsArgs {
 }
 
 /**
- * Local SSDs bundled with each A3 High machine type (375 GB each): 1g has 2, 2g 4, 4g 8, 8g 16, per
- * the Compute Engine accelerator-optimized machine table. The count is fixed by the machine type, so
- * asking for another number fails node creation.
+ * Local SSDs bundled with each A3 High machine type (375 GB each): two per GPU, so 1g has 2, 2g 4, 4g 8,
+ * 8g 16, per the Compute Engine accelerator-optimized machine table. The count is fixed by the machine
+ * type, so asking for another number fails node creation.
  */
-export const A3_LOCAL_SSD_COUNT: Readonly<Record<string, number>> = {
-  'a3-highgpu-1g': 2,
-  'a3-highgpu-2g': 4,
-  'a3-highgpu-4g': 8,
-  'a3-highgpu-8g': 16,
-};
+export const A3_LOCAL_SSD_COUNT: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(A3_MACHINE_TYPES).map(([gpus, machineType]) => [machineType, 2 * Number(gpus)]),
+);
 
 /** Scopes of the node service account; access is then governed by IAM alone. */
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
