@@ -1,29 +1,16 @@
 /** Rollouts and voluntary disruptions that never wait for a GPU that is not there. */
-import { buildApp } from '../../charts-gen/app';
 import { GUIDE_POOL_NAME, resolveSpec } from '../../spec';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are read as untyped JSON
-type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any> };
-
-function synth(document: Record<string, unknown> = {}): K8sObject[] {
-  return buildApp(resolveSpec(document)).charts.flatMap((chart) => chart.toJson()) as K8sObject[];
-}
-
-function find(objects: K8sObject[], kind: string, name: string): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name}`);
-  return found;
-}
+import { findObject, synthDocument } from '../charts/helpers';
 
 describe('model server rollout', () => {
   test('by default replaces one pod at a time and never surges', () => {
-    const deployment = find(synth(), 'Deployment', GUIDE_POOL_NAME);
+    const deployment = findObject(synthDocument({}), 'Deployment', GUIDE_POOL_NAME);
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
   });
 
   test('takes maxSurge and maxUnavailable from the spec', () => {
     const document = { pools: [{ name: GUIDE_POOL_NAME, modelServer: { replicas: 2, rollout: { maxSurge: 1, maxUnavailable: 0 } } }] };
-    const deployment = find(synth(document), 'Deployment', GUIDE_POOL_NAME);
+    const deployment = findObject(synthDocument(document), 'Deployment', GUIDE_POOL_NAME);
     expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
   });
 
@@ -34,24 +21,24 @@ describe('model server rollout', () => {
 });
 
 describe('PodDisruptionBudgets', () => {
-  const objects = synth();
+  const objects = synthDocument({});
 
   test('the model server allows one pod down at a time and selects the vLLM pods', () => {
-    const budget = find(objects, 'PodDisruptionBudget', GUIDE_POOL_NAME);
-    const deployment = find(objects, 'Deployment', GUIDE_POOL_NAME);
+    const budget = findObject(objects, 'PodDisruptionBudget', GUIDE_POOL_NAME);
+    const deployment = findObject(objects, 'Deployment', GUIDE_POOL_NAME);
     expect(budget.spec.maxUnavailable).toBe(1);
     expect(budget.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
   });
 
   test('the endpoint picker has one that selects the picker pods', () => {
-    const budget = find(objects, 'PodDisruptionBudget', `${GUIDE_POOL_NAME}-epp`);
-    const picker = find(objects, 'Deployment', `${GUIDE_POOL_NAME}-epp`);
+    const budget = findObject(objects, 'PodDisruptionBudget', `${GUIDE_POOL_NAME}-epp`);
+    const picker = findObject(objects, 'Deployment', `${GUIDE_POOL_NAME}-epp`);
     expect(budget.spec.maxUnavailable).toBe(1);
     expect(budget.spec.selector.matchLabels).toEqual(picker.spec.template.metadata.labels);
   });
 
   test('the model server budget follows the spec', () => {
     const document = { pools: [{ name: GUIDE_POOL_NAME, modelServer: { disruptionBudget: { maxUnavailable: 0 } } }] };
-    expect(find(synth(document), 'PodDisruptionBudget', GUIDE_POOL_NAME).spec.maxUnavailable).toBe(0);
+    expect(findObject(synthDocument(document), 'PodDisruptionBudget', GUIDE_POOL_NAME).spec.maxUnavailable).toBe(0);
   });
 });

@@ -3,17 +3,15 @@
  * endpoint picker can absorb must leave the vLLM pod template byte-identical, and a change vLLM must
  * see (image, args, GPUs) must change it.
  */
-import { buildApp } from '../../charts-gen/app';
-import { GUIDE_POOL_NAME, resolveSpec } from '../../spec';
+import { GUIDE_POOL_NAME } from '../../spec';
+import { findObject, synthDocument } from '../charts/helpers';
 
 type Document = Record<string, unknown>;
 
 /** The vLLM Deployment's pod template, serialized, for a spec document with the guide's pool changed. */
 function podTemplate(poolChanges: Document = {}, specChanges: Document = {}): string {
-  const spec = resolveSpec({ ...specChanges, pools: [{ name: GUIDE_POOL_NAME, ...poolChanges }] });
-  const objects = buildApp(spec).charts.flatMap((chart) => chart.toJson());
-  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === GUIDE_POOL_NAME);
-  return JSON.stringify(deployment.spec.template);
+  const objects = synthDocument({ ...specChanges, pools: [{ name: GUIDE_POOL_NAME, ...poolChanges }] });
+  return JSON.stringify(findObject(objects, 'Deployment', GUIDE_POOL_NAME).spec.template);
 }
 
 const guideAdapters = [
