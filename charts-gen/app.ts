@@ -13,6 +13,8 @@ export const METRICS_READER_CHART = 'metrics-reader';
 export const GATEWAY_CHART = 'gateway';
 /** Pool charts carry a prefix so no pool name can collide with the other charts. */
 export const poolChartId = (poolName: string): string => `pool-${poolName}`;
+/** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
+export const MANIFEST_EXTENSION = '.k8s.yaml';
 
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;
@@ -66,7 +68,7 @@ export class PoolChart extends Chart {
  * applies the same objects in memory.
  */
 export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
+  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: MANIFEST_EXTENSION });
 
   let metricsReader: MetricsReader | undefined;
   if (spec.monitoring.metricsReader) {

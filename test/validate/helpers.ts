@@ -1,5 +1,5 @@
 /** Shared fixtures: the default synth output in memory, and small mutation helpers. */
-import { buildApp } from '../../charts-gen/app';
+import { buildApp, MANIFEST_EXTENSION } from '../../charts-gen/app';
 import { resolveSpec, type DeploymentSpec } from '../../spec';
 import { loadSchemaTextsSync, validateWithSchemas, type Problem, type SourcedObject, type ValidationReport } from '../../validate';
 
@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 /** Synth output as objects, labelled with the file each chart would be written to. */
 export function synthObjects(spec: DeploymentSpec = defaultSpec): SourcedObject[] {
   return buildApp(spec, '/nonexistent').charts.flatMap((chart) =>
-    chart.toJson().map((object: unknown) => ({ file: `${chart.node.id}.k8s.yaml`, object: structuredClone(object) })),
+    chart.toJson().map((object: unknown) => ({ file: `${chart.node.id}${MANIFEST_EXTENSION}`, object: structuredClone(object) })),
   );
 }
 
