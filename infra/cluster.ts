@@ -75,7 +75,7 @@ export class Cluster extends pulumi.ComponentResource {
         removeDefaultNodePool: true,
         initialNodeCount: 1,
         // Always explicit: the provider refuses to destroy a protected cluster, so teardown is a
-        // deliberate two-step change (see README.md, "Deploy with Pulumi").
+        // deliberate two-step change (see docs/deploy.md).
         deletionProtection: spec.deletionProtection,
       },
       // With Shared VPC the cluster can only use the host's subnet once the grants exist.

@@ -1,6 +1,6 @@
 /**
  * The Pulumi program (`main` in Pulumi.yaml): reads the stack configuration and deploys everything.
- * See stack.ts for what is created and README.md, "Deploy with Pulumi" for how to run it.
+ * See stack.ts for what is created and docs/deploy.md for how to run it.
  */
 import { readStackSettings } from './config';
 import { deploy } from './stack';

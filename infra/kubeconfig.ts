@@ -30,7 +30,7 @@ export function gkeKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1beta1',
               command: GKE_AUTH_PLUGIN,
-              installHint: `Install ${GKE_AUTH_PLUGIN}: gcloud components install ${GKE_AUTH_PLUGIN} (see README.md, "Deploy with Pulumi")`,
+              installHint: `Install ${GKE_AUTH_PLUGIN}: gcloud components install ${GKE_AUTH_PLUGIN} (see docs/deploy.md)`,
               provideClusterInfo: true,
             },
           },

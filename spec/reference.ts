@@ -1,5 +1,5 @@
 /**
- * The README's configuration reference, rendered from the same field descriptions and defaults that
+ * The configuration reference (docs/configuration.md), rendered from the same field descriptions and defaults that
  * validate specs, so the documentation cannot drift from the code (`npm run schema` rewrites it).
  */
 import { DEFAULT_SPEC } from './defaults';

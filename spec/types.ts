@@ -1,6 +1,6 @@
 /**
  * The deployment spec: one document that describes a whole GKE Inference Gateway deployment.
- * Field names are the public interface (see README, "Configuration reference"); the defaults in
+ * Field names are the public interface (see docs/configuration.md); the defaults in
  * `defaults.ts` reproduce the guide's example.
  */
 import type { ExtensionVersion } from './versions';

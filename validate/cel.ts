@@ -12,7 +12,7 @@ import { strings } from '@bufbuild/cel/ext';
 
 /**
  * Kubernetes-only CEL functions and macros this validator cannot evaluate, and why a rule using them is
- * skipped rather than failed. Listed in README.md, "Validate manifests".
+ * skipped rather than failed. Listed in docs/validation.md.
  */
 export const KUBERNETES_ONLY_CEL: Readonly<Record<string, string>> = {
   isURL: 'Kubernetes URL library (k8s.io/apiserver/pkg/cel/library/urls.go); not in @bufbuild/cel',

@@ -49,7 +49,7 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
     const report = await validateDirectory(dir, { spec, env: io.env, download: true });
     for (const problem of report.problems) io.out(formatProblem(problem));
     const count = report.problems.length;
-    const skipped = report.skippedRules.length > 0 ? `; ${report.skippedRules.length} CEL rule(s) or message expression(s) not evaluated (listed in README.md, "Validate manifests")` : '';
+    const skipped = report.skippedRules.length > 0 ? `; ${report.skippedRules.length} CEL rule(s) or message expression(s) not evaluated (listed in docs/validation.md)` : '';
     io.out(`${dir}: ${report.objectCount} object(s) checked, ${count === 0 ? 'no problems' : `${count} problem${count === 1 ? '' : 's'}`}${skipped}`);
     return count === 0 ? 0 : 1;
   } catch (error) {

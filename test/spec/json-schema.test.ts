@@ -33,14 +33,14 @@ describe('spec/deployment-spec.schema.json', () => {
   });
 });
 
-describe('the README configuration reference', () => {
+describe('the configuration reference in docs/configuration.md', () => {
   test('is up to date with the field descriptions (run `npm run schema` after changing them)', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const readme = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
     expect(withSpecReference(readme)).toBe(readme);
   });
 
   test('lists every field with its default', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const readme = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
     expect(readme).toContain('| `pools[].modelServer.terminationGracePeriodSeconds` | integer 1..86400 | `130` |');
     expect(readme).toContain('| `pools[].modelServer.rollout.maxSurge` | integer 0..1000 | `0` |');
     expect(readme).toContain('| `pools[].modelServer.drain.prefillShare` | number 0..10 | `0.2` |');
