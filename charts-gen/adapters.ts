@@ -1,28 +1,22 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { stringify } from 'yaml';
-import type { AdapterSpec } from '../spec';
 import { LORA_SYNCER_CONFIG_FILE } from './well-known';
 
 export interface LoraAdaptersProps {
   readonly namespace: string;
   /** ConfigMap name. */
   readonly configMapName: string;
-  /** `vLLMLoRAConfig.name`. */
-  readonly configName: string;
-  /** Port of the vLLM server the syncer calls `/v1/load_lora_adapter` on. */
-  readonly modelServerPort: number;
-  /** Base model the adapters apply to. */
-  readonly baseModel: string;
-  /** Adapters to keep loaded. @default none */
-  readonly adapters?: readonly AdapterSpec[];
+  /** The syncer's vLLMLoRAConfig document (see `syncerConfig` in spec/derived.ts). */
+  readonly config: Readonly<Record<string, unknown>>;
   /** The lora-syncer image that reads this config. */
   readonly syncerImage: string;
 }
 
 /**
  * The lora-syncer's config: a ConfigMap in the vLLMLoRAConfig format. The syncer watches the mounted
- * file and loads or unloads adapters on the running server, so changing this list restarts no pod.
+ * file and loads the adapters under `ensureExist` and unloads those under `ensureNotExist` on the running
+ * server, so changing either list restarts no pod.
  */
 export class LoraAdapters extends Construct {
   /** File name of the config inside the ConfigMap (and inside its mount directory). */
@@ -30,23 +24,15 @@ export class LoraAdapters extends Construct {
 
   readonly configMapName: string;
   readonly syncerImage: string;
+  readonly configMap: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: LoraAdaptersProps) {
     super(scope, id);
     this.configMapName = props.configMapName;
     this.syncerImage = props.syncerImage;
-    const adapters = props.adapters ?? [];
-    const config = {
-      vLLMLoRAConfig: {
-        name: props.configName,
-        port: props.modelServerPort,
-        defaultBaseModel: props.baseModel,
-        ensureExist: { models: adapters.map((adapter) => ({ id: adapter.id, source: adapter.source })) },
-      },
-    };
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: props.configMapName, namespace: props.namespace },
-      data: { [LoraAdapters.CONFIG_FILE]: stringify(config) },
+      data: { [LoraAdapters.CONFIG_FILE]: stringify(props.config) },
     });
   }
 }

@@ -1,12 +1,27 @@
-import { App, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { extensionRelease, type DeploymentSpec, type PoolSpec } from '../spec';
+import {
+  activeVersions,
+  extensionRelease,
+  guideMetricsReader,
+  maxLoraRank,
+  poolMetrics,
+  poolRoute,
+  poolStacks,
+  syncerConfig,
+  usesBodyBasedRouting,
+  type DeploymentSpec,
+  type PoolSpec,
+} from '../spec';
 import { LoraAdapters } from './adapters';
-import { InferenceGateway } from './gateway';
+import { BodyRouter } from './body-router';
+import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
+import { InferenceObjectives } from './inference-objectives';
 import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelServer } from './model-server';
+import { RouterPool } from './router-pool';
 
 /** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
 export const METRICS_READER_CHART = 'metrics-reader';
@@ -19,6 +34,7 @@ export const MANIFEST_EXTENSION = '.k8s.yaml';
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;
   readonly pool: PoolSpec;
+  /** The guide's metrics reader, whose token the v0.3.0 picker's monitor sends. @default no monitoring of v0.3.0 pickers */
   readonly metricsReader?: MetricsReader;
 }
 
@@ -27,10 +43,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
-    configName: pool.adapters.configName,
-    modelServerPort: pool.modelServer.port,
-    baseModel: pool.modelServer.baseModel,
-    adapters: pool.adapters.models,
+    config: syncerConfig(pool),
     syncerImage: pool.adapters.syncerImage,
   });
   return new ModelServer(scope, 'ModelServer', {
@@ -39,27 +52,49 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     server: pool.modelServer,
     adapters,
     healthPath: pool.healthCheck.path,
+    maxLoraRank: maxLoraRank(pool),
   });
 }
 
-/** One model server pool: adapters, vLLM, InferencePool with its picker and policies, InferenceModels. */
+/**
+ * One model server pool: adapters, vLLM, and for each active profile an InferencePool with its endpoint
+ * picker and policies, plus that profile's model objects (InferenceModels, or InferenceObjectives). During
+ * a migration both profiles' stacks select the same model server pods.
+ */
 export class PoolChart extends Chart {
-  readonly inferencePool: InferencePool;
+  /** How the gateway reaches this pool. */
+  readonly backend: InferenceBackend;
 
   constructor(scope: Construct, id: string, props: PoolChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
-    this.inferencePool = new InferencePool(this, 'InferencePool', {
-      namespace,
-      modelServer,
-      release: extensionRelease(spec.inferenceExtension.version),
-      endpointPicker: pool.endpointPicker,
-      backendTimeoutSeconds: pool.backendTimeoutSeconds,
-      metricsReader: props.metricsReader,
+    const vllmMetrics = poolMetrics(pool);
+    const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
+      const common = {
+        namespace,
+        modelServer,
+        release: stack.release,
+        name: stack.inferencePoolName,
+        endpointPicker: stack.endpointPicker,
+        vllmMetrics,
+        backendTimeoutSeconds: pool.backendTimeoutSeconds,
+      };
+      if (stack.release.api === 'v1alpha2') {
+        const inferencePool = new InferencePool(this, `InferencePool-${stack.release.id}`, { ...common, metricsReader: props.metricsReader });
+        new InferenceModels(this, `InferenceModels-${stack.release.id}`, { namespace, pool: inferencePool, models: pool.models });
+        return { pool: inferencePool.reference, weight: stack.weight };
+      }
+      const routerPool = new RouterPool(this, `InferencePool-${stack.release.id}`, {
+        ...common,
+        monitoring: spec.monitoring.metricsReader,
+        collectorNamespace: spec.monitoring.collectorNamespace,
+      });
+      new InferenceObjectives(this, `InferenceObjectives-${stack.release.id}`, { namespace, pool: routerPool.reference, models: pool.models, labels: routerPool.labels });
+      return { pool: routerPool.reference, weight: stack.weight };
     });
-    new InferenceModels(this, 'InferenceModels', { namespace, pool: this.inferencePool, models: pool.models });
+    this.backend = { route: poolRoute(spec, pool), pools };
   }
 }
 
@@ -71,10 +106,12 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: MANIFEST_EXTENSION });
 
   let metricsReader: MetricsReader | undefined;
-  if (spec.monitoring.metricsReader) {
+  const guideApi = activeVersions(spec).some((version) => extensionRelease(version).api === 'v1alpha2');
+  if (spec.monitoring.metricsReader && guideApi) {
     const chart = new Chart(app, METRICS_READER_CHART, { disableResourceNameHashes: true });
     metricsReader = new MetricsReader(chart, 'MetricsReader', {
       namespace: spec.namespace,
+      names: guideMetricsReader(spec.namespace, spec.monitoring.collectorNamespace),
       collectorNamespace: spec.monitoring.collectorNamespace,
     });
   }
@@ -88,10 +125,45 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     className: spec.gateway.className,
     listenerPort: spec.gateway.listenerPort,
     routeName: spec.gateway.route.name,
-    backends: pools.map((chart, index) => ({
-      pool: chart.inferencePool.reference,
-      pathPrefix: index === 0 ? spec.gateway.route.pathPrefix : (spec.pools[index].routePathPrefix as string),
-    })),
+    backends: pools.map((chart) => chart.backend),
   });
+  if (usesBodyBasedRouting(spec)) {
+    new BodyRouter(gatewayChart, 'BodyRouter', {
+      namespace: spec.namespace,
+      gatewayName: spec.gateway.name,
+      image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
+    });
+  }
   return app;
+}
+
+/** One chart's objects, as written to `<id><MANIFEST_EXTENSION>`. */
+export interface RenderedChart {
+  readonly id: string;
+  readonly file: string;
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+/**
+ * Every chart's objects, in one pass over the app. cdk8s' own `chart.toJson()` (and `app.synth()`, which
+ * calls it per chart) validates and resolves the whole app again for every chart, which makes a synth of
+ * n pools take n^2 time; here the app is validated once and each object resolved once. Objects keep
+ * their construction order within a chart (our constructs declare no dependencies between objects).
+ */
+export function renderCharts(app: App): RenderedChart[] {
+  const errors = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `${construct.node.path}: ${message}`));
+  if (errors.length > 0) throw new Error(`the cdk8s app is invalid:\n${errors.join('\n')}`);
+  return app.charts.map((chart) => ({
+    id: chart.node.id,
+    file: `${chart.node.id}${MANIFEST_EXTENSION}`,
+    objects: chart.node
+      .findAll()
+      .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
+      .map((object) => object.toJson() as Record<string, unknown>),
+  }));
+}
+
+/** A chart's objects as the YAML text cdk8s writes for it. */
+export function chartYaml(chart: RenderedChart): string {
+  return Yaml.stringify(...chart.objects);
 }

@@ -7,7 +7,7 @@ import {
   HealthCheckPolicySpecDefaultConfigType,
 } from '../imports/healthcheckpolicies-networking.gke.io';
 import { InferencePool as InferencePoolResource } from '../imports/inferencepools-inference.networking.x-k8s.io';
-import type { EndpointPickerSpec, ExtensionRelease } from '../spec';
+import { clusterScopedName, type EndpointPickerSpec, type ExtensionRelease, type VllmMetricNames } from '../spec';
 import { EndpointPicker } from './endpoint-picker';
 import { MetricsReader } from './metrics-reader';
 import type { ModelServer } from './model-server';
@@ -16,9 +16,13 @@ export interface InferencePoolProps {
   readonly namespace: string;
   /** The model servers this pool routes to: their pod labels and port become its selector and target. */
   readonly modelServer: ModelServer;
-  /** Release whose API group the pool and its picker's RBAC use. */
+  /** The v0.3.0 release: the pool's API group, its picker's version. */
   readonly release: ExtensionRelease;
+  /** @default the model server's name */
+  readonly name?: string;
   readonly endpointPicker: EndpointPickerSpec;
+  /** The metric names the model servers' vLLM exports. */
+  readonly vllmMetrics: VllmMetricNames;
   /** GCPBackendPolicy `timeoutSec`: size it from steady-state p99 latency, not drain time. */
   readonly backendTimeoutSeconds: number;
   /** When given, Managed Prometheus scrapes the picker with this reader's token. @default no scraping */
@@ -33,11 +37,14 @@ export interface PoolReference {
 }
 
 /**
- * An InferencePool with everything `helm install ... inferencepool --set provider.name=gke` adds: the
- * endpoint picker, GKE's HealthCheckPolicy and GCPBackendPolicy, and (with monitoring) a
- * ClusterPodMonitoring for the picker.
+ * A v1alpha2 InferencePool with everything `helm install ... inferencepool --set provider.name=gke`
+ * (v0.3.0) adds: the endpoint picker, GKE's HealthCheckPolicy and GCPBackendPolicy, and (with monitoring)
+ * the ClusterPodMonitoring that scrapes the picker.
  */
 export class InferencePool extends Construct {
+  /** Managed Prometheus scrapes the picker this often (the chart's interval). */
+  static readonly SCRAPE_INTERVAL = '5s';
+
   readonly name: string;
   /** How routes and policies refer to this pool. */
   readonly reference: PoolReference;
@@ -46,20 +53,23 @@ export class InferencePool extends Construct {
   constructor(scope: Construct, id: string, props: InferencePoolProps) {
     super(scope, id);
     const server = props.modelServer;
-    this.name = server.name;
-    this.reference = { group: props.release.apiGroup, kind: 'InferencePool', name: this.name };
+    this.name = props.name ?? server.name;
+    this.reference = { group: props.release.poolGroup, kind: 'InferencePool', name: this.name };
 
     this.endpointPicker = new EndpointPicker(this, 'EndpointPicker', {
       namespace: props.namespace,
-      poolName: this.name,
-      inferenceApiGroup: props.release.apiGroup,
+      inferencePoolName: this.name,
+      release: props.release,
       image: props.endpointPicker.image,
       replicas: props.endpointPicker.replicas,
+      resources: props.endpointPicker.resources,
+      vllmMetrics: props.vllmMetrics,
       terminationGracePeriodSeconds: server.terminationGracePeriodSeconds,
     });
+    const labels = { ...this.endpointPicker.chartLabels };
 
     new InferencePoolResource(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace },
+      metadata: { name: this.name, namespace: props.namespace, labels },
       spec: {
         targetPortNumber: server.port,
         selector: { ...server.podLabels },
@@ -73,7 +83,7 @@ export class InferencePool extends Construct {
     // have two policies fight over one backend. `portSpecification` is spelled out: without it the
     // current CRD assumes USE_SERVING_PORT, which forbids `port`.
     new HealthCheckPolicy(this, 'HealthCheckPolicy', {
-      metadata: { name: this.name, namespace: props.namespace },
+      metadata: { name: this.name, namespace: props.namespace, labels },
       spec: {
         targetRef,
         default: {
@@ -90,13 +100,13 @@ export class InferencePool extends Construct {
     });
 
     new GcpBackendPolicy(this, 'BackendPolicy', {
-      metadata: { name: this.name, namespace: props.namespace },
+      metadata: { name: this.name, namespace: props.namespace, labels },
       spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds } },
     });
 
     if (props.metricsReader) {
       new ClusterPodMonitoring(this, 'PickerMonitoring', {
-        metadata: { name: `${props.namespace}-${this.endpointPicker.name}` },
+        metadata: { name: clusterScopedName(props.namespace, this.name), labels },
         spec: {
           selector: { matchLabels: { ...this.endpointPicker.podLabels } },
           endpoints: [
@@ -104,7 +114,7 @@ export class InferencePool extends Construct {
               port: ClusterPodMonitoringSpecEndpointsPort.fromString(EndpointPicker.METRICS_PORT_NAME),
               scheme: ClusterPodMonitoringSpecEndpointsScheme.HTTP,
               path: '/metrics',
-              interval: '10s',
+              interval: InferencePool.SCRAPE_INTERVAL,
               authorization: {
                 type: 'Bearer',
                 credentials: {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import type { ModelServerSpec } from '../spec';
 import { LoraAdapters } from './adapters';
+import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
 import { appLabels, GKE_ACCELERATOR_LABEL, GPU_RESOURCE, LORA_SYNCER_CONFIG_VARIABLE } from './well-known';
 
 export interface ModelServerProps {
@@ -13,6 +14,8 @@ export interface ModelServerProps {
   readonly adapters: LoraAdapters;
   /** vLLM's health endpoint, probed by the kubelet here and by the load balancer's health check. */
   readonly healthPath: string;
+  /** `--max-lora-rank`: the largest adapter rank vLLM accepts. */
+  readonly maxLoraRank: number;
 }
 
 /**
@@ -31,6 +34,13 @@ export class ModelServer extends Construct {
   static readonly SYNCER_NAME = 'lora-adapter-syncer';
   /** Key of the Hugging Face token in `hfTokenSecret` (the guide's `--from-literal=token=...`). */
   static readonly HF_TOKEN_KEY = 'token';
+  /** Where the `data` volume is mounted: on the node's local SSD (the GPU pool's ephemeral storage). */
+  static readonly DATA_DIRECTORY = '/data';
+  /**
+   * What the syncer requests. It is a Python process that polls one small file and makes a few HTTP
+   * calls a minute to vLLM: a tenth of a core and 128 MiB is several times what such a process uses.
+   */
+  static readonly SYNCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 
   readonly name: string;
   /** Labels of the model server pods; the InferencePool selects them. */
@@ -70,12 +80,19 @@ export class ModelServer extends Construct {
         '--enable-lora',
         '--max-loras', String(server.maxLoras),
         '--max-cpu-loras', String(server.maxCpuLoras),
+        // vLLM refuses (HTTP 400 from /v1/load_lora_adapter) an adapter whose rank exceeds this.
+        '--max-lora-rank', String(props.maxLoraRank),
       ],
       env: [
         { name: 'PORT', value: String(server.port) },
         { name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: ModelServer.HF_TOKEN_KEY } } },
         // The syncer loads adapters through /v1/load_lora_adapter, which vLLM only serves with this set.
         { name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'true' },
+        // Hugging Face downloads (16 GB of base model weights, and every adapter) and vLLM's compile cache
+        // go to the data volume instead of the container's home: a restarted container (a liveness
+        // failure, an OOM kill) finds them there and does not download them again.
+        { name: 'HF_HOME', value: `${ModelServer.DATA_DIRECTORY}/huggingface` },
+        { name: 'VLLM_CACHE_ROOT', value: `${ModelServer.DATA_DIRECTORY}/vllm` },
       ],
       ports: [{ containerPort: server.port, name: ModelServer.PORT_NAME, protocol: 'TCP' }],
       lifecycle: {
@@ -91,11 +108,21 @@ export class ModelServer extends Construct {
       // download from Hugging Face and the load onto the GPU (the guide's comment says ten minutes, its
       // numbers say an hour); a model that takes longer would restart forever.
       startupProbe: { httpGet: healthGet, failureThreshold: 3600, initialDelaySeconds: 2, periodSeconds: 1 },
-      // Only the GPU, as in the guide: a CPU or memory limit would throttle tokenization or kill the
-      // server when it maps an 8B model (16 GB of weights) and its KV cache.
-      resources: { limits: { [GPU_RESOURCE]: gpus }, requests: { [GPU_RESOURCE]: gpus } },
+      // Limits only on the GPU, as in the guide: a CPU or memory limit would throttle tokenization or kill
+      // the server when it maps an 8B model (16 GB of weights) and its KV cache. The CPU and memory
+      // requests (see modelServer.resources) keep the pod out of the BestEffort class.
+      resources: {
+        limits: { [GPU_RESOURCE]: gpus },
+        requests: {
+          [GPU_RESOURCE]: gpus,
+          cpu: k8s.Quantity.fromString(server.resources.cpu),
+          memory: k8s.Quantity.fromString(server.resources.memory),
+        },
+      },
+      // The image runs as root and writes its caches under /root; nothing in it needs a capability.
+      securityContext: containerSecurity(),
       volumeMounts: [
-        { mountPath: '/data', name: 'data' },
+        { mountPath: ModelServer.DATA_DIRECTORY, name: 'data' },
         { mountPath: '/dev/shm', name: 'shm' },
         { mountPath: '/adapters', name: 'adapters' },
       ],
@@ -110,6 +137,14 @@ export class ModelServer extends Construct {
       restartPolicy: 'Always',
       imagePullPolicy: 'IfNotPresent',
       env: [{ name: LORA_SYNCER_CONFIG_VARIABLE, value: `${configDirectory}/${LoraAdapters.CONFIG_FILE}` }],
+      resources: {
+        requests: {
+          cpu: k8s.Quantity.fromString(ModelServer.SYNCER_RESOURCES.cpu),
+          memory: k8s.Quantity.fromString(ModelServer.SYNCER_RESOURCES.memory),
+        },
+      },
+      // The image has no USER (root); it reads its config and calls vLLM over localhost, writing nothing.
+      securityContext: containerSecurity({ readOnlyRootFilesystem: true }),
       // Mounted as a directory, never with subPath: the kubelet does not update subPath mounts, so the
       // syncer would never see a changed adapter list.
       volumeMounts: [{ name: 'config-volume', mountPath: configDirectory }],
@@ -135,6 +170,9 @@ export class ModelServer extends Construct {
             containers: [vllm],
             initContainers: [syncer],
             restartPolicy: 'Always',
+            // Neither vLLM nor the syncer talks to the Kubernetes API: no token in the pod to steal.
+            automountServiceAccountToken: false,
+            securityContext: RUNTIME_DEFAULT_SECCOMP,
             // A Service named "vllm" would inject VLLM_PORT=tcp://...; vLLM reads VLLM_PORT as a number
             // and would crash-loop.
             enableServiceLinks: false,

@@ -24,3 +24,9 @@ export const LORA_SYNCER_CONFIG_FILE = 'configmap.yaml';
 export function appLabels(name: string): Readonly<Record<string, string>> {
   return { [APP_LABEL]: name };
 }
+
+/** Header the body-based router sets from the request body's `model` and the HTTPRoute matches. */
+export const MODEL_NAME_HEADER = 'X-Gateway-Model-Name';
+
+/** The user of distroless `:nonroot` images (the endpoint pickers and the body-based router). */
+export const DISTROLESS_NONROOT_UID = 65532;

@@ -73,7 +73,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
     const after = (resources: readonly pulumi.Resource[]) => ({ ...onCluster, dependsOn: [...onCluster.dependsOn, ...resources] });
 
     const version = spec.inferenceExtension.version;
-    this.crds = new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds`, { file: EXTENSION_RELEASES[version].crdManifestUrl }, onCluster);
+    this.crds = new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds`, { file: EXTENSION_RELEASES[version].crdManifestUrls[0] }, onCluster);
 
     const prerequisites: pulumi.Resource[] = [this.crds];
     if (!BUILT_IN_NAMESPACES.has(spec.namespace)) {

@@ -6,12 +6,30 @@ import type { AdaptersSpec, DeploymentSpec, GpuPoolSpec, ModelServerSpec, PoolSp
 import { EXTENSION_RELEASES, MIN_GKE_VERSION, type ExtensionVersion } from './versions';
 
 export const DEFAULT_EXTENSION_VERSION: ExtensionVersion = 'v0.3.0';
-const release = EXTENSION_RELEASES[DEFAULT_EXTENSION_VERSION];
+
+/**
+ * Which profile a deployment runs: `version`, and during a migration also `migrationFrom`, whose model
+ * servers keep running (same vLLM image) until the migration ends.
+ */
+export interface ProfileContext {
+  readonly version: ExtensionVersion;
+  readonly migrationFrom?: ExtensionVersion;
+}
+
+export const GUIDE_PROFILE: ProfileContext = { version: DEFAULT_EXTENSION_VERSION };
+
+/**
+ * The vLLM image a pool runs unless the spec names one: the release's own, or during a migration the
+ * one the `from` profile already runs, so moving traffic never restarts a model server.
+ */
+export function defaultModelServerImage(profile: ProfileContext): string {
+  return EXTENSION_RELEASES[profile.migrationFrom ?? profile.version].modelServerImage;
+}
 
 export const GUIDE_POOL_NAME = 'vllm-llama3-8b-instruct';
 /** The guide's `kubectl create secret generic hf-token`; never synthesized. */
 export const DEFAULT_HF_TOKEN_SECRET = 'hf-token';
-const GUIDE_BASE_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+export const GUIDE_BASE_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 
 /** A3 High machine type for a number of H100 GPUs per node. */
 export const A3_MACHINE_TYPES: Readonly<Record<number, string>> = {
@@ -21,10 +39,10 @@ export const A3_MACHINE_TYPES: Readonly<Record<number, string>> = {
   8: 'a3-highgpu-8g',
 };
 
-export function modelServerDefaults(): ModelServerSpec {
+export function modelServerDefaults(profile: ProfileContext = GUIDE_PROFILE): ModelServerSpec {
   return {
     replicas: 3,
-    image: release.modelServerImage,
+    image: defaultModelServerImage(profile),
     baseModel: GUIDE_BASE_MODEL,
     port: 8000,
     tensorParallelSize: 1,
@@ -41,31 +59,48 @@ export function modelServerDefaults(): ModelServerSpec {
     terminationGracePeriodSeconds: 130,
     rollout: { maxSurge: 0, maxUnavailable: 1 },
     disruptionBudget: { maxUnavailable: 1 },
+    // Requests only, as the guide sets no limit (a limit would throttle tokenization or kill the server):
+    // they make the pod Burstable instead of BestEffort, the first evicted under node memory pressure.
+    // Memory: an 8B model's 16 GiB of bf16 weights pass through host memory while loading, plus vLLM's
+    // 4 GiB of CPU swap space (--swap-space default), the CPU LoRA cache (--max-cpu-loras adapters of a
+    // few tens of MiB) and the Python and CUDA runtime. CPU: the HTTP server, tokenizer and scheduler
+    // threads; an a3-highgpu-1g node has 26 vCPUs and 234 GB, so one pod per GPU always fits.
+    resources: { cpu: '4', memory: '24Gi' },
   };
 }
 
 /**
- * Defaults of a pool written in a spec file. The guide's pool keeps the guide's object names and adapters;
- * any other pool derives its names from its own name and starts with no adapters and one InferenceModel
- * for its base model.
+ * Defaults of a pool written in a spec file. The guide's pool (its name and its base model) keeps the
+ * guide's object names and adapters; any other pool derives its names from its own name and starts with
+ * no adapters and one InferenceModel for its base model. A pool named like the guide's that serves
+ * another base model is "any other pool": the guide's Llama adapters would not load on it.
  */
-export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL): Omit<PoolSpec, 'name'> {
-  const guidePool = name === GUIDE_POOL_NAME;
+export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL, profile: ProfileContext = GUIDE_PROFILE): Omit<PoolSpec, 'name'> {
+  const guidePool = name === GUIDE_POOL_NAME && baseModel === GUIDE_BASE_MODEL;
+  const release = EXTENSION_RELEASES[profile.version];
   const adapters: AdaptersSpec = guidePool
     ? {
         configMapName: 'vllm-llama3-8b-adapters',
         configName: 'vllm-llama3.1-8b-instruct',
         syncerImage: release.loraSyncerImage,
         models: [
-          { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8' },
+          // The adapter's name says r8; upstream serves it with --max-lora-rank 8.
+          { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8', rank: 8 },
+          // No public adapter_config.json states this one's rank: it stays undeclared, so vLLM's default
+          // limit (16) stays in force.
           { id: 'cad-fabricator', source: 'redcathode/fabricator' },
         ],
+        unload: [],
       }
-    : { configMapName: `${name}-adapters`, configName: name, syncerImage: release.loraSyncerImage, models: [] };
+    : { configMapName: `${name}-adapters`, configName: name, syncerImage: release.loraSyncerImage, models: [], unload: [] };
   return {
-    modelServer: { ...modelServerDefaults(), baseModel },
+    modelServer: { ...modelServerDefaults(profile), baseModel },
     adapters,
-    endpointPicker: { replicas: 1, image: release.endpointPickerImage },
+    endpointPicker: {
+      replicas: release.endpointPickerReplicas,
+      image: release.endpointPickerImage,
+      resources: { ...release.endpointPickerResources },
+    },
     healthCheck: { path: '/health' },
     backendTimeoutSeconds: 300,
     models: guidePool
@@ -77,6 +112,9 @@ export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL)
             targetModels: [{ name: 'food-review', weight: 100 }],
           },
           { name: 'llama3-base-model', modelName: baseModel, criticality: 'Critical' },
+          // The guide loads this adapter but gives it no InferenceModel, and the endpoint picker refuses a
+          // model name it has no InferenceModel for: without this one, clients could never reach it.
+          { name: 'cad-fabricator', modelName: 'cad-fabricator', criticality: 'Standard' },
         ]
       : [{ name: `${name}-base-model`, modelName: baseModel, criticality: 'Critical' }],
   };

@@ -33,6 +33,8 @@ export interface NumberField extends FieldBase {
   readonly max?: number;
   /** The bound `min` is exclusive. */
   readonly exclusiveMin?: boolean;
+  /** The only values allowed (within min and max). */
+  readonly values?: readonly number[];
 }
 
 export interface BooleanField extends FieldBase {
@@ -44,15 +46,18 @@ export interface ListField extends FieldBase {
   readonly items: Field;
   readonly minItems?: number;
   readonly maxItems?: number;
-  /** Defaults for one written item, derived from what was written (for example names from the pool name). */
-  readonly itemDefaults?: (written: unknown) => unknown;
+  /**
+   * Defaults for one written item, derived from what was written (for example names from the pool name)
+   * and from the whole written document (for example images from `inferenceExtension.version`).
+   */
+  readonly itemDefaults?: (written: unknown, root: Readonly<Record<string, unknown>>) => unknown;
 }
 
 export interface ObjectField extends FieldBase {
   readonly kind: 'object';
   readonly fields: Readonly<Record<string, Field>>;
-  /** Defaults that depend on what was written in this object, laid over the static ones. */
-  readonly derivedDefaults?: (written: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+  /** Defaults that depend on what was written in this object (or the whole document), laid over the static ones. */
+  readonly derivedDefaults?: (written: Readonly<Record<string, unknown>>, root: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 }
 
 export type Field = StringField | NumberField | BooleanField | ListField | ObjectField;
@@ -83,12 +88,31 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * What a field that failed its own check resolves to. Cross-field rules see neither a number nor a
+ * string here, so they skip the field instead of reporting it a second time (or reasoning from a value
+ * already known to be wrong).
+ */
+export const INVALID: unique symbol = Symbol('invalid spec value');
+
+/** Field names whose values could be credentials: their values are never repeated in a message. */
+const SECRET_NAME = /token|secret|password|passwd|credential|api[-_]?key|private/i;
+
+function lastKey(path: string): string {
+  return path.replace(/\[\d+\]$/, '').split('.').pop() ?? path;
+}
+
 function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A value for a message, or a placeholder where the field's name says it may hold a credential. */
+function showAt(path: string, value: unknown): string {
+  return SECRET_NAME.test(lastKey(path)) && typeof value === 'string' ? `a string of ${value.length} characters (not shown)` : show(value);
 }
 
 function join(path: string, key: string): string {
@@ -119,6 +143,7 @@ function unknownFieldMessage(key: string, allowed: readonly string[]): string {
 function numberRange(field: NumberField): string {
   const noun = field.kind === 'integer' ? 'an integer' : 'a number';
   const low = field.exclusiveMin ? '>' : '>=';
+  if (field.values !== undefined) return `one of ${field.values.join(', ')}`;
   if (field.min !== undefined && field.max !== undefined && !field.exclusiveMin) {
     return `${noun} from ${field.min} to ${field.max}`;
   }
@@ -138,11 +163,14 @@ export function resolveField(
   fallback: unknown,
   path: string,
   issues: SpecIssue[],
+  root: Readonly<Record<string, unknown>> = isPlainObject(written) ? written : {},
 ): unknown {
   if (written === undefined) {
+    // An object whose defaults depend on the rest of the document takes them even when it is left out.
+    if (field.kind === 'object' && field.derivedDefaults && fallback !== undefined) return resolveObject(field, {}, fallback, path, issues, root);
     if (fallback !== undefined || field.optional) return fallback;
     issues.push({ path, message: `is required (${field.description})` });
-    return undefined;
+    return INVALID;
   }
   switch (field.kind) {
     case 'string':
@@ -151,26 +179,28 @@ export function resolveField(
     case 'number':
       return resolveNumber(field, written, path, issues);
     case 'boolean':
-      if (typeof written !== 'boolean') issues.push({ path, message: `must be true or false, got ${show(written)}` });
-      return written;
+      if (typeof written === 'boolean') return written;
+      issues.push({ path, message: `must be true or false, got ${showAt(path, written)}` });
+      return INVALID;
     case 'list':
-      return resolveList(field, written, path, issues);
+      return resolveList(field, written, path, issues, root);
     case 'object':
-      return resolveObject(field, written, fallback, path, issues);
+      return resolveObject(field, written, fallback, path, issues, root);
   }
 }
 
 function resolveString(field: StringField, written: unknown, path: string, issues: SpecIssue[]): unknown {
+  const before = issues.length;
   if (typeof written !== 'string') {
-    issues.push({ path, message: `must be a string, got ${show(written)}` });
+    issues.push({ path, message: `must be a string, got ${showAt(path, written)}` });
   } else if (field.enum && !field.enum.includes(written)) {
-    issues.push({ path, message: `must be one of ${field.enum.join(', ')}; got ${show(written)}` });
-  } else if (field.pattern && !field.pattern.test(written)) {
-    issues.push({ path, message: `must be ${field.patternHint ?? `a string matching ${field.pattern.source}`}, got ${show(written)}` });
+    issues.push({ path, message: `must be one of ${field.enum.join(', ')}; got ${showAt(path, written)}` });
   } else if (field.maxLength !== undefined && written.length > field.maxLength) {
     issues.push({ path, message: `must be at most ${field.maxLength} characters, got ${written.length}` });
+  } else if (field.pattern && !field.pattern.test(written)) {
+    issues.push({ path, message: `must be ${field.patternHint ?? `a string matching ${field.pattern.source}`}, got ${showAt(path, written)}` });
   }
-  return written;
+  return issues.length === before ? written : INVALID;
 }
 
 function resolveNumber(field: NumberField, written: unknown, path: string, issues: SpecIssue[]): unknown {
@@ -179,16 +209,24 @@ function resolveNumber(field: NumberField, written: unknown, path: string, issue
   const aboveMin =
     field.min === undefined || (isNumber && (field.exclusiveMin ? written > field.min : written >= field.min));
   const belowMax = field.max === undefined || (isNumber && written <= field.max);
-  if (!isNumber || !wholeEnough || !aboveMin || !belowMax) {
-    issues.push({ path, message: `must be ${numberRange(field)}, got ${show(written)}` });
+  const listed = field.values === undefined || (isNumber && field.values.includes(written));
+  if (!isNumber || !wholeEnough || !aboveMin || !belowMax || !listed) {
+    issues.push({ path, message: `must be ${numberRange(field)}, got ${showAt(path, written)}` });
+    return INVALID;
   }
   return written;
 }
 
-function resolveList(field: ListField, written: unknown, path: string, issues: SpecIssue[]): unknown {
+function resolveList(
+  field: ListField,
+  written: unknown,
+  path: string,
+  issues: SpecIssue[],
+  root: Readonly<Record<string, unknown>>,
+): unknown {
   if (!Array.isArray(written)) {
-    issues.push({ path, message: `must be a list, got ${show(written)}` });
-    return written;
+    issues.push({ path, message: `must be a list, got ${showAt(path, written)}` });
+    return INVALID;
   }
   if (field.minItems !== undefined && written.length < field.minItems) {
     issues.push({ path, message: `must have at least ${field.minItems} item(s), got ${written.length}` });
@@ -197,7 +235,7 @@ function resolveList(field: ListField, written: unknown, path: string, issues: S
     issues.push({ path, message: `must have at most ${field.maxItems} items, got ${written.length}` });
   }
   return written.map((item, index) =>
-    resolveField(field.items, item, field.itemDefaults?.(item), `${path}[${index}]`, issues),
+    resolveField(field.items, item, field.itemDefaults?.(item, root), `${path}[${index}]`, issues, root),
   );
 }
 
@@ -207,67 +245,102 @@ function resolveObject(
   fallback: unknown,
   path: string,
   issues: SpecIssue[],
+  root: Readonly<Record<string, unknown>>,
 ): unknown {
   if (!isPlainObject(written)) {
-    issues.push({ path, message: `must be an object, got ${show(written)}` });
-    return written;
+    issues.push({ path, message: `must be an object, got ${showAt(path, written)}` });
+    // The defaults keep the shape cross-field rules walk; the field's own error is already reported.
+    return isPlainObject(fallback) ? fallback : INVALID;
   }
   const allowed = Object.keys(field.fields);
+  // Own keys only: `__proto__` or `constructor` written in a spec are unknown fields, not inherited ones.
   for (const key of Object.keys(written)) {
-    if (!(key in field.fields)) issues.push({ path: join(path, key), message: unknownFieldMessage(key, allowed) });
+    if (!Object.prototype.hasOwnProperty.call(field.fields, key)) issues.push({ path: join(path, key), message: unknownFieldMessage(key, allowed) });
   }
   const base: Record<string, unknown> = {
     ...(isPlainObject(fallback) ? fallback : {}),
-    ...(field.derivedDefaults?.(written) ?? {}),
+    ...(field.derivedDefaults?.(written, root) ?? {}),
   };
   const resolved: Record<string, unknown> = {};
   for (const key of allowed) {
     const child = field.fields[key];
-    const value = resolveField(child, written[key], child.required ? undefined : base[key], join(path, key), issues);
+    const own = Object.prototype.hasOwnProperty.call(written, key) ? written[key] : undefined;
+    const value = resolveField(child, own, child.required ? undefined : base[key], join(path, key), issues, root);
     if (value !== undefined) resolved[key] = value;
   }
   return resolved;
 }
 
-/** JSON Schema (draft 2020-12) of what a spec file may contain: every field optional unless `required`. */
-export function toJsonSchema(field: Field): Record<string, unknown> {
+/**
+ * Defaults of a list item that do not depend on what the item says: the item defaults computed for two
+ * different written items, kept where they agree. Names derived from a pool's name drop out.
+ */
+export function staticItemDefaults(field: ListField, probes: readonly [unknown, unknown]): unknown {
+  if (!field.itemDefaults) return undefined;
+  const [a, b] = probes.map((probe) => field.itemDefaults?.(probe, {}));
+  const common = (x: unknown, y: unknown): unknown => {
+    if (isPlainObject(x) && isPlainObject(y)) {
+      const entries = Object.keys(x).map((key) => [key, common(x[key], y[key])] as const).filter(([, value]) => value !== undefined);
+      return Object.fromEntries(entries);
+    }
+    return JSON.stringify(x) === JSON.stringify(y) ? x : undefined;
+  };
+  return common(a, b);
+}
+
+/**
+ * JSON Schema (draft 2020-12) of what a spec file may contain: every field optional unless `required`,
+ * with the default a field takes when it is left out (`defaults`) and the exact values it allows.
+ */
+export function toJsonSchema(field: Field, defaults?: unknown): Record<string, unknown> {
   const description = field.description;
+  const withDefault = (schema: Record<string, unknown>): Record<string, unknown> =>
+    defaults === undefined || field.required || field.kind === 'object' ? schema : { ...schema, default: defaults };
   switch (field.kind) {
     case 'string':
-      return {
+      return withDefault({
         type: 'string',
         description,
         ...(field.enum ? { enum: [...field.enum] } : {}),
         ...(field.pattern ? { pattern: field.pattern.source } : {}),
         ...(field.maxLength !== undefined ? { maxLength: field.maxLength } : {}),
-      };
+      });
     case 'integer':
     case 'number':
-      return {
+      return withDefault({
         type: field.kind,
         description,
+        ...(field.values ? { enum: [...field.values] } : {}),
         ...(field.min !== undefined ? { [field.exclusiveMin ? 'exclusiveMinimum' : 'minimum']: field.min } : {}),
         ...(field.max !== undefined ? { maximum: field.max } : {}),
-      };
+      });
     case 'boolean':
-      return { type: 'boolean', description };
-    case 'list':
+      return withDefault({ type: 'boolean', description });
+    case 'list': {
+      const itemDefaults = field.itemDefaults ? staticItemDefaults(field, [{ name: 'a' }, { name: 'b' }]) : undefined;
+      const listDefault = Array.isArray(defaults) && defaults.every((item) => typeof item !== 'object') ? defaults : undefined;
       return {
         type: 'array',
         description,
-        items: toJsonSchema(field.items),
+        items: toJsonSchema(field.items, itemDefaults),
         ...(field.minItems !== undefined ? { minItems: field.minItems } : {}),
         ...(field.maxItems !== undefined ? { maxItems: field.maxItems } : {}),
+        ...(listDefault !== undefined ? { default: listDefault } : {}),
       };
+    }
     case 'object': {
       const required = Object.entries(field.fields)
         .filter(([, child]) => child.required)
         .map(([key]) => key);
+      const values: Record<string, unknown> = {
+        ...(field.derivedDefaults?.({}, {}) ?? {}),
+        ...(isPlainObject(defaults) ? defaults : {}),
+      };
       return {
         type: 'object',
         description,
         additionalProperties: false,
-        properties: Object.fromEntries(Object.entries(field.fields).map(([key, child]) => [key, toJsonSchema(child)])),
+        properties: Object.fromEntries(Object.entries(field.fields).map(([key, child]) => [key, toJsonSchema(child, values[key])])),
         ...(required.length > 0 ? { required } : {}),
       };
     }

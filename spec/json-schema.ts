@@ -1,3 +1,4 @@
+import { DEFAULT_SPEC } from './defaults';
 import { toJsonSchema } from './fields';
 import { SPEC_FIELD } from './schema';
 
@@ -9,6 +10,6 @@ export function specJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'urn:inference-gateway:deployment-spec',
     title: 'GKE Inference Gateway deployment spec',
-    ...toJsonSchema(SPEC_FIELD),
+    ...toJsonSchema(SPEC_FIELD, DEFAULT_SPEC),
   };
 }

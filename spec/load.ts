@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { DEFAULT_SPEC } from './defaults';
-import { resolveField, type SpecIssue } from './fields';
+import { INVALID, resolveField, type SpecIssue } from './fields';
 import { checkRules } from './rules';
 import { SPEC_FIELD } from './schema';
 import type { DeploymentSpec } from './types';
@@ -28,13 +28,20 @@ export function formatIssues(issues: readonly SpecIssue[], source: string): stri
   return `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the deployment spec\n${lines.join('\n')}`;
 }
 
-/** Validates a parsed spec document and merges it with the defaults. */
+/**
+ * Validates a parsed spec document and merges it with the defaults. Field checks and cross-field rules run
+ * in one round, so one run lists every problem; a rule never reports a field that already failed its own
+ * check (it sees `INVALID` there), nor a path already reported.
+ */
 export function resolveSpec(written: unknown, source = 'spec'): DeploymentSpec {
   const issues: SpecIssue[] = [];
   const document = written === null || written === undefined ? {} : written;
-  const resolved = resolveField(SPEC_FIELD, document, DEFAULT_SPEC, '', issues) as DeploymentSpec;
-  if (issues.length === 0) issues.push(...checkRules(resolved));
-  if (issues.length > 0) throw new SpecError(issues, source);
+  const resolved = resolveField(SPEC_FIELD, document, DEFAULT_SPEC, '', issues) as DeploymentSpec | typeof INVALID;
+  if (resolved !== INVALID) {
+    const reported = new Set(issues.map((issue) => issue.path));
+    issues.push(...checkRules(resolved).filter((issue) => !reported.has(issue.path)));
+  }
+  if (issues.length > 0 || resolved === INVALID) throw new SpecError(issues, source);
   return resolved;
 }
 

@@ -40,7 +40,7 @@ function rows(field: Field, path: string, value: unknown, out: string[]): void {
   if (field.kind === 'object') {
     if (path !== '') out.push(`| \`${path}\` | object | ${field.optional ? 'unset' : ''} | ${field.description} |`);
     const values: Record<string, unknown> = {
-      ...(field.derivedDefaults?.({}) ?? {}),
+      ...(field.derivedDefaults?.({}, {}) ?? {}),
       ...(value && typeof value === 'object' ? (value as Record<string, unknown>) : {}),
     };
     for (const [key, child] of Object.entries(field.fields)) {

@@ -1,18 +1,36 @@
 /**
- * Rules across fields, run on the resolved spec after every field has its type checked. They read
- * values defensively: a field that already failed its own check is skipped here, not reported twice.
+ * Rules across fields, run on the resolved spec together with the field checks. They read values
+ * defensively: a field that failed its own check resolves to `INVALID` (neither a number nor a string)
+ * and is skipped here, not reported twice.
  */
 import { A3_MACHINE_TYPES } from './defaults';
+import {
+  activeVersions,
+  MAX_RULES_PER_ROUTE,
+  minimumGkeVersion,
+  poolStacks,
+  syncerConfigText,
+  usesBodyBasedRouting,
+} from './derived';
 import { minimumGracePeriodSeconds } from './drain';
-import { endpointPickerName } from './names';
 import type { SpecIssue } from './fields';
-import type { DeploymentSpec, PoolSpec, TargetModelSpec } from './types';
-import { compareGkeVersions, EXTENSION_RELEASES, MIN_GKE_VERSION } from './versions';
+import { BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
+import { fitsMachine } from './machines';
+import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
+import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
 
 type Report = (path: string, message: string) => void;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const listOf = <T>(value: readonly T[] | unknown): T[] => (Array.isArray(value) ? (value as T[]).filter(isObject) : []);
+
+/** The largest ConfigMap the API server stores (etcd's object size limit). */
+export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
+
+/** Migrations from one profile to another that the tool knows how to run side by side. */
+export const SUPPORTED_MIGRATIONS: readonly (readonly [string, string])[] = [['v0.3.0', 'llm-d-v0.10.0']];
 
 function prefixLength(cidr: unknown): number | undefined {
   return isString(cidr) && /\/\d+$/.test(cidr) ? Number(cidr.split('/')[1]) : undefined;
@@ -32,10 +50,11 @@ function cidrRange(cidr: unknown): [number, number] | undefined {
 const MOVING_TAGS = new Set(['latest', 'main', 'master', 'nightly', 'dev']);
 
 export function imageTag(reference: string): string | undefined {
+  const name = reference.split('@')[0];
   if (reference.includes('@sha256:')) return undefined;
-  const lastSlash = reference.lastIndexOf('/');
-  const colon = reference.indexOf(':', lastSlash + 1);
-  return colon < 0 ? undefined : reference.slice(colon + 1);
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  return colon < 0 ? undefined : name.slice(colon + 1);
 }
 
 function checkPinned(report: Report, path: string, reference: unknown): void {
@@ -49,17 +68,42 @@ function checkPinned(report: Report, path: string, reference: unknown): void {
 export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const report: Report = (path, message) => issues.push({ path, message });
+  checkExtension(spec, report);
   checkCluster(spec, report);
-  const pools = Array.isArray(spec.pools) ? spec.pools : [];
-  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, index, report));
+  const pools = listOf<PoolSpec>(spec.pools);
+  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report));
   checkAcrossPools(spec, pools, report);
   return issues;
 }
 
+function checkExtension(spec: DeploymentSpec, report: Report): void {
+  const extension = spec.inferenceExtension;
+  const migration = extension.migration;
+  if (!isObject(migration) || !isString(migration.from) || !isString(extension.version)) return;
+  if (migration.from === extension.version) {
+    report('inferenceExtension.migration.from', `must differ from inferenceExtension.version (${extension.version}): a migration moves from one profile to another`);
+  } else if (!SUPPORTED_MIGRATIONS.some(([from, to]) => from === migration.from && to === extension.version)) {
+    const known = SUPPORTED_MIGRATIONS.map(([from, to]) => `${from} to ${to}`).join(', ');
+    report('inferenceExtension.migration.from', `a migration from ${migration.from} to ${extension.version} is not supported; supported: ${known}`);
+  }
+}
+
+/** The active profiles, or none while the profile fields themselves are invalid. */
+function versionsOf(spec: DeploymentSpec): ReturnType<typeof activeVersions> {
+  const extension = spec.inferenceExtension;
+  if (!isString(extension.version) || (extension.migration !== undefined && !isString(extension.migration.from))) return [];
+  return activeVersions(spec);
+}
+
 function checkCluster(spec: DeploymentSpec, report: Report): void {
   const cluster = spec.cluster;
-  if (isString(cluster.version) && /^\d+\.\d+\.\d+/.test(cluster.version) && compareGkeVersions(cluster.version, MIN_GKE_VERSION) < 0) {
-    report('cluster.version', `must be at least ${MIN_GKE_VERSION} (GKE Inference Gateway's minimum), got ${cluster.version}`);
+  const versions = versionsOf(spec);
+  const minimum = minimumGkeVersion(versions);
+  if (isString(cluster.version) && compareGkeVersions(cluster.version, minimum) < 0) {
+    const why = versions.some((version) => EXTENSION_RELEASES[version].api === 'v1')
+      ? 'the first GKE version that installs InferencePool v1 itself'
+      : "GKE Inference Gateway's minimum";
+    report('cluster.version', `must be at least ${minimum} (${why}), got ${cluster.version}`);
   }
   const network = cluster.network;
   const proxyPrefix = prefixLength(network.proxyOnlyCidr);
@@ -87,9 +131,7 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
   const count = gpu.acceleratorCount;
   if (isNumber(count)) {
     const expected = A3_MACHINE_TYPES[count];
-    if (expected === undefined) {
-      report('cluster.gpuPool.acceleratorCount', `must be 1, 2, 4 or 8 (the A3 High machine types), got ${count}`);
-    } else if (isString(gpu.machineType) && gpu.machineType !== expected) {
+    if (expected !== undefined && isString(gpu.machineType) && gpu.machineType !== expected) {
       report('cluster.gpuPool.machineType', `must be ${expected} for acceleratorCount ${count}, got ${gpu.machineType}`);
     }
     if (gpu.provisioning === 'on-demand' && count < 8) {
@@ -108,7 +150,7 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
   }
 }
 
-function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, index: number, report: Report): void {
+function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
   const server = pool.modelServer;
   const gpuPool = spec.cluster.gpuPool;
   if (isNumber(server.maxLoras) && isNumber(server.maxCpuLoras) && server.maxLoras > server.maxCpuLoras) {
@@ -120,7 +162,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, index: numb
         `${at}.modelServer.terminationGracePeriodSeconds`,
         `must be longer than preStopSleepSeconds (${server.preStopSleepSeconds}) so requests can drain after the sleep, got ${server.terminationGracePeriodSeconds}`,
       );
-    } else if (server.drain && isNumber(server.drain.maxOutputTokens) && isNumber(server.drain.timePerOutputTokenMs) && isNumber(server.drain.prefillShare)) {
+    } else if (isObject(server.drain) && isNumber(server.drain.maxOutputTokens) && isNumber(server.drain.timePerOutputTokenMs) && isNumber(server.drain.prefillShare)) {
       const minimum = minimumGracePeriodSeconds(server.drain, server.preStopSleepSeconds);
       if (server.terminationGracePeriodSeconds < minimum) {
         report(
@@ -145,59 +187,156 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, index: numb
   checkPinned(report, `${at}.modelServer.image`, server.image);
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);
+  checkVllmRelease(pool, at, report);
+  checkEndpointPicker(spec, pool, at, report);
+  checkPoolNames(spec, pool, at, report);
+  checkAdapters(pool, at, report);
+  checkModels(spec, pool, at, report);
+}
 
+function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
+  const server = pool.modelServer;
+  if (!isString(server.image)) return;
+  const fromImage = vllmVersionOfImage(server.image);
+  if (server.vllmVersion === undefined) {
+    if (fromImage === undefined) {
+      report(`${at}.modelServer.vllmVersion`, `is required for image ${server.image}: its tag does not say which vLLM release it is (vllm-openai:vX.Y.Z), and the endpoint picker's metric names depend on it`);
+    }
+  } else if (isString(server.vllmVersion) && fromImage !== undefined && fromImage !== server.vllmVersion) {
+    report(`${at}.modelServer.vllmVersion`, `must match the image's tag (${fromImage}) or be left out, got ${server.vllmVersion}`);
+  }
+}
+
+function checkEndpointPicker(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
   const version = spec.inferenceExtension.version;
+  if (!isString(version)) return;
   const release = EXTENSION_RELEASES[version];
-  if (release && isString(pool.endpointPicker.image)) {
-    const tag = imageTag(pool.endpointPicker.image);
-    if (tag !== undefined && tag !== version && !MOVING_TAGS.has(tag)) {
-      report(`${at}.endpointPicker.image`, `must be tagged ${version} to match inferenceExtension.version (the CRDs it watches), got ${tag}`);
+  const picker = pool.endpointPicker;
+  if (isString(picker.image)) {
+    const tag = imageTag(picker.image);
+    if (tag !== undefined && tag !== release.endpointPickerTag && !MOVING_TAGS.has(tag)) {
+      report(`${at}.endpointPicker.image`, `must be tagged ${release.endpointPickerTag} to match inferenceExtension.version ${version} (the CRDs it watches), got ${tag}`);
     }
   }
-  if (version === 'v0.3.0' && isNumber(pool.endpointPicker.replicas) && pool.endpointPicker.replicas > 1) {
-    report(`${at}.endpointPicker.replicas`, `must be 0 or 1: the v0.3.0 endpoint picker has no leader election, got ${pool.endpointPicker.replicas}`);
+  if (!release.leaderElection && isNumber(picker.replicas) && picker.replicas > 1) {
+    report(`${at}.endpointPicker.replicas`, `must be 0 or 1: the ${version} endpoint picker has no leader election, got ${picker.replicas}`);
   }
-  if (index === 0 && pool.routePathPrefix !== undefined) {
-    report(`${at}.routePathPrefix`, 'is taken from gateway.route.pathPrefix for the first pool; set that instead');
+  const machine = spec.cluster.systemPool.machineType;
+  if (isObject(picker.resources) && isString(picker.resources.cpu) && isString(picker.resources.memory) && isString(machine)) {
+    const fit = fitsMachine(machine, picker.resources.cpu, picker.resources.memory);
+    if (fit !== undefined && !fit.fits) {
+      report(
+        `${at}.endpointPicker.resources`,
+        `${picker.resources.cpu} CPU and ${picker.resources.memory} do not fit one ${machine} node of the system pool (about ${fit.allocatable} allocatable after GKE's reservations and system pods); lower the requests or choose a larger cluster.systemPool.machineType`,
+      );
+    }
   }
-  if (index > 0 && pool.routePathPrefix === undefined) {
-    report(`${at}.routePathPrefix`, 'is required for every pool after the first (each pool needs its own path prefix in the HTTPRoute)');
-  }
-  checkModels(pool, at, report);
 }
 
-function servedNames(pool: PoolSpec): Set<string> {
-  const adapters = Array.isArray(pool.adapters.models) ? pool.adapters.models : [];
-  return new Set([pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)].filter(isString));
+function checkPoolNames(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+  const migration = spec.inferenceExtension.migration;
+  const version = spec.inferenceExtension.version;
+  if (migration !== undefined && isObject(migration)) {
+    if (pool.inferencePoolName === undefined) {
+      report(
+        `${at}.inferencePoolName`,
+        `is required during a migration: the ${String(migration.from)} InferencePool and picker keep the name ${String(pool.name)}, so the ${String(version)} ones need another (for example ${String(pool.name).slice(0, 49)}-ga); keep it after the migration so nothing is renamed`,
+      );
+    } else if (pool.inferencePoolName === pool.name) {
+      report(`${at}.inferencePoolName`, `must differ from the pool's name during a migration (the ${String(migration.from)} stack keeps ${pool.name}), got ${pool.inferencePoolName}`);
+    }
+  } else if (pool.inferencePoolName !== undefined && isString(version) && EXTENSION_RELEASES[version].api === 'v1alpha2') {
+    report(`${at}.inferencePoolName`, `applies to the GA profile's InferencePool only; with ${version} the InferencePool is named after the pool (${String(pool.name)})`);
+  }
+  if (isString(pool.name) && pool.name === BODY_ROUTER_NAME) {
+    report(`${at}.name`, `${BODY_ROUTER_NAME} is the body-based router's Deployment; choose another pool name`);
+  }
 }
 
-function checkModels(pool: PoolSpec, at: string, report: Report): void {
-  const adapters = Array.isArray(pool.adapters.models) ? pool.adapters.models : [];
+function checkAdapters(pool: PoolSpec, at: string, report: Report): void {
+  const adapters = listOf<PoolSpec['adapters']['models'][number]>(pool.adapters.models);
+  const unload = listOf<PoolSpec['adapters']['unload'][number]>(pool.adapters.unload);
   reportDuplicates(report, adapters.map((a, i) => [`${at}.adapters.models[${i}].id`, a.id]), 'adapter id in this pool');
+  reportDuplicates(report, unload.map((a, i) => [`${at}.adapters.unload[${i}].id`, a.id]), 'adapter id to unload');
   adapters.forEach((adapter, i) => {
-    if (adapter.id === pool.modelServer.baseModel) {
+    if (isString(adapter.id) && adapter.id === pool.modelServer.baseModel) {
       report(`${at}.adapters.models[${i}].id`, `must differ from modelServer.baseModel (${adapter.id})`);
     }
   });
+  const kept = new Set(adapters.map((adapter) => adapter.id).filter(isString));
+  unload.forEach((adapter, i) => {
+    if (isString(adapter.id) && kept.has(adapter.id)) {
+      report(`${at}.adapters.unload[${i}].id`, `is also under adapters.models; the syncer would neither load nor unload it; keep it in one list, got ${adapter.id}`);
+    }
+  });
+  const explicit = pool.modelServer.maxLoraRank;
+  if (isNumber(explicit)) {
+    adapters.forEach((adapter, i) => {
+      if (isNumber(adapter.rank) && adapter.rank > explicit) {
+        report(`${at}.adapters.models[${i}].rank`, `exceeds modelServer.maxLoraRank (${explicit}); vLLM refuses to load an adapter of rank ${adapter.rank}; raise maxLoraRank to one of ${VLLM_MAX_LORA_RANKS.filter((r) => r >= adapter.rank!).join(', ')}`);
+      }
+    });
+  }
+  const configText = safeSyncerConfig(pool);
+  if (configText !== undefined && Buffer.byteLength(configText) > CONFIGMAP_MAX_BYTES) {
+    report(`${at}.adapters`, `the lora-syncer config would be ${Buffer.byteLength(configText)} bytes; a ConfigMap holds at most ${CONFIGMAP_MAX_BYTES} (1 MiB): split the adapters over pools`);
+  }
+}
+
+/** The syncer config text when every field it reads is valid; rules must not render half-checked input. */
+function safeSyncerConfig(pool: PoolSpec): string | undefined {
+  const adapters = pool.adapters;
+  const all = [...listOf<{ id: unknown; source: unknown }>(adapters.models), ...listOf<{ id: unknown; source: unknown }>(adapters.unload)];
+  const ok = isString(adapters.configName) && isNumber(pool.modelServer.port) && isString(pool.modelServer.baseModel) && all.every((a) => isString(a.id) && isString(a.source));
+  return ok ? syncerConfigText(pool) : undefined;
+}
+
+function servedNames(pool: PoolSpec): Set<string> {
+  const adapters = listOf<{ id: unknown }>(pool.adapters.models);
+  return new Set([pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)].filter(isString));
+}
+
+function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
   const served = servedNames(pool);
-  const models = Array.isArray(pool.models) ? pool.models : [];
+  const models = listOf<InferenceModelSpec>(pool.models);
+  const unloaded = new Set(listOf<{ id: unknown }>(pool.adapters.unload).map((adapter) => adapter.id).filter(isString));
   reportDuplicates(report, models.map((m, i) => [`${at}.models[${i}].modelName`, m.modelName]), 'modelName in this pool');
+  const routedTo = new Set<string>();
   models.forEach((model, i) => {
-    const targets: readonly TargetModelSpec[] | undefined = Array.isArray(model.targetModels) ? model.targetModels : undefined;
+    const targets: readonly TargetModelSpec[] | undefined = Array.isArray(model.targetModels) ? listOf<TargetModelSpec>(model.targetModels) : undefined;
     if (targets === undefined || targets.length === 0) {
-      if (isString(model.modelName) && !served.has(model.modelName)) {
-        report(`${at}.models[${i}].modelName`, `is neither the base model nor an adapter of this pool (${[...served].join(', ')}); add targetModels or the adapter, got ${model.modelName}`);
+      if (isString(model.modelName)) {
+        routedTo.add(model.modelName);
+        if (!served.has(model.modelName)) {
+          const why = unloaded.has(model.modelName) ? 'is listed under adapters.unload' : `is neither the base model nor an adapter of this pool (${[...served].join(', ')}); add targetModels or the adapter`;
+          report(`${at}.models[${i}].modelName`, `${why}, got ${model.modelName}`);
+        }
       }
       return;
     }
     targets.forEach((target, j) => {
-      if (isString(target.name) && !served.has(target.name)) {
-        report(`${at}.models[${i}].targetModels[${j}].name`, `must be the base model or an adapter of this pool (${[...served].join(', ')}), got ${target.name}`);
+      if (!isString(target.name)) return;
+      routedTo.add(target.name);
+      if (!served.has(target.name)) {
+        const why = unloaded.has(target.name) ? 'is listed under adapters.unload' : `must be the base model or an adapter of this pool (${[...served].join(', ')})`;
+        report(`${at}.models[${i}].targetModels[${j}].name`, `${why}, got ${target.name}`);
       }
     });
     const weighted = targets.filter((target) => target.weight !== undefined).length;
     if (weighted !== 0 && weighted !== targets.length) {
       report(`${at}.models[${i}].targetModels`, `weights must be set on all targets or on none; ${weighted} of ${targets.length} have one`);
+    }
+  });
+  // The v0.3.0 picker refuses a model name it has no InferenceModel for, so an adapter no InferenceModel
+  // routes to is loaded for nothing. (The GA picker passes any model name through to vLLM.)
+  const v1alpha2 = versionsOf(spec).some((version) => EXTENSION_RELEASES[version].api === 'v1alpha2');
+  if (!v1alpha2) return;
+  listOf<{ id: unknown }>(pool.adapters.models).forEach((adapter, i) => {
+    if (isString(adapter.id) && !routedTo.has(adapter.id)) {
+      report(
+        `${at}.adapters.models[${i}].id`,
+        `is loaded but no InferenceModel routes to it, and the v0.3.0 endpoint picker refuses model names without one: add one under models (modelName ${adapter.id}) or move the adapter to adapters.unload, got ${adapter.id}`,
+      );
     }
   });
 }
@@ -212,22 +351,89 @@ function reportDuplicates(report: Report, entries: readonly (readonly [string, u
   }
 }
 
+/** Every name that becomes an endpoint picker's prefix, with the field it comes from. */
+function pickerPrefixes(spec: DeploymentSpec, pools: readonly PoolSpec[]): [string, string][] {
+  return pools.flatMap((pool, i) => {
+    if (!isString(pool.name) || (pool.inferencePoolName !== undefined && !isString(pool.inferencePoolName))) return [];
+    if (versionsOf(spec).length === 0) return [];
+    return poolStacks(spec, pool).map((stack): [string, string] => [
+      stack.inferencePoolName === pool.name ? `pools[${i}].name` : `pools[${i}].inferencePoolName`,
+      stack.inferencePoolName,
+    ]);
+  });
+}
+
 function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
-  // A pool's endpoint picker is named `<pool>-epp`; a pool named like that would share its Deployment,
-  // PodDisruptionBudget and app label with the other pool's picker.
-  const pickerOwners = new Map<string, number>(pools.map((p, i) => [endpointPickerName(p.name), i]));
+  const prefixes = pickerPrefixes(spec, pools);
+  reportDuplicates(report, prefixes.filter(([path]) => path.endsWith('inferencePoolName')), 'InferencePool name');
+  // A pool's picker is named `<InferencePool>-epp`; a pool (a Deployment) named like that would share its
+  // Deployment, PodDisruptionBudget and app label with the picker.
+  const pickerOwners = new Map(prefixes.map(([path, prefix]) => [endpointPickerName(prefix), path]));
   pools.forEach((p, j) => {
     const owner = isString(p.name) ? pickerOwners.get(p.name) : undefined;
     if (owner !== undefined) {
-      report(`pools[${j}].name`, `collides with the endpoint picker of pools[${owner}] (named ${p.name}); choose a name that does not end in -epp of another pool, got ${p.name}`);
+      report(`pools[${j}].name`, `collides with the endpoint picker of ${owner.replace(/\.(name|inferencePoolName)$/, '')} (named ${p.name}); choose a name that does not end in -epp of another InferencePool, got ${p.name}`);
     }
   });
-  reportDuplicates(report, pools.flatMap((p, i) => (p.models ?? []).map((m, j) => [`pools[${i}].models[${j}].name`, m.name] as const)), 'InferenceModel name in the namespace');
+  const inferencePoolNames = new Set(prefixes.filter(([path]) => path.endsWith('inferencePoolName')).map(([, name]) => name));
+  pools.forEach((p, j) => {
+    if (isString(p.name) && inferencePoolNames.has(p.name) && p.inferencePoolName !== p.name) {
+      report(`pools[${j}].name`, `is another pool's inferencePoolName; their InferencePools and pickers would share names, got ${p.name}`);
+    }
+  });
+  reportDuplicates(report, pools.flatMap((p, i) => listOf<InferenceModelSpec>(p.models).map((m, j) => [`pools[${i}].models[${j}].name`, m.name] as const)), 'InferenceModel name in the namespace');
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].adapters.configMapName`, p.adapters.configMapName]), 'ConfigMap name');
-  const prefixes = pools.map((p, i) => [i === 0 ? 'gateway.route.pathPrefix' : `pools[${i}].routePathPrefix`, i === 0 ? spec.gateway.route.pathPrefix : p.routePathPrefix] as const);
-  reportDuplicates(report, prefixes, 'route path prefix');
+  const routePrefixes: (readonly [string, unknown])[] = [
+    ['gateway.route.pathPrefix', spec.gateway.route.pathPrefix],
+    ...pools.map((p, i) => [`pools[${i}].routePathPrefix`, p.routePathPrefix] as const),
+  ];
+  reportDuplicates(report, routePrefixes.map(([path, prefix]) => [path, isString(prefix) ? prefix.replace(/\/+$/, '') || '/' : prefix] as const), 'route path prefix');
+  checkBodyRouting(pools, report);
+  checkSecretNames(spec, pools, report);
+  checkGpuCapacity(spec, pools, report);
+  checkRouteSize(spec, pools, report);
+}
 
+/** Pools sharing the route prefix are told apart by model name, so a model name may belong to one only. */
+function checkBodyRouting(pools: readonly PoolSpec[], report: Report): void {
+  const shared = pools.map((pool, i) => [pool, i] as const).filter(([pool]) => pool.routePathPrefix === undefined);
+  if (shared.length < 2) return;
+  reportDuplicates(
+    report,
+    shared.flatMap(([pool, i]) => listOf<InferenceModelSpec>(pool.models).map((m, j) => [`pools[${i}].models[${j}].modelName`, m.modelName] as const)),
+    'model name among the pools that share gateway.route.pathPrefix (the body-based router tells them apart by model name)',
+  );
+}
+
+/** Secrets we write: the metrics readers' token Secrets, which the collector may read. */
+function synthesizedSecrets(spec: DeploymentSpec, pools: readonly PoolSpec[]): Map<string, string> {
+  const secrets = new Map<string, string>();
+  if (spec.monitoring.metricsReader !== true || versionsOf(spec).length === 0) return secrets;
+  for (const version of versionsOf(spec)) {
+    if (EXTENSION_RELEASES[version].api === 'v1alpha2') secrets.set(GUIDE_METRICS_READER_SECRET, "the metrics reader's token Secret");
+  }
+  for (const pool of pools) {
+    if (!isString(pool.name)) continue;
+    for (const stack of poolStacks(spec, pool)) {
+      if (stack.release.api === 'v1') secrets.set(poolMetricsReaderSecret(stack.inferencePoolName), `the metrics reader token Secret of InferencePool ${stack.inferencePoolName}`);
+    }
+  }
+  return secrets;
+}
+
+function checkSecretNames(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const ours = synthesizedSecrets(spec, pools);
+  pools.forEach((pool, i) => {
+    const secret = pool.modelServer.hfTokenSecret;
+    const what = isString(secret) ? ours.get(secret) : undefined;
+    if (what !== undefined) {
+      report(`pools[${i}].modelServer.hfTokenSecret`, `names ${what}, which the synthesized manifests create (and the monitoring collector may read); choose another name, got ${secret}`);
+    }
+  });
+}
+
+function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   const gpu = spec.cluster.gpuPool;
   if (!isNumber(gpu.maxNodes) || !isNumber(gpu.acceleratorCount)) return;
   let needed = 0;
@@ -242,5 +448,19 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
       'cluster.gpuPool.maxNodes',
       `the pools need ${needed} GPUs (replicas plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
     );
+  }
+}
+
+/**
+ * Routes past the first are named `<route>-2`, `-3`...: that name must stay a DNS subdomain. Only reachable
+ * with hundreds of rules and a route name near 253 characters, but then the API server would refuse it.
+ */
+function checkRouteSize(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const name = spec.gateway.route.name;
+  if (!isString(name) || !isString(spec.gateway.route.pathPrefix) || !pools.every((pool) => isString(pool.name) && listOf<InferenceModelSpec>(pool.models).every((m) => isString(m.modelName)))) return;
+  const rules = pools.reduce((count, pool) => count + (usesBodyBasedRouting({ ...spec, pools }) && pool.routePathPrefix === undefined ? pool.models.length : 1), 0);
+  const routes = Math.ceil(rules / MAX_RULES_PER_ROUTE);
+  if (routes > 1 && `${name}-${routes}`.length > 253) {
+    report('gateway.route.name', `is too long for the ${routes} HTTPRoutes the rules need (${name}-2 ... ${name}-${routes} must be at most 253 characters)`);
   }
 }

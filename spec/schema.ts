@@ -2,9 +2,11 @@
  * The spec's field descriptions: types, ranges, enums and docs. `FieldFor<DeploymentSpec>` makes the
  * compiler check that this tree lists exactly the fields of the interfaces in types.ts.
  */
-import { gpuPoolDefaults, poolDefaults } from './defaults';
+import { DEFAULT_EXTENSION_VERSION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
+import { minimumGkeVersion } from './derived';
 import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
-import { isPlainObject, type FieldFor, type NumberField, type StringField } from './fields';
+import { isPlainObject, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
+import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
 import {
   COLLECTOR_NAMESPACES,
   CRITICALITIES,
@@ -13,8 +15,9 @@ import {
   GPU_PROVISIONING,
   RELEASE_CHANNELS,
   type DeploymentSpec,
+  type ResourceRequestsSpec,
 } from './types';
-import { EXTENSION_VERSIONS } from './versions';
+import { EXTENSION_VERSIONS, VLLM_MAX_LORA_RANKS, type ExtensionVersion } from './versions';
 
 const dnsLabel = (description: string, maxLength = 63): StringField => ({
   kind: 'string',
@@ -42,17 +45,66 @@ const cidr = (description: string): StringField => ({
 const image = (description: string): StringField => ({
   kind: 'string',
   description: `${description}; pinned to a tag or digest`,
-  pattern: /^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-  patternHint: 'a container image reference such as registry/name:tag',
+  pattern: IMAGE_REFERENCE,
+  patternHint: 'a container image reference such as registry/name:tag (lower-case name, tag of letters, digits, "_", "." and "-")',
+  maxLength: 512,
 });
 
 const path = (description: string): StringField => ({
   kind: 'string',
   description,
-  pattern: /^\/[^\s?#]*$/,
-  patternHint: 'an absolute URL path starting with "/"',
+  pattern: URL_PATH,
+  patternHint: 'an absolute path such as /v1 or /: segments of letters, digits, ".", "_", "~" and "-", no "." or ".." segment, no "//"',
   maxLength: 1024,
 });
+
+const modelName = (description: string): StringField => ({
+  kind: 'string',
+  description,
+  required: true,
+  pattern: MODEL_NAME,
+  patternHint: 'a model name of letters, digits and "._:/@+-", starting and ending with a letter or digit',
+  maxLength: 256,
+});
+
+const hfRepository = (description: string): StringField => ({
+  kind: 'string',
+  description,
+  pattern: HF_REPO_ID,
+  patternHint: 'a Hugging Face repository id such as org/name (letters, digits, "_", "." and "-"; no "--" or "..")',
+  maxLength: 193,
+});
+
+const resources = (description: string): ObjectFieldFor<ResourceRequestsSpec> => ({
+  kind: 'object',
+  description,
+  fields: {
+    cpu: {
+      kind: 'string',
+      description: 'CPU request, in cores (such as 4 or 1.5) or millicores (such as 500m)',
+      pattern: /^(?:(?:0|[1-9][0-9]{0,3})(?:\.[0-9]{1,3})?|[1-9][0-9]{0,6}m)$/,
+      patternHint: 'a CPU quantity such as 4, 1.5 or 500m',
+    },
+    memory: {
+      kind: 'string',
+      description: 'Memory request, such as 512Mi or 24Gi',
+      pattern: /^[1-9][0-9]{0,6}(?:Ki|Mi|Gi|Ti)$/,
+      patternHint: 'a memory quantity in Ki, Mi, Gi or Ti such as 512Mi or 24Gi',
+    },
+  },
+});
+
+/** The profile a written document asks for, read leniently: a bad value is reported by its own field. */
+function profileOf(root: Readonly<Record<string, unknown>>): ProfileContext {
+  const extension = isPlainObject(root.inferenceExtension) ? root.inferenceExtension : {};
+  const known = (value: unknown): ExtensionVersion | undefined =>
+    typeof value === 'string' && (EXTENSION_VERSIONS as readonly string[]).includes(value) ? (value as ExtensionVersion) : undefined;
+  const migration = isPlainObject(extension.migration) ? extension.migration : {};
+  return { version: known(extension.version) ?? DEFAULT_EXTENSION_VERSION, migrationFrom: known(migration.from) };
+}
+
+/** The name a pool's defaults derive from when the pool has none (only `name` is then reported). */
+const UNNAMED_POOL = 'pool';
 
 const integer = (description: string, min: number, max?: number): NumberField => ({
   kind: 'integer',
@@ -72,18 +124,34 @@ const enumOf = (description: string, values: readonly string[]): StringField => 
 export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
   kind: 'object',
   description: 'GKE Inference Gateway deployment spec; every field is optional and defaults to the guide.',
+  // The guide's pool, with the images of the profile the document asks for.
+  derivedDefaults: (_written, root) => ({ pools: [{ name: GUIDE_POOL_NAME, ...poolDefaults(GUIDE_POOL_NAME, GUIDE_BASE_MODEL, profileOf(root)) }] }),
   fields: {
     namespace: dnsLabel('Namespace of every namespaced object'),
     inferenceExtension: {
       kind: 'object',
       description: 'Inference extension release',
       fields: {
-        version: enumOf('Release of CRDs, endpoint picker, vLLM and LoRA syncer that speak one protocol', EXTENSION_VERSIONS),
+        version: enumOf('Profile: CRDs, endpoint picker, vLLM and LoRA syncer that speak one protocol (v0.3.0: the guide; llm-d-v0.10.0: the GA API)', EXTENSION_VERSIONS),
+        migration: {
+          kind: 'object',
+          description: "Run the `from` profile's stack beside this one over the same model servers and split traffic between them",
+          optional: true,
+          fields: {
+            from: { ...enumOf('The profile the deployment runs today', EXTENSION_VERSIONS), required: true },
+            trafficPercent: { ...integer("Percent of requests sent to this profile's InferencePools", 0, 100), required: true },
+          },
+        },
       },
     },
     cluster: {
       kind: 'object',
       description: 'GKE cluster created by `pulumi up` (validated by synth too)',
+      // The GA profile needs a GKE that installs InferencePool v1 itself: its minimum is the default.
+      derivedDefaults: (_written, root) => {
+        const profile = profileOf(root);
+        return { version: minimumGkeVersion(profile.migrationFrom ? [profile.migrationFrom, profile.version] : [profile.version]) };
+      },
       fields: {
         name: dnsLabel('GKE cluster name', 40),
         region: {
@@ -94,7 +162,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         },
         version: {
           kind: 'string',
-          description: 'Minimum GKE version, at least 1.32.3',
+          description: 'Minimum GKE version: at least 1.32.3, and 1.34.0-gke.1626000 for the GA profile (its default there)',
           pattern: /^\d+\.\d+\.\d+(-gke\.\d+)?$/,
           patternHint: 'a GKE version such as 1.32.3 or 1.32.3-gke.1785000',
         },
@@ -151,7 +219,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           fields: {
             machineType: { kind: 'string', description: 'A3 machine type matching acceleratorCount', pattern: /^a3-highgpu-[1248]g$/, patternHint: 'a3-highgpu-1g, -2g, -4g or -8g' },
             accelerator: enumOf('GPU type', ['nvidia-h100-80gb']),
-            acceleratorCount: integer('GPUs per node: 1, 2, 4 or 8', 1, 8),
+            acceleratorCount: { ...integer('GPUs per node: 1, 2, 4 or 8 (a3-highgpu-1g, -2g, -4g, -8g)', 1, 8), values: [1, 2, 4, 8] },
             minNodes: integer('Minimum nodes in the pool', 0, 1000),
             maxNodes: integer('Maximum nodes in the pool', 1, 1000),
             provisioning: enumOf('spot, flex-start, or on-demand (a3-highgpu-8g only)', GPU_PROVISIONING),
@@ -181,7 +249,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           description: 'HTTPRoute to the pools',
           fields: {
             name: dnsSubdomain('HTTPRoute name'),
-            pathPrefix: path('Path prefix routed to the first pool'),
+            pathPrefix: path('Path prefix of the pools without a routePathPrefix of their own'),
           },
         },
       },
@@ -190,29 +258,42 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
       kind: 'list',
       description: 'Model server pools; a list here replaces the default pool',
       minItems: 1,
-      itemDefaults: (written) => {
-        if (!isPlainObject(written) || typeof written.name !== 'string') return undefined;
+      itemDefaults: (written, root) => {
+        if (!isPlainObject(written)) return undefined;
         const server = written.modelServer;
         const baseModel = isPlainObject(server) && typeof server.baseModel === 'string' ? server.baseModel : undefined;
-        return poolDefaults(written.name, baseModel);
+        return poolDefaults(typeof written.name === 'string' ? written.name : UNNAMED_POOL, baseModel, profileOf(root));
       },
       items: {
         kind: 'object',
         description: 'One InferencePool with its model server, adapters, endpoint picker and models',
         fields: {
-          name: { ...dnsLabel('InferencePool, Deployment and app label name', 59), required: true },
-          routePathPrefix: { ...path('Path prefix routed to this pool (pools after the first)'), optional: true },
+          name: { ...dnsLabel('Model server Deployment and app label name (and the InferencePool name by default)', 52), required: true },
+          inferencePoolName: { ...dnsLabel("Name of this profile's InferencePool and prefix of its picker's objects (required, and different from name, during a migration)", 52), optional: true },
+          routePathPrefix: { ...path('A path prefix of its own, stripped before vLLM; pools without one share gateway.route.pathPrefix'), optional: true },
           modelServer: {
             kind: 'object',
             description: 'vLLM Deployment',
             fields: {
               replicas: integer('Model server pods', 0, 1000),
               image: image('vLLM image'),
-              baseModel: { kind: 'string', description: 'Hugging Face model ID of the base model', pattern: /^\S+$/, patternHint: 'a model ID without spaces', maxLength: 256 },
+              vllmVersion: {
+                kind: 'string',
+                description: 'vLLM release of image (read from a vllm-openai:vX.Y.Z tag when left out); picks the metric names the picker reads',
+                optional: true,
+                pattern: /^\d{1,3}\.\d{1,3}\.\d{1,3}$/,
+                patternHint: 'a vLLM release number such as 0.8.5',
+              },
+              baseModel: hfRepository('Hugging Face repository id of the base model'),
               port: port('vLLM HTTP port'),
               tensorParallelSize: integer('GPUs one model replica is sharded over', 1, 8),
               maxLoras: integer('Adapters resident on the GPU at once', 1, 256),
               maxCpuLoras: integer('Adapters cached in CPU memory', 1, 1024),
+              maxLoraRank: {
+                ...integer('Largest adapter rank vLLM accepts (--max-lora-rank); default: the smallest allowed value covering every declared rank, and at least 16 (vLLM\'s default)', 8, 512),
+                values: VLLM_MAX_LORA_RANKS,
+                optional: true,
+              },
               hfTokenSecret: dnsSubdomain('Secret (key "token") with the Hugging Face token'),
               accelerator: enumOf('GPU type the pods are scheduled on', ['nvidia-h100-80gb']),
               gpus: integer('GPUs per pod', 1, 8),
@@ -243,6 +324,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                 description: 'PodDisruptionBudget of the model server',
                 fields: { maxUnavailable: integer('Pods a voluntary disruption may take down at once', 0, 1000) },
               },
+              resources: resources('CPU and memory the vLLM container requests (no limit)'),
             },
           },
           adapters: {
@@ -250,17 +332,32 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
             description: 'LoRA adapters kept loaded by the lora-syncer sidecar',
             fields: {
               configMapName: dnsSubdomain('ConfigMap with the syncer config'),
-              configName: { kind: 'string', description: 'vLLMLoRAConfig.name', pattern: /^\S+$/, patternHint: 'a name without spaces', maxLength: 253 },
+              configName: { kind: 'string', description: 'vLLMLoRAConfig.name', pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, patternHint: 'a name of letters, digits, ".", "_" and "-"', maxLength: 253 },
               syncerImage: image('lora-syncer image'),
               models: {
                 kind: 'list',
-                description: 'Adapters to keep loaded',
+                description: 'Adapters to keep loaded (ensureExist)',
+                maxItems: 1000,
                 items: {
                   kind: 'object',
                   description: 'One LoRA adapter',
                   fields: {
-                    id: { kind: 'string', description: 'Adapter name clients send as model', required: true, pattern: /^\S+$/, patternHint: 'a name without spaces', maxLength: 256 },
-                    source: { kind: 'string', description: 'Hugging Face repository of the adapter', required: true, pattern: /^\S+$/, patternHint: 'a repository ID without spaces' },
+                    id: modelName('Adapter name clients send as model'),
+                    source: { ...hfRepository('Hugging Face repository of the adapter'), required: true },
+                    rank: { ...integer('LoRA rank r of the adapter (adapter_config.json); sizes --max-lora-rank', 1, 512), optional: true },
+                  },
+                },
+              },
+              unload: {
+                kind: 'list',
+                description: 'Adapters the syncer unloads from running servers (ensureNotExist); dropping one from models leaves it loaded',
+                maxItems: 1000,
+                items: {
+                  kind: 'object',
+                  description: 'One adapter to unload',
+                  fields: {
+                    id: modelName('Adapter name to unload'),
+                    source: { ...hfRepository('Hugging Face repository of the adapter'), required: true },
                   },
                 },
               },
@@ -270,8 +367,9 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
             kind: 'object',
             description: 'Endpoint picker (EPP) Deployment',
             fields: {
-              replicas: integer('Endpoint picker pods (v0.3.0: at most 1, no leader election)', 0, 1000),
-              image: image('Endpoint picker image, tagged with inferenceExtension.version'),
+              replicas: integer('Endpoint picker pods (v0.3.0: at most 1, no leader election; GA: leader election above 1)', 0, 1000),
+              image: image("Endpoint picker image, tagged with the profile's picker release"),
+              resources: resources('CPU and memory the picker requests'),
             },
           },
           healthCheck: {
@@ -287,8 +385,8 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               kind: 'object',
               description: 'One InferenceModel',
               fields: {
-                name: { ...dnsSubdomain('InferenceModel object name'), required: true },
-                modelName: { kind: 'string', description: 'Model name clients send', required: true, maxLength: 256, pattern: /^\S+$/, patternHint: 'a name without spaces' },
+                name: { ...dnsSubdomain('InferenceModel (v0.3.0) or InferenceObjective (GA) object name'), required: true },
+                modelName: modelName('Model name clients send'),
                 criticality: { ...enumOf('Serving priority under load', CRITICALITIES), required: true },
                 targetModels: {
                   kind: 'list',
@@ -299,7 +397,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                     kind: 'object',
                     description: 'One target model',
                     fields: {
-                      name: { kind: 'string', description: 'Base model or adapter id', required: true, maxLength: 253, pattern: /^\S+$/, patternHint: 'a name without spaces' },
+                      name: modelName('Base model or adapter id'),
                       weight: { ...integer('Traffic weight; set on all targets or none', 1, 1_000_000), optional: true },
                     },
                   },

@@ -37,6 +37,15 @@ export interface DeploymentSpec {
 export interface InferenceExtensionSpec {
   /** Release of the inference extension; picks CRDs, endpoint picker, vLLM and syncer images together. */
   readonly version: ExtensionVersion;
+  /** A move from another profile: both stacks serve the same model server pods, traffic split by weight. */
+  readonly migration?: MigrationSpec;
+}
+
+export interface MigrationSpec {
+  /** The profile the deployment runs today; its objects keep their names and keep serving. */
+  readonly from: ExtensionVersion;
+  /** Percent of requests the HTTPRoute sends to `version`'s InferencePools; the rest go to `from`'s. */
+  readonly trafficPercent: number;
 }
 
 export interface ClusterSpec {
@@ -119,11 +128,16 @@ export interface RouteSpec {
 }
 
 export interface PoolSpec {
-  /** Name of the InferencePool, the model server Deployment and its `app` label. */
+  /** Name of the model server Deployment, its `app` label and (by default) its InferencePool. */
   readonly name: string;
   /**
-   * Path prefix routed to this pool; the first pool uses `gateway.route.pathPrefix`. A prefix other
-   * than `/` is stripped before the request reaches vLLM.
+   * Name of the InferencePool of `inferenceExtension.version` and prefix of its endpoint picker's objects.
+   * During a migration the `from` profile's InferencePool keeps `name`, so this one needs its own.
+   */
+  readonly inferencePoolName?: string;
+  /**
+   * A path prefix of its own for this pool, stripped before the request reaches vLLM. Pools without one
+   * share `gateway.route.pathPrefix`; when several do, requests reach them by the `model` in their body.
    */
   readonly routePathPrefix?: string;
   readonly modelServer: ModelServerSpec;
@@ -138,11 +152,15 @@ export interface PoolSpec {
 export interface ModelServerSpec {
   readonly replicas: number;
   readonly image: string;
+  /** vLLM release of `image` (read from a `vllm-openai:vX.Y.Z` tag when left out); picks metric names. */
+  readonly vllmVersion?: string;
   readonly baseModel: string;
   readonly port: number;
   readonly tensorParallelSize: number;
   readonly maxLoras: number;
   readonly maxCpuLoras: number;
+  /** `--max-lora-rank`; by default the smallest value vLLM accepts covering every declared adapter rank, at least 16. */
+  readonly maxLoraRank?: number;
   /** Secret (key `token`) holding the Hugging Face token; created outside the manifests. */
   readonly hfTokenSecret: string;
   readonly accelerator: string;
@@ -154,6 +172,15 @@ export interface ModelServerSpec {
   readonly drain?: DrainSpec;
   readonly rollout: RolloutSpec;
   readonly disruptionBudget: DisruptionBudgetSpec;
+  /** CPU and memory the vLLM container requests (it gets no limit). */
+  readonly resources: ResourceRequestsSpec;
+}
+
+export interface ResourceRequestsSpec {
+  /** Kubernetes CPU quantity, such as 500m or 4. */
+  readonly cpu: string;
+  /** Kubernetes memory quantity, such as 512Mi or 24Gi. */
+  readonly memory: string;
 }
 
 export interface DrainSpec {
@@ -182,7 +209,10 @@ export interface AdaptersSpec {
   /** `vLLMLoRAConfig.name` in the syncer's config. */
   readonly configName: string;
   readonly syncerImage: string;
+  /** Adapters to keep loaded (`ensureExist`). */
   readonly models: readonly AdapterSpec[];
+  /** Adapters to unload from running servers (`ensureNotExist`); removing one from `models` does not. */
+  readonly unload: readonly UnloadedAdapterSpec[];
 }
 
 export interface AdapterSpec {
@@ -190,11 +220,20 @@ export interface AdapterSpec {
   readonly id: string;
   /** Hugging Face repository of the adapter. */
   readonly source: string;
+  /** LoRA rank `r` of the adapter (its adapter_config.json); sizes `--max-lora-rank`. */
+  readonly rank?: number;
+}
+
+export interface UnloadedAdapterSpec {
+  readonly id: string;
+  readonly source: string;
 }
 
 export interface EndpointPickerSpec {
   readonly replicas: number;
   readonly image: string;
+  /** CPU and memory the picker requests. */
+  readonly resources: ResourceRequestsSpec;
 }
 
 export interface HealthCheckSpec {

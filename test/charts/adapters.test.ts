@@ -2,8 +2,8 @@
  * The guide's ConfigMap vllm-llama3-8b-adapters: the lora-syncer's vLLMLoRAConfig.
  */
 import { parse } from 'yaml';
-import { LoraAdapters } from '../../charts-gen/adapters';
-import { buildModelServer, findObject, synthConstruct } from './helpers';
+import { buildModelServer, findObject, guidePool, synthConstruct } from './helpers';
+import type { PoolSpec } from '../../spec';
 
 const objects = synthConstruct((chart) => buildModelServer(chart));
 const configMap = findObject(objects, 'ConfigMap', 'vllm-llama3-8b-adapters');
@@ -34,18 +34,21 @@ describe('the adapters ConfigMap', () => {
     });
   });
 
-  test('with no adapters, ensureExist.models is an empty list', () => {
-    const empty = synthConstruct((chart) => {
-      new LoraAdapters(chart, 'Adapters', {
-        namespace: 'default',
-        configMapName: 'bare-adapters',
-        configName: 'bare',
-        modelServerPort: 8000,
-        baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
-        syncerImage: 'registry.k8s.io/gateway-api-inference-extension/lora-syncer:v1.0.2',
-      });
-    });
-    const config = parse(findObject(empty, 'ConfigMap', 'bare-adapters').data['configmap.yaml']);
+  test('with no adapters, ensureExist.models is an empty list and there is no ensureNotExist', () => {
+    const bare: PoolSpec = { ...guidePool(), adapters: { ...guidePool().adapters, configMapName: 'bare-adapters', models: [], unload: [] } };
+    const config = parse(findObject(synthConstruct((chart) => buildModelServer(chart, bare)), 'ConfigMap', 'bare-adapters').data['configmap.yaml']);
     expect(config.vLLMLoRAConfig.ensureExist).toEqual({ models: [] });
+    expect(config.vLLMLoRAConfig).not.toHaveProperty('ensureNotExist');
+  });
+
+  test('adapters listed under unload become ensureNotExist, the only list the syncer unloads from', () => {
+    const pool = guidePool();
+    const retiring: PoolSpec = {
+      ...pool,
+      adapters: { ...pool.adapters, models: [pool.adapters.models[0]], unload: [{ id: 'cad-fabricator', source: 'redcathode/fabricator' }] },
+    };
+    const config = parse(findObject(synthConstruct((chart) => buildModelServer(chart, retiring)), 'ConfigMap', 'vllm-llama3-8b-adapters').data['configmap.yaml']);
+    expect(config.vLLMLoRAConfig.ensureExist).toEqual({ models: [{ id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8' }] });
+    expect(config.vLLMLoRAConfig.ensureNotExist).toEqual({ models: [{ id: 'cad-fabricator', source: 'redcathode/fabricator' }] });
   });
 });

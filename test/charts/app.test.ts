@@ -10,13 +10,14 @@ const objects = synthApp();
 
 /** What the guide's kubectl apply steps create (the HF token Secret is created by hand, outside). */
 const GUIDE_OBJECTS = [
-  // Step 5 of "prepare the environment": the metrics reader.
-  'ClusterRole/inference-gateway-metrics-reader',
+  // Step 5 of "prepare the environment": the metrics reader. Its cluster-scoped objects carry the
+  // namespace in their name; the collector's read access to the token is a Role in that namespace.
+  'ClusterRole/default.inference-gateway-metrics-reader',
   'ServiceAccount/inference-gateway-sa-metrics-reader',
-  'ClusterRoleBinding/inference-gateway-sa-metrics-reader-role-binding',
+  'ClusterRoleBinding/default.inference-gateway-sa-metrics-reader-role-binding',
   'Secret/inference-gateway-sa-metrics-reader-secret',
-  'ClusterRole/inference-gateway-sa-metrics-reader-secret-read',
-  'ClusterRoleBinding/gmp-system:collector:inference-gateway-sa-metrics-reader-secret-read',
+  'Role/inference-gateway-sa-metrics-reader-secret-read',
+  'RoleBinding/gmp-system:collector:inference-gateway-sa-metrics-reader-secret-read',
   // vllm-llama3-8b-instruct.yaml (its HealthCheckPolicy is the chart's one, named after the pool).
   'Deployment/vllm-llama3-8b-instruct',
   'ConfigMap/vllm-llama3-8b-adapters',
@@ -24,20 +25,28 @@ const GUIDE_OBJECTS = [
   // inferencemodel.yaml, gateway.yaml, httproute.yaml.
   'InferenceModel/food-review',
   'InferenceModel/llama3-base-model',
+  // Ours: the guide loads this adapter but gives it no InferenceModel, so the picker would refuse it.
+  'InferenceModel/cad-fabricator',
   'Gateway/inference-gateway',
   'HTTPRoute/my-route',
 ];
 
-/** What `helm install vllm-llama3-8b-instruct ... inferencepool --set provider.name=gke` creates. */
+/**
+ * What `helm install vllm-llama3-8b-instruct ... inferencepool --set provider.name=gke` (v0.3.0) creates,
+ * with its ClusterRole split into a Role for what the picker watches in its namespace and a ClusterRole for
+ * the token and access reviews, and cluster-scoped names that carry the namespace.
+ */
 const CHART_OBJECTS = [
   'InferencePool/vllm-llama3-8b-instruct',
   'Deployment/vllm-llama3-8b-instruct-epp',
   'Service/vllm-llama3-8b-instruct-epp',
   'ServiceAccount/vllm-llama3-8b-instruct-epp',
-  'ClusterRole/vllm-llama3-8b-instruct-epp',
-  'ClusterRoleBinding/vllm-llama3-8b-instruct-epp',
+  'Role/vllm-llama3-8b-instruct-epp',
+  'RoleBinding/vllm-llama3-8b-instruct-epp',
+  'ClusterRole/default.vllm-llama3-8b-instruct-epp',
+  'ClusterRoleBinding/default.vllm-llama3-8b-instruct-epp',
   'GCPBackendPolicy/vllm-llama3-8b-instruct',
-  'ClusterPodMonitoring/default-vllm-llama3-8b-instruct-epp',
+  'ClusterPodMonitoring/default.vllm-llama3-8b-instruct',
 ];
 
 /** Our addition: node drains evict GPU pods and the picker one at a time. */
@@ -76,7 +85,7 @@ describe('the default synth', () => {
 
   test('every binding names roleRef.apiGroup rbac.authorization.k8s.io', () => {
     const bindings = objects.filter((object) => object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding');
-    expect(bindings).toHaveLength(3);
+    expect(bindings).toHaveLength(4);
     for (const binding of bindings) expect(binding.roleRef.apiGroup).toBe('rbac.authorization.k8s.io');
   });
 
@@ -121,7 +130,7 @@ describe('monitoring', () => {
 
   test('with collectorNamespace gke-gmp-system (Autopilot), the collector binding names that namespace', () => {
     const objects = synthDocument({ monitoring: { collectorNamespace: 'gke-gmp-system' } });
-    const binding = findObject(objects, 'ClusterRoleBinding', 'gke-gmp-system:collector:inference-gateway-sa-metrics-reader-secret-read');
+    const binding = findObject(objects, 'RoleBinding', 'gke-gmp-system:collector:inference-gateway-sa-metrics-reader-secret-read');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'collector', namespace: 'gke-gmp-system' }]);
   });
 });

@@ -64,7 +64,7 @@ describe('the default synth agrees with itself', () => {
 
   test("the ClusterPodMonitoring scrapes a port the picker's container names, in the Service's metrics port", () => {
     const picker = findContainer(findObject(objects, 'Deployment', EPP), 'epp');
-    const monitoring = findObject(objects, 'ClusterPodMonitoring', `default-${EPP}`);
+    const monitoring = findObject(objects, 'ClusterPodMonitoring', `default.${POOL}`);
     const scraped = picker.ports.find((port: K8sObject) => port.name === monitoring.spec.endpoints[0].port);
     expect(scraped).toEqual({ name: 'metrics', containerPort: 9090 });
     expect(argValue(picker.args, '-metricsPort')).toBe(String(scraped.containerPort));
@@ -72,7 +72,7 @@ describe('the default synth agrees with itself', () => {
 
   test("the ClusterPodMonitoring's token Secret is the metrics reader's Secret in its namespace", () => {
     const secret = findAll(objects, 'Secret')[0];
-    const reference = findObject(objects, 'ClusterPodMonitoring', `default-${EPP}`).spec.endpoints[0].authorization.credentials.secret;
+    const reference = findObject(objects, 'ClusterPodMonitoring', `default.${POOL}`).spec.endpoints[0].authorization.credentials.secret;
     expect({ name: reference.name, namespace: reference.namespace }).toEqual({ name: secret.metadata.name, namespace: secret.metadata.namespace });
   });
 
@@ -102,12 +102,20 @@ describe('the default synth agrees with itself', () => {
     const wanted = findAll(objects, 'InferenceModel').flatMap((model) =>
       model.spec.targetModels ? model.spec.targetModels.map((target: K8sObject) => target.name) : [model.spec.modelName],
     );
-    expect(wanted).toEqual(['food-review', 'meta-llama/Llama-3.1-8B-Instruct']);
+    expect(wanted).toEqual(['food-review', 'meta-llama/Llama-3.1-8B-Instruct', 'cad-fabricator']);
     for (const name of wanted) expect(served).toContain(name);
   });
 
+  test('every adapter the syncer loads is reachable: some InferenceModel routes to it', () => {
+    const config = parse(findObject(objects, 'ConfigMap', 'vllm-llama3-8b-adapters').data['configmap.yaml']).vLLMLoRAConfig;
+    const routed = new Set(
+      findAll(objects, 'InferenceModel').flatMap((model) => [model.spec.modelName, ...(model.spec.targetModels ?? []).map((target: K8sObject) => target.name)]),
+    );
+    for (const adapter of config.ensureExist.models) expect(routed).toContain(adapter.id);
+  });
+
   test('every InferenceModel poolRef names the pool', () => {
-    expect(findAll(objects, 'InferenceModel').map((model) => model.spec.poolRef)).toEqual([{ name: POOL }, { name: POOL }]);
+    expect(findAll(objects, 'InferenceModel').map((model) => model.spec.poolRef)).toEqual([{ name: POOL }, { name: POOL }, { name: POOL }]);
   });
 
   test("the endpoint picker's -poolName and -poolNamespace name the InferencePool", () => {

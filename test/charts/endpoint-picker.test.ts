@@ -1,7 +1,7 @@
 /**
  * The endpoint picker (EPP) that the v0.3.0 inferencepool chart installs for vllm-llama3-8b-instruct.
  */
-import { findContainer, findObject, selects, synthConstruct, type K8sObject } from './helpers';
+import { argValue, findContainer, findObject, guidePool, selects, synthConstruct, type K8sObject } from './helpers';
 import { buildInferencePool } from './helpers';
 
 const objects = synthConstruct((chart) => buildInferencePool(chart));
@@ -10,11 +10,13 @@ const deployment = findObject(objects, 'Deployment', name);
 const pod: K8sObject = deployment.spec.template.spec;
 const epp = findContainer(deployment, 'epp');
 const grpcHealthProbe = { grpc: { port: 9003, service: 'inference-extension' }, initialDelaySeconds: 5, periodSeconds: 10 };
+/** The chart's labels on its objects (not on the pods). */
+const chartLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/version': 'v0.3.0' };
 
 describe('the endpoint picker Deployment', () => {
   test('is named vllm-llama3-8b-instruct-epp in namespace default', () => {
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.metadata).toEqual({ name, namespace: 'default' });
+    expect(deployment.metadata).toEqual({ name, namespace: 'default', labels: chartLabels });
   });
 
   test('runs one replica (the v0.3.0 picker has no leader election)', () => {
@@ -24,6 +26,26 @@ describe('the endpoint picker Deployment', () => {
   test('labels its pods app: vllm-llama3-8b-instruct-epp and selects them', () => {
     expect(deployment.spec.template.metadata.labels).toEqual({ app: name });
     expect(deployment.spec.selector).toEqual({ matchLabels: { app: name } });
+  });
+
+  test('requests half a core and 512 MiB (the chart requests nothing, which makes it BestEffort)', () => {
+    expect(epp.resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  test('runs as the distroless nonroot user (65532) with a read-only filesystem, no capabilities and the default seccomp profile', () => {
+    expect(epp.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+    });
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
+  test('mounts its ServiceAccount token: it watches pods and InferenceModels through the API server', () => {
+    expect(pod.automountServiceAccountToken).toBe(true);
   });
 
   test('serves pool vllm-llama3-8b-instruct in default with gRPC 9002, health 9003 and metrics 9090', () => {
@@ -78,7 +100,7 @@ describe('the endpoint picker Service', () => {
   const service = findObject(objects, 'Service', name);
 
   test('is ClusterIP Service vllm-llama3-8b-instruct-epp in namespace default', () => {
-    expect(service.metadata).toEqual({ name, namespace: 'default' });
+    expect(service.metadata).toEqual({ name, namespace: 'default', labels: chartLabels });
     expect(service.spec.type).toBe('ClusterIP');
   });
 
@@ -97,21 +119,32 @@ describe('the endpoint picker Service', () => {
 
 describe('the endpoint picker RBAC', () => {
   test('ServiceAccount vllm-llama3-8b-instruct-epp lives in namespace default', () => {
-    expect(findObject(objects, 'ServiceAccount', name).metadata).toEqual({ name, namespace: 'default' });
+    expect(findObject(objects, 'ServiceAccount', name).metadata).toEqual({ name, namespace: 'default', labels: chartLabels });
   });
 
-  test('ClusterRole lets it read InferenceModels, InferencePools and Pods and review tokens and access', () => {
-    expect(findObject(objects, 'ClusterRole', name).rules).toEqual([
+  test('a Role in its namespace lets it read InferenceModels, InferencePools and Pods there, and nowhere else', () => {
+    // v0.3.0 pkg/epp/server/controller_manager.go limits its cache to the pool namespace (ByObject).
+    const role = findObject(objects, 'Role', name);
+    expect(role.metadata.namespace).toBe('default');
+    expect(role.rules).toEqual([
       { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferencemodels', 'inferencepools'], verbs: ['get', 'watch', 'list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] },
+    ]);
+    const binding = findObject(objects, 'RoleBinding', name);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name, namespace: 'default' }]);
+  });
+
+  test('its ClusterRole, named after the namespace, only reviews tokens and access (the auth of its /metrics)', () => {
+    expect(findObject(objects, 'ClusterRole', `default.${name}`).rules).toEqual([
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
       { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
     ]);
   });
 
-  test('ClusterRoleBinding grants that ClusterRole to the ServiceAccount, naming roleRef.apiGroup', () => {
-    const binding = findObject(objects, 'ClusterRoleBinding', name);
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name });
+  test('the ClusterRoleBinding grants that ClusterRole to the ServiceAccount, naming roleRef.apiGroup', () => {
+    const binding = findObject(objects, 'ClusterRoleBinding', `default.${name}`);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `default.${name}` });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name, namespace: 'default' }]);
   });
 });
@@ -119,5 +152,19 @@ describe('the endpoint picker RBAC', () => {
 describe('the endpoint picker PodDisruptionBudget', () => {
   test('allows the single picker pod to be evicted so node upgrades keep moving', () => {
     expect(findObject(objects, 'PodDisruptionBudget', name).spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { app: name } } });
+  });
+});
+
+describe('the metric names the picker reads', () => {
+  test('are its own defaults while vLLM v0.8.5 runs, so no metric flag is passed', () => {
+    expect(epp.args.filter((arg: string) => arg.endsWith('Metric'))).toEqual([]);
+  });
+
+  test('follow a vLLM that renamed the KV-cache metric (0.10 and later): the flag names the new metric', () => {
+    const pool = guidePool();
+    const newer = { ...pool, modelServer: { ...pool.modelServer, image: 'vllm/vllm-openai:v0.11.0' } };
+    const args = findContainer(findObject(synthConstruct((chart) => buildInferencePool(chart, newer)), 'Deployment', name), 'epp').args;
+    expect(argValue(args, '-kvCacheUsagePercentageMetric')).toBe('vllm:kv_cache_usage_perc');
+    expect(args.filter((arg: string) => arg.endsWith('Metric'))).toEqual(['-kvCacheUsagePercentageMetric']);
   });
 });

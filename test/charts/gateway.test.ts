@@ -1,10 +1,11 @@
 /**
  * The guide's Gateway inference-gateway and HTTPRoute my-route.
  */
-import { InferenceGateway } from '../../charts-gen/gateway';
-import { findObject, synthConstruct } from './helpers';
+import { InferenceGateway, type InferenceBackend } from '../../charts-gen/gateway';
+import { findAll, findObject, synthConstruct } from './helpers';
 
-const poolRef = (name: string) => ({ group: 'inference.networking.x-k8s.io', kind: 'InferencePool' as const, name });
+const poolRef = (name: string, group = 'inference.networking.x-k8s.io') => ({ group, kind: 'InferencePool' as const, name });
+const only = (name: string) => [{ pool: poolRef(name) }];
 
 const objects = synthConstruct((chart) => {
   new InferenceGateway(chart, 'Gateway', {
@@ -12,7 +13,7 @@ const objects = synthConstruct((chart) => {
     name: 'inference-gateway',
     className: 'gke-l7-regional-external-managed',
     routeName: 'my-route',
-    backends: [{ pool: poolRef('vllm-llama3-8b-instruct'), pathPrefix: '/' }],
+    backends: [{ route: { kind: 'shared', pathPrefix: '/' }, pools: only('vllm-llama3-8b-instruct') }],
   });
 });
 
@@ -64,8 +65,8 @@ describe('an HTTPRoute with a second pool under /qwen', () => {
       listenerPort: 8080,
       routeName: 'my-route',
       backends: [
-        { pool: poolRef('vllm-llama3-8b-instruct'), pathPrefix: '/' },
-        { pool: poolRef('qwen'), pathPrefix: '/qwen' },
+        { route: { kind: 'shared', pathPrefix: '/' }, pools: only('vllm-llama3-8b-instruct') },
+        { route: { kind: 'path', pathPrefix: '/qwen' }, pools: only('qwen') },
       ],
     });
   });
@@ -80,5 +81,74 @@ describe('an HTTPRoute with a second pool under /qwen', () => {
 
   test('the Gateway listens on the given listenerPort', () => {
     expect(findObject(twoPools, 'Gateway', 'inference-gateway').spec.listeners).toEqual([{ name: 'http', protocol: 'HTTP', port: 8080 }]);
+  });
+});
+
+describe('HTTPRoutes for several pools behind one URL (body-based routing)', () => {
+  const modelRoute = (pool: string, modelNames: string[]): InferenceBackend => ({ route: { kind: 'model', pathPrefix: '/', modelNames }, pools: only(pool) });
+  const routed = synthConstruct((chart) => {
+    new InferenceGateway(chart, 'Gateway', {
+      namespace: 'default',
+      name: 'inference-gateway',
+      className: 'gke-l7-regional-external-managed',
+      routeName: 'my-route',
+      backends: [modelRoute('llama', ['meta-llama/Llama-3.1-8B-Instruct', 'food-review']), modelRoute('qwen', ['Qwen/Qwen2.5-7B-Instruct'])],
+    });
+  });
+
+  test('one rule per model name, matching the X-Gateway-Model-Name header under the shared prefix', () => {
+    expect(findObject(routed, 'HTTPRoute', 'my-route').spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'meta-llama/Llama-3.1-8B-Instruct' }] }],
+        backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'llama' }],
+      },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'food-review' }] }],
+        backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'llama' }],
+      },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'Qwen/Qwen2.5-7B-Instruct' }] }],
+        backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'qwen' }],
+      },
+    ]);
+  });
+
+  test('rules beyond 16 go to further HTTPRoutes on the same Gateway, each within the CRD limit', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `model-${i}`);
+    const many = synthConstruct((chart) => {
+      new InferenceGateway(chart, 'Gateway', { namespace: 'default', name: 'gw', className: 'gke-l7-rilb', routeName: 'my-route', backends: [modelRoute('p', names)] });
+    });
+    const routes = findAll(many, 'HTTPRoute');
+    expect(routes.map((route) => route.metadata.name)).toEqual(['my-route', 'my-route-2', 'my-route-3']);
+    expect(routes.map((route) => route.spec.rules.length)).toEqual([16, 16, 8]);
+    expect(routes.every((route) => route.spec.parentRefs[0].name === 'gw')).toBe(true);
+    const values = routes.flatMap((route) => route.spec.rules.map((rule: { matches: { headers: { value: string }[] }[] }) => rule.matches[0].headers[0].value));
+    expect(values).toEqual(names);
+  });
+});
+
+describe('an HTTPRoute during a migration', () => {
+  test("sends each request to one of two InferencePools, one per API group, by the spec's weights", () => {
+    const migrating = synthConstruct((chart) => {
+      new InferenceGateway(chart, 'Gateway', {
+        namespace: 'default',
+        name: 'inference-gateway',
+        className: 'gke-l7-regional-external-managed',
+        routeName: 'my-route',
+        backends: [
+          {
+            route: { kind: 'shared', pathPrefix: '/' },
+            pools: [
+              { pool: poolRef('vllm-llama3-8b-instruct'), weight: 70 },
+              { pool: poolRef('vllm-llama3-8b-instruct-ga', 'inference.networking.k8s.io'), weight: 30 },
+            ],
+          },
+        ],
+      });
+    });
+    expect(findObject(migrating, 'HTTPRoute', 'my-route').spec.rules[0].backendRefs).toEqual([
+      { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct', weight: 70 },
+      { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 30 },
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { addModelServer, buildApp } from '../../charts-gen/app';
 import { InferencePool } from '../../charts-gen/inference-pool';
 import { MetricsReader } from '../../charts-gen/metrics-reader';
 import { ModelServer } from '../../charts-gen/model-server';
-import { extensionRelease, resolveSpec, type DeploymentSpec, type PoolSpec } from '../../spec';
+import { extensionRelease, guideMetricsReader, poolMetrics, resolveSpec, type DeploymentSpec, type PoolSpec } from '../../spec';
 
 /** One synthesized Kubernetes object, as `toJson()` emits it. */
 export interface K8sObject {
@@ -68,12 +68,13 @@ export function buildModelServer(chart: Chart, pool: PoolSpec = guidePool(), nam
  */
 export function buildInferencePool(chart: Chart, pool: PoolSpec = guidePool(), monitoring = true): InferencePool {
   const modelServer = buildModelServer(chart, pool);
-  const metricsReader = monitoring ? new MetricsReader(chart, 'MetricsReader', { namespace: 'default' }) : undefined;
+  const metricsReader = monitoring ? new MetricsReader(chart, 'MetricsReader', { namespace: 'default', names: guideMetricsReader('default', 'gmp-system') }) : undefined;
   return new InferencePool(chart, 'InferencePool', {
     namespace: 'default',
     modelServer,
     release: extensionRelease('v0.3.0'),
     endpointPicker: pool.endpointPicker,
+    vllmMetrics: poolMetrics(pool),
     backendTimeoutSeconds: pool.backendTimeoutSeconds,
     metricsReader,
   });

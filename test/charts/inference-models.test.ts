@@ -11,12 +11,21 @@ const objects = synthConstruct((chart) => {
 const models = findAll(objects, 'InferenceModel');
 
 describe('the InferenceModels', () => {
-  test('are food-review and llama3-base-model, of inference.networking.x-k8s.io/v1alpha2 in default', () => {
+  test("are the guide's food-review and llama3-base-model, and cad-fabricator, of inference.networking.x-k8s.io/v1alpha2 in default", () => {
     expect(models.map((model) => model.metadata)).toEqual([
       { name: 'food-review', namespace: 'default' },
       { name: 'llama3-base-model', namespace: 'default' },
+      { name: 'cad-fabricator', namespace: 'default' },
     ]);
-    expect(models.map((model) => model.apiVersion)).toEqual(['inference.networking.x-k8s.io/v1alpha2', 'inference.networking.x-k8s.io/v1alpha2']);
+    expect(new Set(models.map((model) => model.apiVersion))).toEqual(new Set(['inference.networking.x-k8s.io/v1alpha2']));
+  });
+
+  test('cad-fabricator, which the guide loads but never names, gets an InferenceModel at Standard criticality', () => {
+    expect(findObject(objects, 'InferenceModel', 'cad-fabricator').spec).toEqual({
+      modelName: 'cad-fabricator',
+      criticality: 'Standard',
+      poolRef: { name: 'vllm-llama3-8b-instruct' },
+    });
   });
 
   test('food-review serves model food-review at Standard criticality, all traffic to adapter food-review', () => {

@@ -11,7 +11,11 @@ const poolTarget = { group: 'inference.networking.x-k8s.io', kind: 'InferencePoo
 describe('the InferencePool', () => {
   test('is InferencePool vllm-llama3-8b-instruct of inference.networking.x-k8s.io/v1alpha2 in namespace default', () => {
     expect(pool.apiVersion).toBe('inference.networking.x-k8s.io/v1alpha2');
-    expect(pool.metadata).toEqual({ name: 'vllm-llama3-8b-instruct', namespace: 'default' });
+    expect(pool.metadata).toEqual({
+      name: 'vllm-llama3-8b-instruct',
+      namespace: 'default',
+      labels: { 'app.kubernetes.io/name': 'vllm-llama3-8b-instruct-epp', 'app.kubernetes.io/version': 'v0.3.0' },
+    });
   });
 
   test('sends traffic to port 8000 of the model server pods', () => {
@@ -78,8 +82,8 @@ describe('the GCPBackendPolicy', () => {
 describe('the ClusterPodMonitoring', () => {
   const monitorings = findAll(objects, 'ClusterPodMonitoring');
 
-  test('exists once per pool, named after the namespace and the picker', () => {
-    expect(monitorings.map((monitoring) => monitoring.metadata.name)).toEqual(['default-vllm-llama3-8b-instruct-epp']);
+  test('exists once per pool, named after the namespace and the pool (joined by "." so no two pairs meet)', () => {
+    expect(monitorings.map((monitoring) => monitoring.metadata.name)).toEqual(['default.vllm-llama3-8b-instruct']);
     expect(monitorings[0].apiVersion).toBe('monitoring.googleapis.com/v1');
   });
 
@@ -87,13 +91,13 @@ describe('the ClusterPodMonitoring', () => {
     expect(monitorings[0].spec.selector).toEqual({ matchLabels: { app: 'vllm-llama3-8b-instruct-epp' } });
   });
 
-  test("scrapes the picker's metrics port /metrics every 10 s with the metrics reader's bearer token", () => {
+  test("scrapes the picker's metrics port /metrics every 5 s (the chart's interval) with the metrics reader's bearer token", () => {
     expect(monitorings[0].spec.endpoints).toEqual([
       {
         port: 'metrics',
         scheme: 'http',
         path: '/metrics',
-        interval: '10s',
+        interval: '5s',
         authorization: {
           type: 'Bearer',
           credentials: { secret: { name: 'inference-gateway-sa-metrics-reader-secret', key: 'token', namespace: 'default' } },

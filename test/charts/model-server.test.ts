@@ -1,7 +1,7 @@
 /**
  * The guide's vLLM Deployment (vllm-llama3-8b-instruct.yaml), field by field, as ModelServer emits it.
  */
-import { buildModelServer, findContainer, findEnv, findObject, synthConstruct, type K8sObject } from './helpers';
+import { buildModelServer, findContainer, findEnv, findObject, guidePool, synthConstruct, type K8sObject } from './helpers';
 
 const objects = synthConstruct((chart) => buildModelServer(chart));
 const deployment = findObject(objects, 'Deployment', 'vllm-llama3-8b-instruct');
@@ -35,7 +35,7 @@ describe('the vllm container', () => {
     expect(vllm.command).toEqual(['python3', '-m', 'vllm.entrypoints.openai.api_server']);
   });
 
-  test('serves Llama-3.1-8B-Instruct on one GPU, port 8000, with up to 2 GPU and 12 CPU LoRAs', () => {
+  test('serves Llama-3.1-8B-Instruct on one GPU, port 8000, with up to 2 GPU and 12 CPU LoRAs of rank up to 16', () => {
     expect(vllm.args).toEqual([
       '--model', 'meta-llama/Llama-3.1-8B-Instruct',
       '--tensor-parallel-size', '1',
@@ -43,6 +43,8 @@ describe('the vllm container', () => {
       '--enable-lora',
       '--max-loras', '2',
       '--max-cpu-loras', '12',
+      // food-review is rank 8; cad-fabricator's rank is undeclared, so vLLM's own default (16) stays.
+      '--max-lora-rank', '16',
     ]);
   });
 
@@ -61,8 +63,17 @@ describe('the vllm container', () => {
     expect(findEnv(vllm, 'VLLM_ALLOW_RUNTIME_LORA_UPDATING')).toEqual({ name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'true' });
   });
 
-  test('sets exactly the guide\'s three environment variables, in the guide\'s order', () => {
-    expect(vllm.env.map((entry: K8sObject) => entry.name)).toEqual(['PORT', 'HUGGING_FACE_HUB_TOKEN', 'VLLM_ALLOW_RUNTIME_LORA_UPDATING']);
+  test("sets the guide's three environment variables, in the guide's order, then the cache locations", () => {
+    expect(vllm.env.map((entry: K8sObject) => entry.name)).toEqual(['PORT', 'HUGGING_FACE_HUB_TOKEN', 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', 'HF_HOME', 'VLLM_CACHE_ROOT']);
+  });
+
+  test('keeps the Hugging Face cache (HF_HOME) and vLLM\'s cache on the data volume, so a restarted container does not download the model again', () => {
+    const dataMount = vllm.volumeMounts.find((mount: K8sObject) => mount.name === 'data').mountPath;
+    expect(findEnv(vllm, 'HF_HOME')).toEqual({ name: 'HF_HOME', value: `${dataMount}/huggingface` });
+    expect(findEnv(vllm, 'VLLM_CACHE_ROOT')).toEqual({ name: 'VLLM_CACHE_ROOT', value: `${dataMount}/vllm` });
+    // The data volume is an emptyDir: it lives as long as the pod, across container restarts, on the
+    // node's local SSD (the GPU pool's ephemeral storage).
+    expect(pod.volumes.find((volume: K8sObject) => volume.name === 'data')).toEqual({ name: 'data', emptyDir: {} });
   });
 
   test('exposes port 8000/TCP named http', () => {
@@ -102,13 +113,19 @@ describe('the vllm container', () => {
     });
   });
 
-  test('requests and is limited to one nvidia.com/gpu', () => {
-    expect(vllm.resources).toEqual({ requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } });
+  test('requests one nvidia.com/gpu, 4 CPUs and 24 GiB, and is limited to the GPU only', () => {
+    expect(vllm.resources).toEqual({ requests: { 'nvidia.com/gpu': 1, cpu: '4', memory: '24Gi' }, limits: { 'nvidia.com/gpu': 1 } });
   });
 
-  test('has no CPU or memory limit or request (an 8B model and its KV cache need tens of GiB)', () => {
+  test('has no CPU or memory limit (a limit would throttle tokenization or kill the server mid-load)', () => {
     expect(Object.keys(vllm.resources.limits)).toEqual(['nvidia.com/gpu']);
-    expect(Object.keys(vllm.resources.requests)).toEqual(['nvidia.com/gpu']);
+  });
+
+  test('takes its CPU and memory requests from modelServer.resources', () => {
+    const pool = guidePool();
+    const sized = { ...pool, modelServer: { ...pool.modelServer, resources: { cpu: '8', memory: '64Gi' } } };
+    const container = findContainer(findObject(synthConstruct((chart) => buildModelServer(chart, sized)), 'Deployment', 'vllm-llama3-8b-instruct'), 'vllm');
+    expect([container.resources.requests.cpu, container.resources.requests.memory]).toEqual(['8', '64Gi']);
   });
 
   test('mounts data at /data, shm at /dev/shm and adapters at /adapters', () => {
@@ -123,10 +140,9 @@ describe('the vllm container', () => {
     expect(vllm.image).toBe('vllm/vllm-openai:v0.8.5');
   });
 
-  test('may run as root with a writable root filesystem (no securityContext restricting it)', () => {
-    expect(vllm.securityContext?.runAsNonRoot).not.toBe(true);
-    expect(vllm.securityContext?.readOnlyRootFilesystem).not.toBe(true);
-    expect(pod.securityContext?.runAsNonRoot).not.toBe(true);
+  test('runs as its image user (root, which owns its caches) with a writable root filesystem, but without capabilities or privilege escalation', () => {
+    expect(vllm.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
   });
 });
 
@@ -154,9 +170,12 @@ describe('the lora-adapter-syncer sidecar', () => {
     expect(syncer.image).toBe('registry.k8s.io/gateway-api-inference-extension/lora-syncer:v1.0.2');
   });
 
-  test('may run as root with a writable root filesystem (no securityContext restricting it)', () => {
-    expect(syncer.securityContext?.runAsNonRoot).not.toBe(true);
-    expect(syncer.securityContext?.readOnlyRootFilesystem).not.toBe(true);
+  test('keeps its image user (root) but drops every capability, cannot escalate, and writes nothing to its filesystem', () => {
+    expect(syncer.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
+  });
+
+  test('requests a tenth of a core and 128 MiB, so the pod is not BestEffort on its account', () => {
+    expect(syncer.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' } });
   });
 });
 
@@ -180,6 +199,10 @@ describe('the vLLM pod', () => {
 
   test('gets 130 seconds to terminate: the preStop sleep plus the slowest request, with margin', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(130);
+  });
+
+  test('mounts no ServiceAccount token: neither vLLM nor the syncer calls the Kubernetes API', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   test('runs only on nvidia-h100-80gb nodes', () => {

@@ -38,11 +38,14 @@ describe('a spec with two pools, gke-l7-rilb and namespace llm', () => {
     );
   });
 
-  test('needs a routePathPrefix on the second pool', () => {
+  test('without its routePathPrefix, the second pool shares / with the first and is reached by model name', () => {
     const [first, second] = document.pools;
     const { routePathPrefix: _omitted, ...withoutPrefix } = second;
     expect(_omitted).toBe('/qwen');
-    expect(() => resolveSpec({ ...document, pools: [first, withoutPrefix] })).toThrow(/pools\[1\]\.routePathPrefix: is required/);
+    const shared = synthApp(resolveSpec({ ...document, pools: [first, withoutPrefix] }));
+    const rules = findObject(shared, 'HTTPRoute', 'my-route').spec.rules;
+    expect(rules.every((rule: { matches: { path: { value: string } }[] }) => rule.matches[0].path.value === '/')).toBe(true);
+    expect(findObject(shared, 'Deployment', 'body-based-router').metadata.namespace).toBe('llm');
   });
 
   test('has one chart per pool between metrics-reader and gateway', () => {
@@ -66,10 +69,11 @@ describe('a spec with two pools, gke-l7-rilb and namespace llm', () => {
     for (const kind of ['Deployment', 'InferencePool', 'HealthCheckPolicy', 'GCPBackendPolicy', 'PodDisruptionBudget']) {
       expect(findObject(objects, kind, pool).metadata.namespace).toBe('llm');
     }
-    for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'PodDisruptionBudget']) {
+    for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'Role', 'RoleBinding', 'PodDisruptionBudget']) {
       findObject(objects, kind, `${pool}-epp`);
     }
-    findObject(objects, 'ClusterPodMonitoring', `llm-${pool}-epp`);
+    for (const kind of ['ClusterRole', 'ClusterRoleBinding']) findObject(objects, kind, `llm.${pool}-epp`);
+    findObject(objects, 'ClusterPodMonitoring', `llm.${pool}`);
   });
 
   test('the second pool derives its ConfigMap name, <pool>-adapters, and the vLLM pod mounts it', () => {
@@ -126,6 +130,7 @@ describe('a spec with two pools, gke-l7-rilb and namespace llm', () => {
     expect(findAll(objects, 'InferenceModel').map((model) => [model.metadata.name, model.spec.poolRef.name])).toEqual([
       ['food-review', FIRST],
       ['llama3-base-model', FIRST],
+      ['cad-fabricator', FIRST],
       ['sql-helper', SECOND],
       ['qwen-coder-base', SECOND],
     ]);

@@ -183,7 +183,7 @@ describe('Kubernetes provider', () => {
 
 describe('Kubernetes objects', () => {
   test('the CRDs come from the pinned release manifest of the spec extension version', () => {
-    expect(plain(one(result, 'kubernetes:yaml/v2:ConfigFile'))).toEqual({ file: EXTENSION_RELEASES['v0.3.0'].crdManifestUrl });
+    expect(plain(one(result, 'kubernetes:yaml/v2:ConfigFile'))).toEqual({ file: EXTENSION_RELEASES['v0.3.0'].crdManifestUrls[0] });
   });
 
   test('every object of the default synth is handed to a ConfigGroup named after its chart, unchanged but for pulumi.com/ annotations', () => {

@@ -15,12 +15,13 @@ function podTemplate(poolChanges: Document = {}, specChanges: Document = {}): st
 }
 
 const guideAdapters = [
-  { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8' },
+  { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8', rank: 8 },
   { id: 'cad-fabricator', source: 'redcathode/fabricator' },
 ];
 const guideModels = [
   { name: 'food-review', modelName: 'food-review', criticality: 'Standard', targetModels: [{ name: 'food-review', weight: 100 }] },
   { name: 'llama3-base-model', modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical' },
+  { name: 'cad-fabricator', modelName: 'cad-fabricator', criticality: 'Standard' },
 ];
 
 describe('changes that must not restart the model server', () => {
@@ -30,19 +31,20 @@ describe('changes that must not restart the model server', () => {
     expect(unchanged).toContain('"--max-loras","2"');
   });
 
-  test('adding a LoRA adapter', () => {
-    const adapters = { models: [...guideAdapters, { id: 'new-adapter', source: 'org/new-adapter' }] };
-    expect(podTemplate({ adapters })).toBe(unchanged);
+  test('adding a LoRA adapter (of a rank the current --max-lora-rank covers) and its InferenceModel', () => {
+    const adapters = { models: [...guideAdapters, { id: 'new-adapter', source: 'org/new-adapter', rank: 16 }] };
+    const models = [...guideModels, { name: 'new-adapter', modelName: 'new-adapter', criticality: 'Standard' }];
+    expect(podTemplate({ adapters, models })).toBe(unchanged);
   });
 
-  test('removing a LoRA adapter', () => {
-    const adapters = { models: guideAdapters.slice(0, 1) };
-    const models = guideModels;
+  test('unloading a LoRA adapter (moving it to adapters.unload), even the one of undeclared rank', () => {
+    const adapters = { models: guideAdapters.slice(0, 1), unload: [{ id: 'cad-fabricator', source: 'redcathode/fabricator' }] };
+    const models = guideModels.slice(0, 2);
     expect(podTemplate({ adapters, models })).toBe(unchanged);
   });
 
   test("changing an InferenceModel's criticality", () => {
-    const models = [{ ...guideModels[0], criticality: 'Sheddable' }, guideModels[1]];
+    const models = [{ ...guideModels[0], criticality: 'Sheddable' }, ...guideModels.slice(1)];
     expect(podTemplate({ models })).toBe(unchanged);
   });
 
@@ -78,6 +80,14 @@ describe('changes that must restart the model server', () => {
     const twoGpus = podTemplate({ modelServer: { gpus: 2, tensorParallelSize: 2 } }, { cluster: { gpuPool: { acceleratorCount: 2 } } });
     expect(twoGpus).not.toBe(unchanged);
     expect(twoGpus).toContain('"nvidia.com/gpu":2');
+  });
+
+  test('an adapter of a higher rank than --max-lora-rank allows (vLLM reads the limit at start)', () => {
+    const adapters = { models: [...guideAdapters, { id: 'big', source: 'org/big-adapter', rank: 64 }] };
+    const models = [...guideModels, { name: 'big', modelName: 'big', criticality: 'Standard' }];
+    const changed = podTemplate({ adapters, models });
+    expect(changed).not.toBe(unchanged);
+    expect(changed).toContain('"--max-lora-rank","64"');
   });
 
   test('a new lora-syncer image (the sidecar is part of the pod)', () => {

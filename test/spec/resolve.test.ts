@@ -20,6 +20,8 @@ describe('the deployment spec', () => {
     expect(pool.models.map((model) => [model.name, model.criticality])).toEqual([
       ['food-review', 'Standard'],
       ['llama3-base-model', 'Critical'],
+      // The guide loads cad-fabricator but gives it no InferenceModel; the picker would refuse its name.
+      ['cad-fabricator', 'Standard'],
     ]);
   });
 
@@ -54,7 +56,7 @@ describe('the deployment spec', () => {
     const [pool] = resolveSpec({ pools: [{ name: GUIDE_POOL_NAME, modelServer: { replicas: 1 } }] }).pools;
     expect(pool.modelServer.replicas).toBe(1);
     expect(pool.adapters.configMapName).toBe('vllm-llama3-8b-adapters');
-    expect(pool.models.map((model) => model.name)).toEqual(['food-review', 'llama3-base-model']);
+    expect(pool.models.map((model) => model.name)).toEqual(['food-review', 'llama3-base-model', 'cad-fabricator']);
   });
 
   test.each([

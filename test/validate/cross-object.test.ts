@@ -184,7 +184,7 @@ describe('Secrets, ConfigMaps and ServiceAccounts', () => {
   test('a ClusterPodMonitoring credentials Secret that is missing', () => {
     const problems = problemsAfter((o) => remove(o, 'Secret'));
     expect(problems).toEqual([
-      `ClusterPodMonitoring/default-${EPP}: spec.endpoints[0].authorization.credentials.secret.name: Secret "inference-gateway-sa-metrics-reader-secret" in namespace default is neither in the manifests nor a declared external`,
+      `ClusterPodMonitoring/default.${POOL}: spec.endpoints[0].authorization.credentials.secret.name: Secret "inference-gateway-sa-metrics-reader-secret" in namespace default is neither in the manifests nor a declared external`,
     ]);
   });
 
@@ -196,20 +196,29 @@ describe('Secrets, ConfigMaps and ServiceAccounts', () => {
 });
 
 describe('RBAC', () => {
+  /** The picker's cluster-scoped binding carries the namespace in its name. */
+  const EPP_CLUSTER = `default.${EPP}`;
+
   test('a binding without roleRef.apiGroup (the v0.3.0 chart bug)', () => {
-    expect(problemsAfter((o) => void delete (find(o, 'ClusterRoleBinding', EPP) as Json).roleRef.apiGroup)).toContainEqual(
-      `ClusterRoleBinding/${EPP}: roleRef.apiGroup: must be rbac.authorization.k8s.io; got nothing (the API server rejects the binding)`,
+    expect(problemsAfter((o) => void delete (find(o, 'ClusterRoleBinding', EPP_CLUSTER) as Json).roleRef.apiGroup)).toContainEqual(
+      `ClusterRoleBinding/${EPP_CLUSTER}: roleRef.apiGroup: must be rbac.authorization.k8s.io; got nothing (the API server rejects the binding)`,
     );
   });
 
   test('a binding to a ClusterRole that does not exist', () => {
-    expect(problemsAfter((o) => remove(o, 'ClusterRole', EPP))).toEqual([
-      `ClusterRoleBinding/${EPP}: roleRef.name: ClusterRole "${EPP}" is neither in the manifests nor a built-in role`,
+    expect(problemsAfter((o) => remove(o, 'ClusterRole', EPP_CLUSTER))).toEqual([
+      `ClusterRoleBinding/${EPP_CLUSTER}: roleRef.name: ClusterRole "${EPP_CLUSTER}" is neither in the manifests nor a built-in role`,
+    ]);
+  });
+
+  test('a RoleBinding to a Role that does not exist', () => {
+    expect(problemsAfter((o) => remove(o, 'Role', EPP))).toEqual([
+      `RoleBinding/${EPP}: roleRef.name: Role "${EPP}" is not in namespace default of the manifests`,
     ]);
   });
 
   test('a binding to a built-in role is fine', () => {
-    expect(problemsAfter((o) => void ((find(o, 'ClusterRoleBinding', EPP) as Json).roleRef.name = 'system:auth-delegator'))).toEqual([]);
+    expect(problemsAfter((o) => void ((find(o, 'ClusterRoleBinding', EPP_CLUSTER) as Json).roleRef.name = 'system:auth-delegator'))).toEqual([]);
   });
 });
 

@@ -46,17 +46,17 @@ function pool(poolName: string, index: number) {
       ...(index > 0 ? { routePathPrefix: `/${poolName}` } : {}),
       modelServer: { replicas: p.replicas, port: p.port, baseModel: p.baseModel, maxLoras: p.maxLoras, maxCpuLoras: p.maxCpuLoras },
       adapters: { models: p.adapters.map((id) => ({ id, source: `example/${id}` })) },
-      ...(p.models.length > 0
-        ? {
-            models: p.models.map((m, i) => ({
-              name: `${poolName.toLowerCase().replace(/_/g, '-')}-m${i}`,
-              // Without targetModels the name clients send must itself be served: use the base model.
-              modelName: m.modelName === 'not-served' ? m.modelName : m.targetModels ? `${m.modelName}-${i}` : i === 0 ? p.baseModel : 'not-served',
-              criticality: m.criticality,
-              ...(m.targetModels ? { targetModels: m.targetModels.map((t) => (t.weight === undefined ? { name: t.name } : t)) } : {}),
-            })),
-          }
-        : {}),
+      models: [
+        ...p.models.map((m, i) => ({
+          name: `${poolName.toLowerCase().replace(/_/g, '-')}-m${i}`,
+          // Without targetModels the name clients send must itself be served: use the base model.
+          modelName: m.modelName === 'not-served' ? m.modelName : m.targetModels ? `${m.modelName}-${i}` : i === 0 ? p.baseModel : 'not-served',
+          criticality: m.criticality,
+          ...(m.targetModels ? { targetModels: m.targetModels.map((t) => (t.weight === undefined ? { name: t.name } : t)) } : {}),
+        })),
+        // The v0.3.0 picker refuses a model without an InferenceModel: every loaded adapter gets one.
+        ...p.adapters.map((id) => ({ name: `${poolName.toLowerCase().replace(/_/g, '-')}-${id}`, modelName: id, criticality: 'Standard' })),
+      ],
     }));
 }
 

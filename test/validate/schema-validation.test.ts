@@ -159,8 +159,8 @@ describe('core kinds (kubernetes-models)', () => {
 
   test('a ClusterRoleBinding with a namespace is rejected: the kind is cluster-scoped', () => {
     const objects = synthObjects();
-    (find(objects, 'ClusterRoleBinding', 'vllm-llama3-8b-instruct-epp') as Json).metadata.namespace = 'default';
-    expect(lines(validate(objects))).toEqual(['ClusterRoleBinding/vllm-llama3-8b-instruct-epp: metadata.namespace: must not be set: ClusterRoleBinding is cluster-scoped']);
+    (find(objects, 'ClusterRoleBinding', 'default.vllm-llama3-8b-instruct-epp') as Json).metadata.namespace = 'default';
+    expect(lines(validate(objects))).toEqual(['ClusterRoleBinding/default.vllm-llama3-8b-instruct-epp: metadata.namespace: must not be set: ClusterRoleBinding is cluster-scoped']);
   });
 
   test('a kind with no pinned schema is reported, not passed', () => {

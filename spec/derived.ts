@@ -1,0 +1,161 @@
+/**
+ * Values derived from a validated spec that several objects (and the spec's own rules) must agree on:
+ * which InferencePool stacks a pool runs, the vLLM release and its metric names, `--max-lora-rank`, the
+ * lora-syncer's config, and how the HTTPRoute reaches each pool. Computed here once; the constructs and
+ * the rules call these functions instead of re-deriving them.
+ */
+import { stringify } from 'yaml';
+import type { DeploymentSpec, EndpointPickerSpec, PoolSpec } from './types';
+import {
+  compareGkeVersions,
+  extensionRelease,
+  MIN_GKE_VERSION,
+  VLLM_DEFAULT_MAX_LORA_RANK,
+  VLLM_MAX_LORA_RANKS,
+  vllmMetrics,
+  vllmVersionOfImage,
+  type ExtensionRelease,
+  type ExtensionVersion,
+  type VllmMetricNames,
+} from './versions';
+
+/** One InferencePool of a pool, with its endpoint picker, in one profile's API. */
+export interface PoolStack {
+  readonly release: ExtensionRelease;
+  /** The InferencePool's name; its picker's objects are named after it. */
+  readonly inferencePoolName: string;
+  /** Percent of the pool's requests this stack receives; undefined when it is the only one. */
+  readonly weight?: number;
+  /**
+   * Its endpoint picker: the spec's `endpointPicker` for the profile the spec names, the release's own
+   * defaults for the stack a migration moves away from (the spec describes where it is going).
+   */
+  readonly endpointPicker: EndpointPickerSpec;
+}
+
+/**
+ * The stacks a pool runs: one, or during a migration two over the same model server pods. The `from`
+ * stack keeps the names it has today (the pool's name); the new one is named by `inferencePoolName`.
+ */
+export function poolStacks(spec: DeploymentSpec, pool: PoolSpec): PoolStack[] {
+  const extension = spec.inferenceExtension;
+  const current: PoolStack = {
+    release: extensionRelease(extension.version),
+    inferencePoolName: pool.inferencePoolName ?? pool.name,
+    endpointPicker: pool.endpointPicker,
+  };
+  if (extension.migration === undefined) return [current];
+  const percent = extension.migration.trafficPercent;
+  const previous = extensionRelease(extension.migration.from);
+  return [
+    {
+      release: previous,
+      inferencePoolName: pool.name,
+      weight: 100 - percent,
+      endpointPicker: { replicas: previous.endpointPickerReplicas, image: previous.endpointPickerImage, resources: { ...previous.endpointPickerResources } },
+    },
+    { ...current, weight: percent },
+  ];
+}
+
+/** The profiles a spec runs (both during a migration). */
+export function activeVersions(spec: DeploymentSpec): ExtensionVersion[] {
+  const migration = spec.inferenceExtension.migration;
+  return migration === undefined ? [spec.inferenceExtension.version] : [migration.from, spec.inferenceExtension.version];
+}
+
+/** The oldest GKE version every active profile works on, and never below the guide's floor. */
+export function minimumGkeVersion(versions: readonly ExtensionVersion[]): string {
+  return versions
+    .map((version) => extensionRelease(version).minGkeVersion)
+    .reduce((highest, next) => (compareGkeVersions(next, highest) > 0 ? next : highest), MIN_GKE_VERSION);
+}
+
+/** The vLLM release a pool runs: stated, or read from its image tag; undefined when neither says. */
+export function vllmVersion(pool: PoolSpec): string | undefined {
+  return pool.modelServer.vllmVersion ?? vllmVersionOfImage(pool.modelServer.image);
+}
+
+/** The metric names the pool's vLLM exports (a validated spec always knows its vLLM release). */
+export function poolMetrics(pool: PoolSpec): VllmMetricNames {
+  const version = vllmVersion(pool);
+  if (version === undefined) throw new Error(`pools.${pool.name}: the vLLM release is unknown; the spec rules should have refused it`);
+  return vllmMetrics(version);
+}
+
+/**
+ * `--max-lora-rank`: the spec's value, else the smallest value vLLM accepts that covers every declared
+ * adapter rank, and never below vLLM's own default (16). The floor keeps the flag stable: removing an
+ * adapter or one of undeclared rank (which has been loading under the default) never changes the model
+ * server's arguments, which would restart every GPU pod only to lower a limit. A spec that wants a lower
+ * limit (it saves GPU memory) says so in `modelServer.maxLoraRank`.
+ */
+export function maxLoraRank(pool: PoolSpec): number {
+  if (pool.modelServer.maxLoraRank !== undefined) return pool.modelServer.maxLoraRank;
+  const needed = Math.max(VLLM_DEFAULT_MAX_LORA_RANK, ...pool.adapters.models.map((adapter) => adapter.rank ?? 0));
+  return VLLM_MAX_LORA_RANKS.find((allowed) => allowed >= needed) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
+}
+
+/** The lora-syncer's config (vLLMLoRAConfig), as the ConfigMap holds it. */
+export function syncerConfig(pool: PoolSpec): Record<string, unknown> {
+  const adapters = pool.adapters;
+  return {
+    vLLMLoRAConfig: {
+      name: adapters.configName,
+      port: pool.modelServer.port,
+      defaultBaseModel: pool.modelServer.baseModel,
+      ensureExist: { models: adapters.models.map((adapter) => ({ id: adapter.id, source: adapter.source })) },
+      // The syncer unloads only what it is told to; an adapter merely dropped from ensureExist stays loaded.
+      ...(adapters.unload.length > 0 ? { ensureNotExist: { models: adapters.unload.map((adapter) => ({ id: adapter.id, source: adapter.source })) } } : {}),
+    },
+  };
+}
+
+/** The syncer config as the ConfigMap's file text. */
+export function syncerConfigText(pool: PoolSpec): string {
+  return stringify(syncerConfig(pool));
+}
+
+/** Names clients may send as `model` to a pool, with the InferenceModel (or objective) behind each. */
+export function servedModelNames(pool: PoolSpec): string[] {
+  return pool.models.map((model) => model.modelName);
+}
+
+/** How requests reach one pool. */
+export type PoolRoute =
+  /** The pool's own path prefix (stripped before vLLM). */
+  | { readonly kind: 'path'; readonly pathPrefix: string }
+  /** The shared prefix, the only pool there: every request under it. */
+  | { readonly kind: 'shared'; readonly pathPrefix: string }
+  /** The shared prefix, one of several pools there: by the body's `model`, copied into a header. */
+  | { readonly kind: 'model'; readonly pathPrefix: string; readonly modelNames: readonly string[] };
+
+/** Pools without a path prefix of their own share `gateway.route.pathPrefix`. */
+export function sharesRoutePrefix(pool: PoolSpec): boolean {
+  return pool.routePathPrefix === undefined;
+}
+
+/**
+ * Body-based routing is on when several pools share the route prefix: OpenAI clients know one base URL
+ * and name the model in the body, and the router copies that name into a header the HTTPRoute matches.
+ */
+export function usesBodyBasedRouting(spec: DeploymentSpec): boolean {
+  return spec.pools.filter(sharesRoutePrefix).length > 1;
+}
+
+export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
+  if (pool.routePathPrefix !== undefined) return { kind: 'path', pathPrefix: pool.routePathPrefix };
+  const pathPrefix = spec.gateway.route.pathPrefix;
+  return usesBodyBasedRouting(spec) ? { kind: 'model', pathPrefix, modelNames: servedModelNames(pool) } : { kind: 'shared', pathPrefix };
+}
+
+/** An HTTPRoute holds at most 16 rules (Gateway API CRD); more rules go to further routes. */
+export const MAX_RULES_PER_ROUTE = 16;
+
+/** HTTPRoute rules a spec needs: one per path-routed or sole pool, one per model name under body routing. */
+export function routeRuleCount(spec: DeploymentSpec): number {
+  return spec.pools.reduce((count, pool) => {
+    const route = poolRoute(spec, pool);
+    return count + (route.kind === 'model' ? route.modelNames.length : 1);
+  }, 0);
+}
