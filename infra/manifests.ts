@@ -2,7 +2,7 @@
  * The Kubernetes half as Pulumi applies it: the cdk8s app built in process from the same spec that
  * `npm run synth` reads, one group of plain objects per chart. There is no second copy of any manifest.
  */
-import { buildApp } from '../charts-gen/app';
+import { buildApp, renderCharts } from '../charts-gen/app';
 import { GPU_RESOURCE } from '../charts-gen/well-known';
 import type { DeploymentSpec } from '../spec';
 
@@ -25,9 +25,9 @@ export interface ChartObjects {
   readonly objects: readonly KubeObject[];
 }
 
-/** Every chart of the cdk8s app, in the app's order (metrics reader, pools, gateway). */
+/** Every chart of the cdk8s app, in the app's order (metrics reader, pools, gateway), rendered in one pass. */
 export function chartObjects(spec: DeploymentSpec): ChartObjects[] {
-  return buildApp(spec).charts.map((chart) => ({ id: chart.node.id, objects: chart.toJson() as KubeObject[] }));
+  return renderCharts(buildApp(spec)).map((chart) => ({ id: chart.id, objects: chart.objects as KubeObject[] }));
 }
 
 /** Annotations only Pulumi reads; Kubernetes stores and ignores them. */
