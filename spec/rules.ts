@@ -9,8 +9,8 @@ import {
   MAX_RULES_PER_ROUTE,
   minimumGkeVersion,
   poolStacks,
+  routeRuleCount,
   syncerConfigText,
-  usesBodyBasedRouting,
 } from './derived';
 import { minimumGracePeriodSeconds } from './drain';
 import type { SpecIssue } from './fields';
@@ -457,9 +457,9 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
  */
 function checkRouteSize(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   const name = spec.gateway.route.name;
-  if (!isString(name) || !isString(spec.gateway.route.pathPrefix) || !pools.every((pool) => isString(pool.name) && listOf<InferenceModelSpec>(pool.models).every((m) => isString(m.modelName)))) return;
-  const rules = pools.reduce((count, pool) => count + (usesBodyBasedRouting({ ...spec, pools }) && pool.routePathPrefix === undefined ? pool.models.length : 1), 0);
-  const routes = Math.ceil(rules / MAX_RULES_PER_ROUTE);
+  const checkable = isString(name) && isString(spec.gateway.route.pathPrefix) && pools.every((pool) => isString(pool.name) && listOf<InferenceModelSpec>(pool.models).every((m) => isString(m.modelName)));
+  if (!checkable) return;
+  const routes = Math.ceil(routeRuleCount({ ...spec, pools }) / MAX_RULES_PER_ROUTE);
   if (routes > 1 && `${name}-${routes}`.length > 253) {
     report('gateway.route.name', `is too long for the ${routes} HTTPRoutes the rules need (${name}-2 ... ${name}-${routes} must be at most 253 characters)`);
   }
