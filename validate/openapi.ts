@@ -74,12 +74,51 @@ export function toJsonSchema(schema: OpenApiSchema): Record<string, unknown> {
   return out;
 }
 
+/** Characters JavaScript's unicode-mode regular expressions let a backslash escape outside a class. */
+const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+
+/**
+ * Rewrites a CRD `pattern` for JavaScript. The API server checks patterns with Go's RE2, which accepts a
+ * backslash before any punctuation (`\"`, `\'`, `\%`); JavaScript's unicode mode, which ajv uses, rejects
+ * those escapes as syntax errors. Dropping the backslash keeps the meaning: the character was literal
+ * either way. Escapes of letters and digits (`\d`, `\x60`) and of JavaScript's own syntax characters stay.
+ */
+export function goPatternToJs(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i];
+      const keep = /[A-Za-z0-9]/.test(next) || JS_SYNTAX.has(next) || (inClass && next === '-');
+      out += keep ? `\\${next}` : next;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+/** ajv's pattern engine: JavaScript's own, retried with RE2-only escapes rewritten when it refuses a pattern. */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch {
+      return new RegExp(goPatternToJs(pattern), flags);
+    }
+  },
+  { code: 'new RegExp' },
+);
+
 let ajvInstance: Ajv | undefined;
 
 /** One ajv per process: compiling the HTTPRoute schema is the most expensive step of a run. */
 function ajv(): Ajv {
   if (ajvInstance === undefined) {
-    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true, code: { regExp: goRegExp } });
     addFormats(ajvInstance, ['date-time', 'date', 'ipv4', 'ipv6', 'hostname', 'uri', 'byte', 'uuid', 'email']);
     ajvInstance.addFormat('duration', GO_DURATION);
     // Formats Kubernetes does not check (it only knows a fixed list): accept anything.
