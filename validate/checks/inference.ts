@@ -2,7 +2,7 @@
  * InferencePool and InferenceModel references: the endpoint picker Service, the model server pods and
  * their port, and whether each InferenceModel's targets are served by the pool's pods.
  */
-import { matchesLabels, stringMap, type Entry, type PodTemplate } from '../object-set';
+import type { Entry, PodTemplate } from '../object-set';
 import { asArray, asRecord, asString } from '../types';
 import { DEFAULT_EXTENSION_PORT, INFERENCE_GROUPS, type CheckContext } from './context';
 import { adapterConfigs, servedNames } from './vllm';
@@ -22,8 +22,7 @@ function containerPorts(pod: PodTemplate): { numbers: Set<number>; names: Map<st
 }
 
 function poolPods(ctx: CheckContext, pool: Entry): PodTemplate[] {
-  const selector = stringMap(asRecord(pool.object.spec).selector);
-  return ctx.set.pods((labels) => matchesLabels(selector, labels), pool.namespace);
+  return ctx.set.podsSelectedBy(asRecord(pool.object.spec).selector, pool.namespace);
 }
 
 function checkExtension(ctx: CheckContext, pool: Entry): void {
@@ -43,8 +42,7 @@ function checkExtension(ctx: CheckContext, pool: Entry): void {
   if (!port) {
     ctx.report(pool, 'spec.extensionRef.portNumber', `Service "${name}" has no port ${portNumber} (ports: ${ports.map((p) => String(p.port)).join(', ')})`);
   }
-  const selector = stringMap(asRecord(service.object.spec).selector);
-  const pickers = ctx.set.pods((labels) => matchesLabels(selector, labels), service.namespace);
+  const pickers = ctx.set.podsSelectedBy(asRecord(service.object.spec).selector, service.namespace);
   if (pickers.length === 0) {
     ctx.report(pool, 'spec.extensionRef.name', `Service "${name}" selects no endpoint picker pods`);
     return;
@@ -62,7 +60,7 @@ function checkExtension(ctx: CheckContext, pool: Entry): void {
 }
 
 export function checkInferencePools(ctx: CheckContext): void {
-  for (const pool of ctx.set.entries.filter((e) => e.kind === 'InferencePool' && INFERENCE_GROUPS.includes(e.group))) {
+  for (const pool of INFERENCE_GROUPS.flatMap((group) => ctx.set.ofKind(group, 'InferencePool'))) {
     const spec = asRecord(pool.object.spec);
     const pods = poolPods(ctx, pool);
     if (pods.length === 0) {
@@ -78,7 +76,7 @@ export function checkInferencePools(ctx: CheckContext): void {
 }
 
 export function checkInferenceModels(ctx: CheckContext): void {
-  for (const model of ctx.set.entries.filter((e) => e.kind === 'InferenceModel' && INFERENCE_GROUPS.includes(e.group))) {
+  for (const model of INFERENCE_GROUPS.flatMap((group) => ctx.set.ofKind(group, 'InferenceModel'))) {
     const spec = asRecord(model.object.spec);
     const ref = asRecord(spec.poolRef);
     const group = asString(ref.group) ?? model.group;

@@ -9,7 +9,7 @@ export function isWellKnownClusterRole(name: string): boolean {
 }
 
 export function checkBindings(ctx: CheckContext): void {
-  for (const binding of ctx.set.entries.filter((e) => e.group === RBAC_API_GROUP && (e.kind === 'RoleBinding' || e.kind === 'ClusterRoleBinding'))) {
+  for (const binding of [...ctx.set.ofKind(RBAC_API_GROUP, 'RoleBinding'), ...ctx.set.ofKind(RBAC_API_GROUP, 'ClusterRoleBinding')]) {
     const roleRef = asRecord(binding.object.roleRef);
     if (roleRef.apiGroup !== RBAC_API_GROUP) {
       ctx.report(binding, 'roleRef.apiGroup', `must be ${RBAC_API_GROUP}; got ${JSON.stringify(roleRef.apiGroup) ?? 'nothing'} (the API server rejects the binding)`);

@@ -2,7 +2,7 @@
  * Checks around pods: selectors that must find pods, the ServiceAccounts, Secrets and ConfigMaps pods
  * and monitors refer to, vLLM's LoRA limits, and whether GPU pods fit the GPU node pool.
  */
-import { matchesLabels, matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
+import { matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
 import { asArray, asRecord, asString, childPath, fieldPath, isRecord } from '../types';
 import { GKE_ACCELERATOR_LABEL, GPU_RESOURCE } from '../../charts-gen/well-known';
 import type { CheckContext } from './context';
@@ -29,16 +29,16 @@ export function checkSelectors(ctx: CheckContext): void {
     const spec = asRecord(entry.object.spec);
     if (entry.group === '' && entry.kind === 'Service' && isRecord(spec.selector)) {
       const selector = stringMap(spec.selector);
-      if (ctx.set.pods((labels) => matchesLabels(selector, labels), entry.namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(selector, entry.namespace).length === 0) {
         ctx.report(entry, 'spec.selector', `{${describeLabels(selector)}} selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
       }
     } else if (entry.group === 'policy' && entry.kind === 'PodDisruptionBudget') {
-      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), entry.namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(spec.selector, entry.namespace, true).length === 0) {
         ctx.report(entry, 'spec.selector', `selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
       }
     } else if (entry.kind === 'ClusterPodMonitoring' || entry.kind === 'PodMonitoring') {
       const namespace = entry.kind === 'PodMonitoring' ? entry.namespace : undefined;
-      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(spec.selector, namespace, true).length === 0) {
         ctx.report(entry, 'spec.selector', `selects no pods (pod labels: ${podLabelsIn(ctx, namespace)})`);
       }
     }
@@ -123,8 +123,8 @@ function checkMonitoringSecrets(ctx: CheckContext, entry: Entry): void {
 
 export function checkReferencedObjects(ctx: CheckContext): void {
   for (const pod of ctx.set.podTemplates) checkPodReferences(ctx, pod);
-  for (const entry of ctx.set.entries) {
-    if (entry.group === 'monitoring.googleapis.com') checkMonitoringSecrets(ctx, entry);
+  for (const kind of ['ClusterPodMonitoring', 'PodMonitoring']) {
+    for (const entry of ctx.set.ofKind('monitoring.googleapis.com', kind)) checkMonitoringSecrets(ctx, entry);
   }
 }
 
