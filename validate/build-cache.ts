@@ -1,7 +1,7 @@
 /**
- * A small on-disk cache for code the validator generates at run time (the kubernetes-models bundle),
- * kept under `lib/` like synth's bundles: `lib/` belongs to this checkout, while `node_modules` may be
- * shared between checkouts.
+ * A small on-disk cache for what the validator would otherwise rebuild on every run (the
+ * kubernetes-models bundle, the parsed CRDs, the compiled schema validators), kept under `lib/` like
+ * synth's bundles: `lib/` belongs to this checkout, while `node_modules` may be shared between checkouts.
  *
  * An entry is one file: a header line (the key it was built for, the sha256 of the code, and the version
  * of every package the code was built from) and the code. It is trusted only when all of that still
@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
+import { projectRoot } from './schema-source';
 
 const HEADER_PREFIX = '// igw-build-cache ';
 
@@ -60,22 +61,31 @@ function writeAtomically(file: string, text: string | Buffer): void {
   }
 }
 
+/** Where the validator keeps its cache: beside synth's bundles, in this checkout's lib/. */
+export function defaultCacheDir(): string {
+  return join(projectRoot(), 'lib', 'validate');
+}
+
 export interface CacheEntry {
   /** Directory of the cache files. */
   readonly dir: string;
-  /** File name prefix; entries of the same prefix with another key are removed when a new one is written. */
+  /** File name prefix. */
   readonly prefix: string;
-  /** Everything the code depends on besides the package versions, as a string (hashed into the file name). */
+  /** Everything the content depends on besides the package versions, as a string (hashed into the file name). */
   readonly key: string;
   /** Directory that package directories are relative to. */
   readonly root: string;
+  /** @default 'cjs' */
+  readonly extension?: string;
+  /** Remove entries of the same prefix built for other keys when this one is written. @default true */
+  readonly prune?: boolean;
 }
 
 export function entryFile(entry: CacheEntry): string {
-  return join(entry.dir, `${entry.prefix}-${sha256(entry.key).slice(0, 16)}.cjs`);
+  return join(entry.dir, `${entry.prefix}-${sha256(entry.key).slice(0, 16)}.${entry.extension ?? 'cjs'}`);
 }
 
-/** The cached code, or undefined when there is none or it cannot be trusted. */
+/** The cached content, or undefined when there is none or it cannot be trusted. */
 export function readEntry(entry: CacheEntry): string | undefined {
   let text: string;
   try {
@@ -100,8 +110,8 @@ export function readEntry(entry: CacheEntry): string | undefined {
 }
 
 /**
- * Writes the code with its header (and drops entries of the same prefix built for other keys). A cache
- * that cannot be written is not an error: the next run builds again.
+ * Writes the content with its header (and, unless `prune` is false, drops entries of the same prefix built
+ * for other keys). A cache that cannot be written is not an error: the next run builds again.
  */
 export function writeEntry(entry: CacheEntry, code: string, packages: readonly string[]): boolean {
   const versions: Record<string, string> = {};
@@ -115,7 +125,7 @@ export function writeEntry(entry: CacheEntry, code: string, packages: readonly s
   try {
     mkdirSync(entry.dir, { recursive: true });
     writeAtomically(file, `${HEADER_PREFIX}${JSON.stringify(header)}\n${code}`);
-    for (const name of readdirSync(entry.dir)) {
+    for (const name of entry.prune === false ? [] : readdirSync(entry.dir)) {
       if (name.startsWith(`${entry.prefix}-`) && join(entry.dir, name) !== file && !join(entry.dir, name).startsWith(file)) rmSync(join(entry.dir, name), { force: true });
     }
     return true;

@@ -9,7 +9,7 @@
  * it. Kinds missing from `CORE_KINDS` are reported as having no schema, not passed.
  */
 import { join } from 'node:path';
-import { packageDirs, packageVersion, readEntry, runEntry, writeEntry, type CacheEntry } from './build-cache';
+import { defaultCacheDir, packageDirs, packageVersion, readEntry, runEntry, writeEntry, type CacheEntry } from './build-cache';
 import { projectRoot } from './schema-source';
 import { childPath } from './types';
 import type { StructuralIssue } from './structural';
@@ -64,11 +64,6 @@ export function coreKindsCacheEntry(dir: string, kinds: readonly string[] = Obje
   return { dir, prefix: 'kubernetes-models', root, key: JSON.stringify({ format: BUNDLE_FORMAT, kubernetesModels: version ?? 'unknown', kinds }) };
 }
 
-/** Where the bundle is cached: beside synth's bundles in lib/. */
-export function defaultCoreKindsCacheDir(): string {
-  return join(projectRoot(), 'lib', 'validate');
-}
-
 function build(entry: CacheEntry, kinds: readonly string[]): { code: string; packages: string[] } {
   const source = kinds.map((module, index) => `export { ${module.split('/').pop()} as M${index} } from 'kubernetes-models/${module}';`).join('\n');
   // Loaded here only: a run that finds the bundle cached does not pay for loading esbuild.
@@ -98,7 +93,7 @@ function exportsAll(exports: Record<string, unknown>, count: number): boolean {
 }
 
 /** Loads the model classes of `CORE_KINDS` from the cache in `dir`, building (and caching) the bundle when needed. */
-export function loadCoreModels(dir: string = defaultCoreKindsCacheDir()): LoadedModels {
+export function loadCoreModels(dir: string = defaultCacheDir()): LoadedModels {
   const keys = Object.keys(CORE_KINDS);
   const kinds = keys.map((key) => CORE_KINDS[key].module);
   const entry = coreKindsCacheEntry(dir, kinds);

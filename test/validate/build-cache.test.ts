@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { entryFile, packageDirs, readEntry, runEntry, writeEntry, type CacheEntry } from '../../validate/build-cache';
 import { coreKindsCacheEntry, loadCoreModels } from '../../validate/core-kinds';
+import { crdCacheEntry, loadCrdVersions } from '../../validate/crds';
+import { loadSchemaValidator, type OpenApiSchema } from '../../validate/openapi';
+import { schemas } from './helpers';
 
 const root = join(__dirname, '..', '..');
 /** A real installed package, so its version can be read back. */
@@ -109,5 +112,58 @@ describe('the kubernetes-models bundle', () => {
 
   test('the cache key follows the kind list', () => {
     expect(entryFile(coreKindsCacheEntry(dir, ['v1/ConfigMap']))).not.toBe(entryFile(coreKindsCacheEntry(dir)));
+  });
+});
+
+describe('the parsed CRDs', () => {
+  test('are parsed once, then read from the cache, and both give the same versions', () => {
+    const first = loadCrdVersions(schemas, dir);
+    expect(first.source).toBe('parsed');
+    const second = loadCrdVersions(schemas, dir);
+    expect(second.source).toBe('cache');
+    expect(second.versions).toEqual(first.versions);
+    expect(second.versions.map((v) => `${v.group}/${v.version}/${v.kind}`)).toContain('inference.networking.k8s.io/v1/InferencePool');
+  });
+
+  test('a cache entry that is not a list of CRD versions is parsed again', () => {
+    writeEntry(crdCacheEntry(schemas, dir), JSON.stringify([{ kind: 'InferencePool' }]), []);
+    expect(loadCrdVersions(schemas, dir).source).toBe('parsed');
+  });
+
+  test('the key follows the texts: a changed CRD file is a different entry', () => {
+    const changed = new Map([...schemas].map(([file, text], i) => [file, i === 0 ? `${text}\n# changed\n` : text]));
+    expect(entryFile(crdCacheEntry(changed, dir))).not.toBe(entryFile(crdCacheEntry(schemas, dir)));
+  });
+});
+
+describe('compiled schema validators', () => {
+  /** A pattern only RE2 accepts as written, a format, an enum and a required field. */
+  const schema: OpenApiSchema = {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: String.raw`^[a-z\"-]+$` },
+      at: { type: 'string', format: 'date-time' },
+      mode: { type: 'string', enum: ['FailOpen', 'FailClose'] },
+    },
+  };
+  const bad = { name: 'Not A Name', at: 'yesterday', mode: 'FailClosed' };
+  const good = { name: 'a"b', at: '2026-01-01T00:00:00Z', mode: 'FailOpen' };
+  const errorsOf = (validate: ReturnType<typeof loadSchemaValidator>['validate'], value: unknown) => (validate(value) ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.keyword}`));
+
+  test('are compiled once, then loaded from the cache, and both report the same errors', () => {
+    const first = loadSchemaValidator(schema, dir);
+    expect(first.source).toBe('compiled');
+    const second = loadSchemaValidator(schema, dir);
+    expect(second.source).toBe('cache');
+    expect(errorsOf(first.validate, bad)).toEqual(['/name pattern', '/at format', '/mode enum']);
+    expect(errorsOf(second.validate, bad)).toEqual(errorsOf(first.validate, bad));
+    expect(errorsOf(second.validate, good)).toEqual([]);
+    expect(errorsOf(second.validate, {})).toEqual([' required']);
+  });
+
+  test('another schema is another entry', () => {
+    loadSchemaValidator(schema, dir);
+    expect(loadSchemaValidator({ ...schema, required: [] }, dir).source).toBe('compiled');
   });
 });
