@@ -1,12 +1,14 @@
-// `npm run bench`: how long synth, the Pulumi mock run and the test suite take on this machine.
+// `npm run bench`: how long synth, validate, the Pulumi mock run and the test suite take on this machine.
 // Medians of several whole-process runs after a warm-up; ratios are taken pair by pair (A, B, A, B...)
-// so a machine that speeds up or slows down during the run does not skew them. No timing goes into a test.
+// so a machine that speeds up or slows down during the run does not skew them, and each ratio printed
+// comes from the same pairs as the times beside it. No timing goes into a test.
 //
 //   BENCH_RUNS=9 npm run bench          runs per figure (default 7)
 //   BENCH_TEST_RUNS=3 npm run bench     runs of `npm test` (default 3; 0 skips it)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -16,16 +18,41 @@ const { stringify } = require('yaml');
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 3);
-const work = mkdtempSync(join(tmpdir(), 'igw-bench-'));
 
-/** Wall seconds of one run; throws when the command fails, so a broken command is never timed. */
+// Everything the bench writes (specs, synth output) lives here and is removed however the bench ends:
+// normally, by an error, or by a signal (the running command is stopped first).
+const work = mkdtempSync(join(tmpdir(), 'igw-bench-'));
+let running;
+process.on('exit', () => {
+  running?.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
+
+/**
+ * Wall seconds of one run. A command that fails is never timed: it throws, unless its exit code is in
+ * `command.okExit` and it wrote nothing to stderr (validate exits 1 when it finds problems, which a large
+ * spec's output may have; a crash also exits 1 but prints a stack trace to stderr). Runs are awaited, not
+ * run synchronously, so a signal is handled while a command runs.
+ */
 function wall(command) {
   const [file, ...args] = command.argv;
-  const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, { cwd: root, env: { ...process.env, ...command.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${command.label} failed (${result.status}):\n${result.stderr}`);
-  return seconds;
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(file, args, { cwd: root, env: { ...process.env, ...command.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    running = child;
+    const stderr = [];
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      running = undefined;
+      const text = Buffer.concat(stderr).toString();
+      const allowed = status === 0 || ((command.okExit ?? []).includes(status) && text.length === 0);
+      if (allowed) resolve(seconds);
+      else reject(new Error(`${command.label} failed (${status}):\n${text}`));
+    });
+  });
 }
 
 const median = (values) => {
@@ -35,15 +62,15 @@ const median = (values) => {
 };
 
 /** Times A and B alternately; returns both medians and the median of the per-pair ratios A/B. */
-function pair(a, b, count = runs) {
-  wall(a);
-  wall(b);
+async function pair(a, b, count = runs) {
+  await wall(a);
+  await wall(b);
   const as = [];
   const bs = [];
   const ratios = [];
   for (let i = 0; i < count; i++) {
-    const ta = wall(a);
-    const tb = wall(b);
+    const ta = await wall(a);
+    const tb = await wall(b);
     as.push(ta);
     bs.push(tb);
     ratios.push(ta / tb);
@@ -51,15 +78,16 @@ function pair(a, b, count = runs) {
   return { a: median(as), b: median(bs), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
 }
 
-function single(command, count) {
-  wall(command);
-  const times = Array.from({ length: count }, () => wall(command));
+async function single(command, count) {
+  await wall(command);
+  const times = [];
+  for (let i = 0; i < count; i++) times.push(await wall(command));
   return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
 }
 
-/** 20 pools x 10 InferenceModels (the base model and 9 adapters each). */
-function largeSpec() {
-  const pools = Array.from({ length: 20 }, (_, p) => {
+/** A spec of `count` pools x 10 InferenceModels (the base model and 9 adapters each). */
+function specWithPools(count) {
+  const pools = Array.from({ length: count }, (_, p) => {
     const adapters = Array.from({ length: 9 }, (_, a) => ({ id: `p${p}-adapter-${a}`, source: `example-org/adapter-${p}-${a}` }));
     return {
       name: `pool-${p}`,
@@ -71,39 +99,62 @@ function largeSpec() {
       ],
     };
   });
-  return { cluster: { gpuPool: { maxNodes: 60 } }, pools };
+  return { cluster: { gpuPool: { maxNodes: Math.max(60, 3 * count) } }, pools };
 }
 
-const largeSpecFile = join(work, 'twenty-pools.yaml');
-writeFileSync(largeSpecFile, stringify(largeSpec()));
+/** The spec file for `pools` pools (undefined: the built-in defaults), written once. */
+function specFile(pools) {
+  if (pools === undefined) return undefined;
+  const file = join(work, `${pools}-pools.yaml`);
+  if (!existsSync(file)) writeFileSync(file, stringify(specWithPools(pools)));
+  return file;
+}
 
 const node = process.execPath;
+const name = (pools) => (pools === undefined ? 'default spec' : `${pools} pools x 10 models`);
+const specEnv = (pools) => (pools === undefined ? {} : { IGW_CONFIG: specFile(pools) });
+const outDir = (pools) => join(work, `synth-${pools ?? 'default'}`);
+
 const floor = { label: 'floor', argv: [node, 'scripts/bench-floor.js'] };
-const synth = { label: 'synth', argv: [node, 'scripts/synth.js'], env: { CDK8S_OUTDIR: join(work, 'default') } };
-const synthLarge = { label: 'synth 20 pools', argv: [node, 'scripts/synth.js'], env: { CDK8S_OUTDIR: join(work, 'large'), IGW_CONFIG: largeSpecFile } };
+/** `node scripts/synth.js` for a spec of `pools` pools, into its own directory. */
+const synth = (pools) => ({ label: `synth, ${name(pools)}`, argv: [node, 'scripts/synth.js'], env: { CDK8S_OUTDIR: outDir(pools), ...specEnv(pools) } });
+/** `node scripts/run.js validate/cli.ts` over what `synth(pools)` wrote (run that first). */
+const validate = (pools) => ({ label: `validate, ${name(pools)}`, argv: [node, 'scripts/run.js', 'validate/cli.ts', outDir(pools)], env: specEnv(pools), okExit: [1] });
 const npmSynth = { label: 'npm run synth', argv: ['npm', 'run', '--silent', 'synth'], env: { CDK8S_OUTDIR: join(work, 'npm') } };
+const npmValidate = { label: 'npm run validate', argv: ['npm', 'run', '--silent', 'validate', '--', outDir(undefined)] };
 const plan = { label: 'plan', argv: [node, 'scripts/run.js', 'infra/plan.ts'] };
 const npmTest = { label: 'npm test', argv: ['npm', 'test', '--silent'] };
 
 const rows = [];
 const seconds = (value) => `${value.toFixed(3)} s`;
+const ratio = (result, what) => `${result.ratio.toFixed(2)}x ${what} (pairs ${result.spread.map((r) => r.toFixed(2)).join('-')})`;
 
-const synthVsFloor = pair(synth, floor);
+const synthVsFloor = await pair(synth(), floor);
 rows.push(['require cdk8s + cdk8s-plus-30 (floor)', seconds(synthVsFloor.b), '']);
-rows.push(['synth, default spec', seconds(synthVsFloor.a), `${synthVsFloor.ratio.toFixed(2)}x floor (goal <= 2x; pairs ${synthVsFloor.spread.map((r) => r.toFixed(2)).join('-')})`]);
-const largeVsDefault = pair(synthLarge, synth);
-rows.push(['synth, 20 pools x 10 models', seconds(largeVsDefault.a), `${largeVsDefault.ratio.toFixed(2)}x default (goal <= 3x)`]);
-const npmVsNode = pair(npmSynth, synth);
-rows.push(['npm run synth (adds npm start-up)', seconds(npmVsNode.a), `${npmVsNode.ratio.toFixed(2)}x node scripts/synth.js`]);
+rows.push(['synth, default spec', seconds(synthVsFloor.a), `${ratio(synthVsFloor, 'floor')}; goal <= 2x`]);
+const largeVsDefault = await pair(synth(20), synth());
+rows.push([`synth, ${name(20)}`, seconds(largeVsDefault.a), `${ratio(largeVsDefault, 'default')}; goal <= 3x`]);
+const npmVsNode = await pair(npmSynth, synth());
+rows.push(['npm run synth (adds npm start-up)', seconds(npmVsNode.a), ratio(npmVsNode, 'node scripts/synth.js')]);
+
+// Validate reads synth output: the directories above exist by now; the large one is written here.
+await wall(synth(100));
+const validateVsFloor = await pair(validate(), floor);
+rows.push(['validate, default spec (node scripts/run.js)', seconds(validateVsFloor.a), `${ratio(validateVsFloor, 'floor')}; goal <= 2x`]);
+const npmValidateVsFloor = await pair(npmValidate, floor);
+rows.push(['npm run validate, default spec', seconds(npmValidateVsFloor.a), ratio(npmValidateVsFloor, 'floor')]);
+const validateLarge = await pair(validate(100), validate());
+rows.push([`validate, ${name(100)} (spec included)`, seconds(validateLarge.a), ratio(validateLarge, 'default')]);
+
 if (existsSync(join(root, 'infra', 'plan.ts'))) {
-  const planTimes = single(plan, Math.max(3, Math.ceil(runs / 2)));
+  const planTimes = await single(plan, Math.max(3, Math.ceil(runs / 2)));
   rows.push(['Pulumi program under mocks (npm run plan)', seconds(planTimes.median), `min ${seconds(planTimes.min)}, max ${seconds(planTimes.max)}`]);
 }
 if (testRuns > 0) {
-  const testTimes = single(npmTest, testRuns);
+  const testTimes = await single(npmTest, testRuns);
   rows.push([`npm test (${testRuns} runs)`, seconds(testTimes.median), `min ${seconds(testTimes.min)}, max ${seconds(testTimes.max)}`]);
 }
 
 const width = Math.max(...rows.map((row) => row[0].length));
-process.stdout.write(`medians of ${runs} runs after a warm-up (${process.version}, ${require('node:os').cpus().length} cores)\n`);
+process.stdout.write(`medians of ${runs} runs after a warm-up (${process.version}, ${cpus().length} cores)\n`);
 for (const [what, time, note] of rows) process.stdout.write(`${what.padEnd(width)}  ${time.padStart(9)}  ${note}\n`);

@@ -2,11 +2,14 @@
  * Core Kubernetes kinds, validated with kubernetes-models' generated JSON Schema validators.
  *
  * kubernetes-models ships only ES modules (its package exports have no `require` condition), while
- * this project, jest included, runs CommonJS. So the classes we need are bundled once per process with
- * esbuild (already a dev dependency) into CommonJS text and loaded in memory: no files written, no
- * experimental VM flags. Kinds missing from `CORE_KINDS` are reported as having no schema, not passed.
+ * this project, jest included, runs CommonJS. So the classes we need are bundled with esbuild (already a
+ * dev dependency) into CommonJS and loaded without experimental VM flags. Bundling takes longer than the
+ * rest of a small run, so the bundle is cached in `lib/` (see build-cache.ts), keyed by the
+ * kubernetes-models version and the kind list and checked against the versions of every package inside
+ * it. Kinds missing from `CORE_KINDS` are reported as having no schema, not passed.
  */
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { defaultCacheDir, packageDirs, packageVersion, readEntry, runEntry, writeEntry, type CacheEntry } from './build-cache';
 import { projectRoot } from './schema-source';
 import { childPath } from './types';
 import type { StructuralIssue } from './structural';
@@ -44,25 +47,78 @@ interface ModelError {
 }
 type ModelClass = new (data: unknown) => { validate(): void };
 
-let models: Readonly<Record<string, ModelClass>> | undefined;
+type Models = Readonly<Record<string, ModelClass>>;
 
-function loadModels(): Readonly<Record<string, ModelClass>> {
-  if (models) return models;
-  const entries = Object.entries(CORE_KINDS);
-  const source = entries.map(([, kind], index) => `export { ${kind.module.split('/').pop()} as M${index} } from 'kubernetes-models/${kind.module}';`).join('\n');
+/** Bumped when the shape of the bundle changes, so older cache entries are not used. */
+const BUNDLE_FORMAT = 1;
+
+/** The cache entry for the bundle of `kinds` (module paths, in order) under `dir`. */
+export function coreKindsCacheEntry(dir: string, kinds: readonly string[] = Object.values(CORE_KINDS).map((k) => k.module)): CacheEntry {
+  const root = projectRoot();
+  let version: string | undefined;
+  try {
+    version = packageVersion(join(require.resolve('kubernetes-models/package.json', { paths: [root] }), '..'));
+  } catch {
+    version = undefined;
+  }
+  return { dir, prefix: 'kubernetes-models', root, key: JSON.stringify({ format: BUNDLE_FORMAT, kubernetesModels: version ?? 'unknown', kinds }) };
+}
+
+function build(entry: CacheEntry, kinds: readonly string[]): { code: string; packages: string[] } {
+  const source = kinds.map((module, index) => `export { ${module.split('/').pop()} as M${index} } from 'kubernetes-models/${module}';`).join('\n');
+  // Loaded here only: a run that finds the bundle cached does not pay for loading esbuild.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
   const output = buildSync({
-    stdin: { contents: source, resolveDir: projectRoot(), loader: 'js' },
+    stdin: { contents: source, resolveDir: entry.root, loader: 'js' },
+    absWorkingDir: entry.root,
     bundle: true,
     format: 'cjs',
     platform: 'node',
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
-  const module = { exports: {} as Record<string, ModelClass> };
-  new Function('module', 'exports', 'require', output.outputFiles[0].text)(module, module.exports, require);
-  models = Object.fromEntries(entries.map(([key], index) => [key, module.exports[`M${index}`]]));
+  return { code: output.outputFiles[0].text, packages: packageDirs(Object.keys(output.metafile.inputs)) };
+}
+
+export interface LoadedModels {
+  readonly models: Models;
+  /** `cache` when a trusted cache entry was used, `built` when esbuild ran. */
+  readonly source: 'cache' | 'built';
+}
+
+function exportsAll(exports: Record<string, unknown>, count: number): boolean {
+  return Array.from({ length: count }, (_, i) => exports[`M${i}`]).every((m) => typeof m === 'function');
+}
+
+/** Loads the model classes of `CORE_KINDS` from the cache in `dir`, building (and caching) the bundle when needed. */
+export function loadCoreModels(dir: string = defaultCacheDir()): LoadedModels {
+  const keys = Object.keys(CORE_KINDS);
+  const kinds = keys.map((key) => CORE_KINDS[key].module);
+  const entry = coreKindsCacheEntry(dir, kinds);
+  const toModels = (exports: Record<string, unknown>): Models => Object.fromEntries(keys.map((key, index) => [key, exports[`M${index}`] as ModelClass]));
+  const cached = readEntry(entry);
+  if (cached !== undefined) {
+    try {
+      const exports = runEntry(entry, cached, require);
+      if (exportsAll(exports, keys.length)) return { models: toModels(exports), source: 'cache' };
+    } catch {
+      // A cache entry that does not run is rebuilt below.
+    }
+  }
+  const { code, packages } = build(entry, kinds);
+  writeEntry(entry, code, packages);
+  return { models: toModels(runEntry(entry, code, require)), source: 'built' };
+}
+
+let models: Models | undefined;
+
+function loadModels(): Models {
+  models ??= loadCoreModels().models;
   return models;
 }
+
 
 export function coreKind(apiVersion: string, kind: string): CoreKind | undefined {
   return CORE_KINDS[`${apiVersion}/${kind}`];

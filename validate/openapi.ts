@@ -3,9 +3,18 @@
  * Ajv covers the value validations (types, enums, patterns, lengths, bounds, required, allOf/anyOf/oneOf);
  * what is Kubernetes-specific (pruning of unknown fields, defaults, list types, CEL) lives in
  * `structural.ts` and `cel.ts`, which walk the same schema.
+ *
+ * Compiling a CRD schema (HTTPRoute's above all) costs more than the rest of a small run, so each compiled
+ * validator is kept in `lib/` as ajv's standalone code (see build-cache.ts), keyed by a hash of the JSON
+ * Schema it was compiled from and checked against the installed ajv. A run that finds every validator
+ * cached does not load ajv's compiler at all.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { dirname, relative } from 'node:path';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { defaultCacheDir, readEntry, runEntry, writeEntry, type CacheEntry } from './build-cache';
+import { projectRoot, sha256 } from './schema-source';
 import { childPath, isRecord, show } from './types';
 
 export interface ValidationRuleSpec {
@@ -74,18 +83,118 @@ export function toJsonSchema(schema: OpenApiSchema): Record<string, unknown> {
   return out;
 }
 
+/** Characters JavaScript's unicode-mode regular expressions let a backslash escape outside a class. */
+const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+
+/**
+ * Rewrites a CRD `pattern` for JavaScript. The API server checks patterns with Go's RE2, which accepts a
+ * backslash before any punctuation (`\"`, `\'`, `\%`); JavaScript's unicode mode, which ajv uses, rejects
+ * those escapes as syntax errors. Dropping the backslash keeps the meaning: the character was literal
+ * either way. Escapes of letters and digits (`\d`, `\x60`) and of JavaScript's own syntax characters stay.
+ */
+export function goPatternToJs(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i];
+      const keep = /[A-Za-z0-9]/.test(next) || JS_SYNTAX.has(next) || (inClass && next === '-');
+      out += keep ? `\\${next}` : next;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+/** Names under which standalone validator code finds our formats and pattern engine (see `standaloneRequire`). */
+const FORMATS_MODULE = 'igw:formats';
+const REGEXP_MODULE = 'igw:regexp';
+
+/** ajv's pattern engine: JavaScript's own, retried with RE2-only escapes rewritten when it refuses a pattern. */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch {
+      return new RegExp(goPatternToJs(pattern), flags);
+    }
+  },
+  { code: `require(${JSON.stringify(REGEXP_MODULE)})` },
+);
+
+type FormatDefinition = (typeof fullFormats)[keyof typeof fullFormats] | RegExp | true;
+
+/** The formats Kubernetes checks, and those it does not (accepted whatever their value). */
+const FORMATS: Readonly<Record<string, FormatDefinition>> = {
+  ...Object.fromEntries((['date-time', 'date', 'ipv4', 'ipv6', 'hostname', 'uri', 'byte', 'uuid', 'email'] as const).map((name) => [name, fullFormats[name]])),
+  duration: GO_DURATION,
+  ...Object.fromEntries(['int32', 'int64', 'float', 'double', 'password', 'binary'].map((name) => [name, true as const])),
+};
+
+/** What standalone validator code may `require`: our formats and pattern engine, and ajv's runtime helpers. */
+function standaloneRequire(id: string): unknown {
+  if (id === FORMATS_MODULE) return FORMATS;
+  if (id === REGEXP_MODULE) return goRegExp;
+  // ajv's runtime helpers (ucs2length, equal, uri), which standalone code names by module path.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id);
+}
+const standaloneRequireFn = standaloneRequire as NodeJS.Require;
+
+/** The options every validator is compiled with; part of the cache key. */
+const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true } as const;
+
 let ajvInstance: Ajv | undefined;
 
-/** One ajv per process: compiling the HTTPRoute schema is the most expensive step of a run. */
+/** One ajv per process, created only when a schema has to be compiled. */
 function ajv(): Ajv {
   if (ajvInstance === undefined) {
-    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-    addFormats(ajvInstance, ['date-time', 'date', 'ipv4', 'ipv6', 'hostname', 'uri', 'byte', 'uuid', 'email']);
-    ajvInstance.addFormat('duration', GO_DURATION);
-    // Formats Kubernetes does not check (it only knows a fixed list): accept anything.
-    for (const format of ['int32', 'int64', 'float', 'double', 'password', 'binary']) ajvInstance.addFormat(format, true);
+    // Loaded here only: a run whose validators are all cached never needs the compiler.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
+    ajvInstance = new AjvClass({ ...AJV_OPTIONS, code: { source: true, regExp: goRegExp, formats: _`require(${FORMATS_MODULE})` } });
+    for (const [name, format] of Object.entries(FORMATS)) ajvInstance.addFormat(name, format);
   }
   return ajvInstance;
+}
+
+/** Package directories (relative to the project root) whose versions a cached validator depends on. */
+function ajvPackages(root: string): string[] {
+  return ['ajv', 'ajv-formats'].map((name) => relative(root, dirname(require.resolve(`${name}/package.json`))));
+}
+
+export function validatorCacheEntry(jsonSchema: unknown, dir: string): CacheEntry {
+  return { dir, prefix: 'schema-validator', key: JSON.stringify({ options: AJV_OPTIONS, schema: sha256(JSON.stringify(jsonSchema)) }), root: projectRoot(), prune: false };
+}
+
+export interface LoadedValidator {
+  readonly validate: ValidateFunction;
+  /** `cache` when a trusted cache entry was used, `compiled` when ajv compiled the schema. */
+  readonly source: 'cache' | 'compiled';
+}
+
+/** The validator of a CRD schema, from the cache in `dir` or compiled (and then cached). */
+export function loadSchemaValidator(schema: OpenApiSchema, dir: string = defaultCacheDir()): LoadedValidator {
+  const jsonSchema = toJsonSchema(schema);
+  const entry = validatorCacheEntry(jsonSchema, dir);
+  const cached = readEntry(entry);
+  if (cached !== undefined) {
+    try {
+      const validate = runEntry(entry, cached, standaloneRequireFn) as unknown;
+      if (typeof validate === 'function') return { validate: validate as ValidateFunction, source: 'cache' };
+    } catch {
+      // Compiled again below.
+    }
+  }
+  const validate = ajv().compile(jsonSchema);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
+  writeEntry(entry, standaloneCode(ajv(), validate), ajvPackages(entry.root));
+  return { validate, source: 'compiled' };
 }
 
 const compiled = new WeakMap<OpenApiSchema, ValidateFunction>();
@@ -93,7 +202,7 @@ const compiled = new WeakMap<OpenApiSchema, ValidateFunction>();
 export function compileSchema(schema: OpenApiSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (validate === undefined) {
-    validate = ajv().compile(toJsonSchema(schema));
+    validate = loadSchemaValidator(schema).validate;
     compiled.set(schema, validate);
   }
   return validate;

@@ -31,6 +31,27 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: '85c341123c19cbe787cb622ce776d8493d57f618bd37ab08b93ee003d16b9d90',
   },
   {
+    file: 'inference-extension/v1.6.0/inference.networking.k8s.io_inferencepools.yaml',
+    repository: 'kubernetes-sigs/gateway-api-inference-extension',
+    ref: 'v1.6.0',
+    upstreamPath: 'config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+    sha256: '55e0dbf39c50c4bbdd60106493a4573df4bb44479f9ce46762f1af718883e5cd',
+  },
+  {
+    file: 'llm-d-router/v0.10.0/llm-d.ai_inferenceobjectives.yaml',
+    repository: 'llm-d/llm-d-router',
+    ref: 'v0.10.0',
+    upstreamPath: 'config/crd/bases/llm-d.ai_inferenceobjectives.yaml',
+    sha256: 'c1e763412fcbe2b55e9282850156269a10053be2d052547cb80a2ca639c09990',
+  },
+  {
+    file: 'llm-d-router/v0.10.0/llm-d.ai_inferencemodelrewrites.yaml',
+    repository: 'llm-d/llm-d-router',
+    ref: 'v0.10.0',
+    upstreamPath: 'config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml',
+    sha256: '62a07fff40e10e919c245d895457a9c15be22947b45f06815552ae8fffaab405',
+  },
+  {
     file: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml',
     repository: 'kubernetes-sigs/gateway-api',
     ref: 'v1.2.1',
@@ -59,6 +80,13 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: 'e696e138973d42ca54326403850c4518875053e5e8cf5238128bfc5ce5663668',
   },
   {
+    file: 'gke/networking.gke.io_gcproutingextensions.yaml',
+    repository: 'GoogleCloudPlatform/gke-gateway-api',
+    ref: 'fc40d606a5332f11a8883f85caff66b63c4e88ef',
+    upstreamPath: 'config/crd/networking.gke.io_gcproutingextensions.yaml',
+    sha256: 'fc33eb44bac4f6e6ee1ffedd68e3b9ca39a5743a6a2109f0a33473f30db980df',
+  },
+  {
     file: 'gmp/v0.17.2/monitoring.googleapis.com_clusterpodmonitorings.yaml',
     repository: 'GoogleCloudPlatform/prometheus-engine',
     ref: 'v0.17.2',
@@ -66,39 +94,11 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: '9bc1857ded418ef5de06bffa47020d68b2e00eac0f8867ac83a88e16a87bbc28',
   },
   {
-    file: 'inference-extension/v1.6.0/inference.networking.k8s.io_inferencepools.yaml',
-    repository: 'kubernetes-sigs/gateway-api-inference-extension',
-    ref: 'v1.6.0',
-    upstreamPath: 'config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
-    sha256: '55e0dbf39c50c4bbdd60106493a4573df4bb44479f9ce46762f1af718883e5cd',
-  },
-  {
-    file: 'llm-d-router/v0.10.0/llm-d.ai_inferenceobjectives.yaml',
-    repository: 'llm-d/llm-d-router',
-    ref: 'v0.10.0',
-    upstreamPath: 'config/crd/bases/llm-d.ai_inferenceobjectives.yaml',
-    sha256: 'c1e763412fcbe2b55e9282850156269a10053be2d052547cb80a2ca639c09990',
-  },
-  {
-    file: 'llm-d-router/v0.10.0/llm-d.ai_inferencemodelrewrites.yaml',
-    repository: 'llm-d/llm-d-router',
-    ref: 'v0.10.0',
-    upstreamPath: 'config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml',
-    sha256: '62a07fff40e10e919c245d895457a9c15be22947b45f06815552ae8fffaab405',
-  },
-  {
     file: 'gmp/v0.17.2/monitoring.googleapis.com_podmonitorings.yaml',
     repository: 'GoogleCloudPlatform/prometheus-engine',
     ref: 'v0.17.2',
     upstreamPath: 'charts/operator/crds/monitoring.googleapis.com_podmonitorings.yaml',
     sha256: 'd344029bc7754e0254d7c253db9d6400b344d5837e121b42790946757bc79f1f',
-  },
-  {
-    file: 'gke/networking.gke.io_gcproutingextensions.yaml',
-    repository: 'GoogleCloudPlatform/gke-gateway-api',
-    ref: 'fc40d606a5332f11a8883f85caff66b63c4e88ef',
-    upstreamPath: 'config/crd/networking.gke.io_gcproutingextensions.yaml',
-    sha256: 'fc33eb44bac4f6e6ee1ffedd68e3b9ca39a5743a6a2109f0a33473f30db980df',
   },
 ];
 

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_HF_TOKEN_SECRET, type DeploymentSpec } from '../spec';
 import type { CheckContext, ExternalRef } from './checks/context';
-import { checkInferenceModels, checkInferencePools } from './checks/inference';
+import { checkInferenceModelRewrites, checkInferenceModels, checkInferenceObjectives, checkInferencePools } from './checks/inference';
 import { checkBindings } from './checks/rbac';
-import { checkPolicies, checkRoutes } from './checks/routing';
-import { checkGpuPlacement, checkReferencedObjects, checkSelectors, checkVllmArgs } from './checks/workloads';
+import { checkPolicies, checkRoutes, checkRoutingExtensions } from './checks/routing';
+import { checkGpuPlacement, checkMountedFiles, checkReferencedObjects, checkSelectors, checkVllmArgs } from './checks/workloads';
 import { coreKind, validateCoreObject } from './core-kinds';
 import { crdRegistry, type CrdRegistry } from './crds';
 import { validateCustomResource } from './custom-resources';
@@ -126,7 +126,11 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
     externals: options.externals ?? defaultExternals(options.spec),
     report: (entry, path, message) => problems.push({ file: entry.file, kind: entry.kind, name: entry.name, path, message }),
   };
-  for (const check of [checkSelectors, checkReferencedObjects, checkVllmArgs, checkGpuPlacement, checkRoutes, checkPolicies, checkInferencePools, checkInferenceModels, checkBindings]) {
+  const checks = [
+    checkSelectors, checkReferencedObjects, checkMountedFiles, checkVllmArgs, checkGpuPlacement, checkRoutes, checkPolicies, checkRoutingExtensions,
+    checkInferencePools, checkInferenceModels, checkInferenceObjectives, checkInferenceModelRewrites, checkBindings,
+  ];
+  for (const check of checks) {
     check(context);
   }
   return { problems, skippedRules: [...skipped.values()], objectCount: entries.length };

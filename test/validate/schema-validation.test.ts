@@ -1,6 +1,8 @@
 import { resolveSpec } from '../../spec';
 import { KUBERNETES_ONLY_CEL } from '../../validate';
 import { compileRule } from '../../validate/cel';
+import { goPatternToJs } from '../../validate/openapi';
+import { gaObjects, GA_POOL } from './ga-fixture';
 import { find, lines, synthObjects, validate } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,6 +79,82 @@ describe('CRD schemas', () => {
     const objects = synthObjects();
     (find(objects, 'InferencePool') as Json).apiVersion = 'inference.networking.x-k8s.io/v1';
     expect(lines(validate(objects))).toContainEqual(expect.stringMatching(/^InferencePool\/vllm-llama3-8b-instruct: apiVersion: InferencePool has no version v1 in the pinned CRDs/));
+  });
+});
+
+describe('CRD schemas of the GA profile and body-based routing', () => {
+  function problemsAfter(mutate: (objects: ReturnType<typeof gaObjects>) => void): string[] {
+    const objects = gaObjects();
+    mutate(objects);
+    return lines(validate(objects));
+  }
+
+  test('a v1 InferencePool endpointPickerRef without port fails the CEL rule once kind defaults to Service', () => {
+    expect(problemsAfter((o) => void delete (find(o, 'InferencePool', GA_POOL) as Json).spec.endpointPickerRef.port)).toContainEqual(
+      `InferencePool/${GA_POOL}: spec.endpointPickerRef: port is required when kind is 'Service' or unspecified (defaults to 'Service')`,
+    );
+  });
+
+  test('a v1 InferencePool failureMode spelled FailClosed (as the chart README has it) is not in the enum', () => {
+    expect(problemsAfter((o) => void ((find(o, 'InferencePool', GA_POOL) as Json).spec.endpointPickerRef.failureMode = 'FailClosed'))).toContainEqual(
+      `InferencePool/${GA_POOL}: spec.endpointPickerRef.failureMode: must be one of "FailOpen", "FailClose"; got "FailClosed"`,
+    );
+  });
+
+  test('an InferenceObjective priority must be an integer', () => {
+    expect(problemsAfter((o) => void ((find(o, 'InferenceObjective') as Json).spec.priority = 'high'))).toContainEqual(
+      'InferenceObjective/food-review: spec.priority: must be integer; got "high"',
+    );
+  });
+
+  test('an InferenceModelRewrite target weight of 0 and a match type other than Exact are rejected', () => {
+    const problems = problemsAfter((o) => {
+      const rule = (find(o, 'InferenceModelRewrite') as Json).spec.rules[0];
+      rule.targets[0].weight = 0;
+      rule.matches[0].model.type = 'Prefix';
+    });
+    expect(problems).toContainEqual('InferenceModelRewrite/food-review: spec.rules[0].targets[0].weight: must be >= 1; got 0');
+    expect(problems).toContainEqual('InferenceModelRewrite/food-review: spec.rules[0].matches[0].model.type: must be one of "Exact"; got "Prefix"');
+  });
+
+  test('a PodMonitoring scrape timeout longer than its interval fails the duration rule', () => {
+    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring') as Json).spec.endpoints[0].timeout = '30s'))).toContainEqual(
+      `PodMonitoring/${GA_POOL}: spec.endpoints[0]: failed rule: !has(self.timeout) || self.timeout <= self.interval`,
+    );
+  });
+
+  test('a GCPRoutingExtension backendRef without authority, and a timeout above 10 s, fail their CEL rules', () => {
+    const problems = problemsAfter((o) => {
+      const extension = (find(o, 'GCPRoutingExtension') as Json).spec.extensionChains[0].extensions[0];
+      delete extension.authority;
+      extension.timeout = '20s';
+    });
+    expect(problems).toContainEqual('GCPRoutingExtension/body-based-router: spec.extensionChains[0].extensions[0]: authority must be set if backendRef is set');
+    expect(problems).toContainEqual('GCPRoutingExtension/body-based-router: spec.extensionChains[0].extensions[0]: timeout must be between 10-10000 milliseconds');
+  });
+
+  test('the GCPRoutingExtension celMatcher pattern (written for RE2, with escapes JavaScript refuses) is applied', () => {
+    const withMatcher = (celMatcher: string) =>
+      problemsAfter((o) => void ((find(o, 'GCPRoutingExtension') as Json).spec.extensionChains[0].matchCondition = { celExpressions: [{ celMatcher }] }));
+    expect(withMatcher(`request.headers['x-model'] == "a"`).filter((p) => p.includes('celMatcher'))).toEqual([]);
+    expect(withMatcher('size(request.path) > 1')).toContainEqual(
+      expect.stringMatching(/^GCPRoutingExtension\/body-based-router: spec\.extensionChains\[0\]\.matchCondition\.celExpressions\[0\]\.celMatcher: must match .*; got "size\(request\.path\) > 1"$/),
+    );
+  });
+});
+
+describe('CRD patterns are Go (RE2) regular expressions', () => {
+  test('escaped punctuation that JavaScript refuses becomes the literal character', () => {
+    expect(goPatternToJs(String.raw`^[a-z\"\'%]*\:$`)).toBe(String.raw`^[a-z"'%]*:$`);
+  });
+
+  test('escapes of letters, digits, syntax characters, an escaped backslash and a dash inside a class are kept', () => {
+    const pattern = String.raw`^\d\x60\.\(\[\\[a\-z]$`;
+    expect(goPatternToJs(pattern)).toBe(pattern);
+  });
+
+  test('a dash escaped outside a class loses its backslash', () => {
+    expect(goPatternToJs(String.raw`a\-b`)).toBe('a-b');
   });
 });
 

@@ -23,3 +23,5 @@ export const INFERENCE_GROUPS = ['inference.networking.x-k8s.io', 'inference.net
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 /** The port GKE assumes for an InferencePool's extension when `portNumber` is left out. */
 export const DEFAULT_EXTENSION_PORT = 9002;
+/** The header body-based routing sets from the request body's `model`, for HTTPRoutes to match on. */
+export const MODEL_NAME_HEADER = 'X-Gateway-Model-Name';

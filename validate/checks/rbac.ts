@@ -1,5 +1,6 @@
-/** RBAC bindings: the API group the API server insists on, and a role that exists. */
-import { asRecord, asString } from '../types';
+/** RBAC bindings: the API group the API server insists on, a role that exists, and ServiceAccounts that exist. */
+import type { Entry } from '../object-set';
+import { asArray, asRecord, asString } from '../types';
 import { RBAC_API_GROUP } from '../../charts-gen/well-known';
 import type { CheckContext } from './context';
 
@@ -8,8 +9,28 @@ export function isWellKnownClusterRole(name: string): boolean {
   return ['cluster-admin', 'admin', 'edit', 'view'].includes(name) || name.startsWith('system:');
 }
 
+/**
+ * ServiceAccount subjects in a namespace the manifests write to must be among the manifests: a typo
+ * there binds the role to nobody. Namespaces the manifests do not touch (gmp-system's collector) are
+ * someone else's, and `default` exists everywhere.
+ */
+function checkSubjects(ctx: CheckContext, binding: Entry, namespaces: ReadonlySet<string>): void {
+  asArray(binding.object.subjects).forEach((raw, index) => {
+    const subject = asRecord(raw);
+    if (subject.kind !== 'ServiceAccount') return;
+    const name = asString(subject.name) ?? '';
+    const namespace = asString(subject.namespace) ?? binding.namespace;
+    if (name === 'default' || namespace === undefined || !namespaces.has(namespace)) return;
+    if (!ctx.set.find('', 'ServiceAccount', name, namespace)) {
+      ctx.report(binding, `subjects[${index}].name`, `ServiceAccount "${name}" is not in namespace ${namespace} of the manifests; the binding grants its role to nobody`);
+    }
+  });
+}
+
 export function checkBindings(ctx: CheckContext): void {
-  for (const binding of ctx.set.entries.filter((e) => e.group === RBAC_API_GROUP && (e.kind === 'RoleBinding' || e.kind === 'ClusterRoleBinding'))) {
+  const namespaces = new Set(ctx.set.entries.map((e) => e.namespace).filter((n): n is string => n !== undefined));
+  for (const binding of [...ctx.set.ofKind(RBAC_API_GROUP, 'RoleBinding'), ...ctx.set.ofKind(RBAC_API_GROUP, 'ClusterRoleBinding')]) {
+    checkSubjects(ctx, binding, namespaces);
     const roleRef = asRecord(binding.object.roleRef);
     if (roleRef.apiGroup !== RBAC_API_GROUP) {
       ctx.report(binding, 'roleRef.apiGroup', `must be ${RBAC_API_GROUP}; got ${JSON.stringify(roleRef.apiGroup) ?? 'nothing'} (the API server rejects the binding)`);

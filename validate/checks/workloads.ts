@@ -1,12 +1,17 @@
 /**
  * Checks around pods: selectors that must find pods, the ServiceAccounts, Secrets and ConfigMaps pods
- * and monitors refer to, vLLM's LoRA limits, and whether GPU pods fit the GPU node pool.
+ * and monitors refer to, the ports monitors scrape, files containers are told to read from ConfigMap
+ * mounts, vLLM's LoRA limits and syncer lists, and whether GPU pods fit the GPU node pool.
  */
-import { matchesLabels, matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
-import { asArray, asRecord, asString, childPath, fieldPath, isRecord } from '../types';
+import { matchesSelector, stringMap, type Entry, type PodTemplate } from '../object-set';
+import { asArray, asRecord, asString, childPath, fieldPath, isRecord, show } from '../types';
 import { GKE_ACCELERATOR_LABEL, GPU_RESOURCE } from '../../charts-gen/well-known';
+import { configMapFile, reportBrokenFile } from './config-files';
 import type { CheckContext } from './context';
-import { adapterConfigs, vllmContainers } from './vllm';
+import { containerPorts } from './services';
+import { adapterConfigs, vllmContainers, type AdapterConfig } from './vllm';
+
+const MONITORING_GROUP = 'monitoring.googleapis.com';
 
 function describeLabels(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '(none)';
@@ -29,16 +34,16 @@ export function checkSelectors(ctx: CheckContext): void {
     const spec = asRecord(entry.object.spec);
     if (entry.group === '' && entry.kind === 'Service' && isRecord(spec.selector)) {
       const selector = stringMap(spec.selector);
-      if (ctx.set.pods((labels) => matchesLabels(selector, labels), entry.namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(selector, entry.namespace).length === 0) {
         ctx.report(entry, 'spec.selector', `{${describeLabels(selector)}} selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
       }
     } else if (entry.group === 'policy' && entry.kind === 'PodDisruptionBudget') {
-      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), entry.namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(spec.selector, entry.namespace, true).length === 0) {
         ctx.report(entry, 'spec.selector', `selects no pods (pod labels here: ${podLabelsIn(ctx, entry.namespace)})`);
       }
     } else if (entry.kind === 'ClusterPodMonitoring' || entry.kind === 'PodMonitoring') {
       const namespace = entry.kind === 'PodMonitoring' ? entry.namespace : undefined;
-      if (ctx.set.pods((labels) => matchesSelector(spec.selector, labels), namespace).length === 0) {
+      if (ctx.set.podsSelectedBy(spec.selector, namespace, true).length === 0) {
         ctx.report(entry, 'spec.selector', `selects no pods (pod labels: ${podLabelsIn(ctx, namespace)})`);
       }
     }
@@ -104,8 +109,13 @@ function checkPodReferences(ctx: CheckContext, pod: PodTemplate): void {
   }
 }
 
-/** Secret references anywhere inside a monitoring endpoint (`{secret: {name, key, namespace}}`). */
+/**
+ * Secret references anywhere inside a monitoring endpoint (`{secret: {name, key, namespace}}`). A
+ * PodMonitoring's Secrets live in its own namespace (its CRD refuses `namespace` there); a
+ * ClusterPodMonitoring's in `namespace`, or in `default` when that is empty, as GMP's operator reads them.
+ */
 function checkMonitoringSecrets(ctx: CheckContext, entry: Entry): void {
+  const namespaced = entry.kind === 'PodMonitoring';
   const visit = (value: unknown, path: string): void => {
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, childPath(path, i)));
     if (!isRecord(value)) return;
@@ -113,7 +123,7 @@ function checkMonitoringSecrets(ctx: CheckContext, entry: Entry): void {
       const itemPath = childPath(path, key);
       const name = asString(asRecord(item).name);
       if (key === 'secret' && name) {
-        const namespace = asString(asRecord(item).namespace) || entry.namespace || 'default';
+        const namespace = (namespaced ? entry.namespace : asString(asRecord(item).namespace)) || 'default';
         requireObject(ctx, entry, childPath(itemPath, 'name'), 'Secret', name, namespace);
       } else visit(item, itemPath);
     }
@@ -121,15 +131,43 @@ function checkMonitoringSecrets(ctx: CheckContext, entry: Entry): void {
   visit(asRecord(entry.object.spec).endpoints, 'spec.endpoints');
 }
 
+/** Each scrape endpoint's `port` (a number or a container port name) is a port of every pod the monitor selects. */
+function checkMonitoringPorts(ctx: CheckContext, entry: Entry): void {
+  const spec = asRecord(entry.object.spec);
+  const pods = ctx.set.podsSelectedBy(spec.selector, entry.kind === 'PodMonitoring' ? entry.namespace : undefined, true);
+  asArray(spec.endpoints).forEach((raw, index) => {
+    const port = asRecord(raw).port;
+    if (typeof port !== 'number' && typeof port !== 'string') return; // a schema error, reported there
+    for (const pod of pods) {
+      const { numbers, names } = containerPorts(pod);
+      if (typeof port === 'number' ? numbers.has(port) : names.has(port)) continue;
+      const known = [...names.keys()].join(', ') || 'none';
+      ctx.report(entry, `spec.endpoints[${index}].port`, `${show(port)} is not a container port of ${pod.owner.kind}/${pod.owner.name}'s pods (named ports: ${known}); nothing would be scraped there`);
+    }
+  });
+}
+
 export function checkReferencedObjects(ctx: CheckContext): void {
   for (const pod of ctx.set.podTemplates) checkPodReferences(ctx, pod);
-  for (const entry of ctx.set.entries) {
-    if (entry.group === 'monitoring.googleapis.com') checkMonitoringSecrets(ctx, entry);
+  for (const kind of ['ClusterPodMonitoring', 'PodMonitoring']) {
+    for (const entry of ctx.set.ofKind(MONITORING_GROUP, kind)) {
+      checkMonitoringSecrets(ctx, entry);
+      checkMonitoringPorts(ctx, entry);
+    }
   }
 }
 
-/** `--max-loras` (adapters on the GPU at once) cannot exceed `--max-cpu-loras` (the CPU cache). */
+/** Reports what is wrong with one syncer config file: YAML that does not parse, ids under both lists. */
+function checkSyncerConfig(ctx: CheckContext, config: AdapterConfig): void {
+  reportBrokenFile(ctx, config.configMap, config.key, configMapFile(config.configMap, config.key));
+  for (const id of config.conflicting) {
+    ctx.report(config.configMap, fieldPath('data', config.key), `adapter "${id}" is under both ensureExist and ensureNotExist: the lora-syncer neither loads nor unloads it`);
+  }
+}
+
+/** `--max-loras` (adapters on the GPU at once) cannot exceed `--max-cpu-loras` (the CPU cache); syncer configs make sense. */
 export function checkVllmArgs(ctx: CheckContext): void {
+  const seen = new Set<AdapterConfig>();
   for (const pod of ctx.set.podTemplates) {
     for (const container of vllmContainers(pod)) {
       const maxLoras = container.flags.get('max-loras');
@@ -138,9 +176,91 @@ export function checkVllmArgs(ctx: CheckContext): void {
         ctx.report(pod.owner, maxLoras.path, `--max-loras ${maxLoras.value} must not exceed --max-cpu-loras ${maxCpuLoras.value} (vLLM refuses to start)`);
       }
     }
+    // A ConfigMap mounted by several pods is reported once.
     for (const config of adapterConfigs(pod, ctx.set)) {
-      const configMap = ctx.set.find('', 'ConfigMap', config.configMap, pod.namespace);
-      if (config.error && configMap) ctx.report(configMap, config.error.path, config.error.message);
+      if (!seen.has(config)) checkSyncerConfig(ctx, config);
+      seen.add(config);
+    }
+  }
+}
+
+/** ConfigMap volumes mounted whole (no subPath), keyed by mount directory, for one container. */
+function configMapMounts(pod: PodTemplate, container: Record<string, unknown>): Map<string, { configMap: string; items?: string[] }> {
+  const volumes = new Map(asArray(pod.spec.volumes).map(asRecord).map((v) => [asString(v.name) ?? '', asRecord(v.configMap)]));
+  const out = new Map<string, { configMap: string; items?: string[] }>();
+  for (const raw of asArray(container.volumeMounts)) {
+    const mount = asRecord(raw);
+    const configMap = volumes.get(asString(mount.name) ?? '');
+    const name = asString(configMap?.name);
+    const dir = asString(mount.mountPath)?.replace(/\/+$/, '');
+    if (!name || dir === undefined || mount.subPath !== undefined) continue;
+    const items = configMap?.items === undefined ? undefined : asArray(configMap.items).map((i) => asString(asRecord(i).path) ?? '');
+    out.set(dir, { configMap: name, items });
+  }
+  return out;
+}
+
+const EPP_CONFIG_KIND = 'EndpointPickerConfig';
+
+/** In an EndpointPickerConfig, every scheduling profile's `pluginRef` names a plugin (its `name`, or its `type` when unnamed). */
+function checkPickerConfig(ctx: CheckContext, configMap: Entry, key: string): void {
+  const file = configMapFile(configMap, key);
+  reportBrokenFile(ctx, configMap, key, file);
+  const config = asRecord(file?.value);
+  if (config.kind !== EPP_CONFIG_KIND) return;
+  const plugins = asArray(config.plugins).map(asRecord).map((p) => asString(p.name) ?? asString(p.type) ?? '');
+  asArray(config.schedulingProfiles).forEach((profile, pi) => {
+    asArray(asRecord(profile).plugins).forEach((ref, ri) => {
+      const name = asString(asRecord(ref).pluginRef) ?? '';
+      if (!plugins.includes(name)) {
+        ctx.report(configMap, fieldPath('data', key), `schedulingProfiles[${pi}].plugins[${ri}].pluginRef "${name}" names no plugin of this ${EPP_CONFIG_KIND} (plugins: ${plugins.join(', ') || 'none'}); the endpoint picker refuses the file`);
+      }
+    });
+  });
+}
+
+/**
+ * A path a container is given (a flag value or an env value) that lies in a directory where a ConfigMap
+ * is mounted must be one of the files that ConfigMap puts there: its keys, or `items` paths when listed.
+ * An EndpointPickerConfig found that way must refer only to plugins it declares.
+ */
+export function checkMountedFiles(ctx: CheckContext): void {
+  const pickerConfigs = new Set<string>();
+  for (const pod of ctx.set.podTemplates) {
+    for (const list of ['initContainers', 'containers'] as const) {
+      asArray(pod.spec[list]).forEach((raw, ci) => {
+        const container = asRecord(raw);
+        const mounts = configMapMounts(pod, container);
+        if (mounts.size === 0) return;
+        const base = `${pod.path}.${list}[${ci}]`;
+        const paths: { value: string; path: string }[] = [];
+        for (const field of ['command', 'args'] as const) {
+          asArray(container[field]).forEach((arg, ai) => {
+            if (typeof arg !== 'string') return;
+            const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+            if (value.startsWith('/')) paths.push({ value, path: `${base}.${field}[${ai}]` });
+          });
+        }
+        asArray(container.env).forEach((env, ei) => {
+          const value = asString(asRecord(env).value);
+          if (value?.startsWith('/')) paths.push({ value, path: `${base}.env[${ei}].value` });
+        });
+        for (const { value, path } of paths) {
+          const dir = value.slice(0, value.lastIndexOf('/'));
+          const file = value.slice(value.lastIndexOf('/') + 1);
+          const mount = mounts.get(dir);
+          if (!mount) continue;
+          const configMap = ctx.set.find('', 'ConfigMap', mount.configMap, pod.namespace);
+          if (!configMap) continue; // reported as a missing ConfigMap
+          const files = mount.items ?? Object.keys({ ...asRecord(configMap.object.data), ...asRecord(configMap.object.binaryData) });
+          if (!files.includes(file)) {
+            ctx.report(pod.owner, path, `${value} is not a file of ConfigMap "${mount.configMap}" mounted at ${dir} (files: ${files.join(', ') || 'none'})`);
+          } else if (mount.items === undefined && !pickerConfigs.has(`${pod.namespace}/${mount.configMap}/${file}`)) {
+            pickerConfigs.add(`${pod.namespace}/${mount.configMap}/${file}`);
+            if (/\.ya?ml$/.test(file)) checkPickerConfig(ctx, configMap, file);
+          }
+        }
+      });
     }
   }
 }
