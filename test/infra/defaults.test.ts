@@ -250,9 +250,9 @@ describe('stack outputs', () => {
     expect(result.exported.gatewayAddress).toBe('192.0.2.10');
   });
 
-  test('curlCommand asks the listener port for /v1/completions with model food-review, as in the guide', () => {
+  test('curlCommand asks the listener port for /v1/completions with model food-review, as in the guide, each value one quoted word', () => {
     expect(result.exported.curlCommand).toBe(
-      `curl -i -X POST http://192.0.2.10:80/v1/completions -H 'Content-Type: application/json' -d '{"model":"food-review","prompt":"What is the best pizza in the world?","max_tokens":2048,"temperature":0}'`,
+      `curl -i -X POST 'http://192.0.2.10:80/v1/completions' -H 'Content-Type: application/json' -d '{"model":"food-review","prompt":"What is the best pizza in the world?","max_tokens":2048,"temperature":0}'`,
     );
   });
 
