@@ -66,6 +66,11 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
         }),
         // Server-side apply lets GKE's controllers and ours share fields without overwriting each other.
         enableServerSideApply: true,
+        // Update ConfigMaps in place. By default pulumi-kubernetes replaces a ConfigMap whose data
+        // changes, deleting it first because the name stays: adding an adapter would make the
+        // lora-syncer's watched file vanish and come back. In place, the kubelet updates the mounted file
+        // and the syncer loads the new adapter, with no pod restart.
+        enableConfigMapMutable: true,
       },
       child,
     );

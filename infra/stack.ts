@@ -10,6 +10,7 @@ import { Cluster } from './cluster';
 import { KubernetesWorkloads } from './kubernetes';
 import { chartObjects } from './manifests';
 import { Network } from './network';
+import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
@@ -27,6 +28,7 @@ export interface StackOutputs {
   readonly apis: Apis;
   readonly network: Network;
   readonly cluster: Cluster;
+  readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
   readonly kubernetes: KubernetesWorkloads;
   readonly clusterName: pulumi.Output<string>;
@@ -41,14 +43,18 @@ export function deploy(settings: StackSettings): StackOutputs {
   const prefix = spec.cluster.name;
   const hostProject = spec.cluster.sharedVpc?.hostProject;
 
+  // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
+  // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
   const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
+  const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
     { network: spec.cluster.network, subnetPrefix: spec.cluster.name, region: spec.cluster.region, project, hostProject },
-    { dependsOn: [apis] },
+    afterApis,
   );
-  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, { dependsOn: [apis] });
-  const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster }, { dependsOn: [apis] });
+  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, afterApis);
+  const nodeIdentity = new NodeIdentity(prefix, { clusterName: spec.cluster.name, project }, afterApis);
+  const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
   // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and
   // Pulumi waits for each Deployment to become ready.
   const kubernetes = new KubernetesWorkloads(
@@ -59,5 +65,5 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   const request = completionsRequest(spec);
   const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
-  return { apis, network, cluster, nodePools, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
+  return { apis, network, cluster, nodeIdentity, nodePools, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
 }
