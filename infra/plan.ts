@@ -123,7 +123,7 @@ function printChanges(io: PlanIo, from: string, changes: readonly PlannedChange[
   ];
   io.stdout(`pulumi up would change, going from ${from}:\n\n${changed.length > 0 ? table(rows) : '  nothing'}\n\n`);
   const restarting = changes.filter((change) => change.restarts === true);
-  io.stdout(`Workloads whose pods restart: ${restarting.length > 0 ? '' : 'none'}\n${restarting.map((change) => `  ${change.name}: ${change.reasons.filter((reason) => reason.startsWith('pods restart')).map((reason) => reason.replace('pods restart: ', '')).join('; ')}\n`).join('')}`);
+  io.stdout(`Workloads whose pods restart:${restarting.length > 0 ? '' : ' none'}\n${restarting.map((change) => `  ${change.name}: ${change.reasons.filter((reason) => reason.startsWith('pods restart')).map((reason) => reason.replace('pods restart: ', '')).join('; ')}\n`).join('')}`);
   const unchanged = changes.length - changed.length;
   io.stdout(`${unchanged} unchanged.\n`);
 }

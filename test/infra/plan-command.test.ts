@@ -138,7 +138,7 @@ describe('--compare', () => {
   test('the text output names the action, the order, the reason and the restarting workloads', async () => {
     const result = await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml']);
     expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
-    expect(result.stdout).toContain(`Workloads whose pods restart: \n  ${VLLM}: its node pool inference-gateway-gpu is replaced\n`);
+    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced\n`);
   });
 
   test('--compare-stack compares with another stack', async () => {
