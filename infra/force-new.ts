@@ -4,11 +4,15 @@
  * separated, list elements without indices (`nodeConfig.guestAccelerators.count`); a change anywhere
  * under a listed path replaces.
  *
- * Google Cloud entries: the `ForceNew: true` fields of terraform-provider-google v7.39.0, the first
- * release whose resources match @pulumi/gcp 9.37.0's (pulumi-gcp bridges that provider). A TypeList
- * block marked ForceNew replaces only when the block appears or disappears, so such blocks are listed
- * only where every field under them is ForceNew too. Kubernetes entries: pulumi-kubernetes
- * provider/pkg/provider/diff.go (`forceNew`, `metadataForceNewProperties`) and provider.go (`Diff`).
+ * Google Cloud entries: the `ForceNew: true` fields (and ForceNew CustomizeDiffs) of the Terraform
+ * provider that pulumi-gcp bridges. @pulumi/gcp 9.37.0 bridges terraform-provider-google-beta of about
+ * v7.46 (pulumi-gcp provider/go.mod; /work/notes/research-gcp.md §0). The fields were read from
+ * terraform-provider-google v7.45.0 (identical for these resources to v7.39.0), plus the beta-only
+ * fields the research note lists from google-beta's pre-8.0 main (marked "beta"). A TypeList block marked
+ * ForceNew replaces only when the block appears or disappears (SDKv2 applies it to the count), so such
+ * blocks are listed only where every field under them is ForceNew too. Kubernetes entries:
+ * pulumi-kubernetes provider/pkg/provider/diff.go (`forceNew`, `metadataForceNewProperties`) and
+ * provider.go (`Diff`).
  */
 
 export interface ForceNewRule {
@@ -23,7 +27,7 @@ export interface ForceNewRule {
   readonly source: string;
 }
 
-const TPG = 'terraform-provider-google v7.39.0';
+const TPG = 'terraform-provider-google v7.45.0';
 
 /** IPv4 CIDR as [first, last] address, or undefined. */
 function cidrBounds(value: unknown): [number, number] | undefined {
@@ -89,6 +93,14 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
       'confidentialNodes',
       'defaultMaxPodsPerNode',
       'datapathProvider',
+      'dataplaneOptimizationMode',
+      'masterAuth.clientCertificateConfig',
+      'tpuConfig',
+      'userManagedKeysConfig',
+      'nodePoolDefaults',
+      'nodePoolAutoConfig.linuxNodeConfig',
+      'nodePoolAutoConfig.nodeKubeletConfig',
+      'clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey',
       'ipAllocationPolicy.clusterIpv4CidrBlock',
       'ipAllocationPolicy.servicesIpv4CidrBlock',
       'ipAllocationPolicy.clusterSecondaryRangeName',
@@ -111,6 +123,7 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
       'maxPodsPerNode',
       'placementPolicy',
       'queuedProvisioning',
+      'networkConfig.acceleratorNetworkProfile',
       'networkConfig.createPodRange',
       'networkConfig.podRange',
       'networkConfig.podIpv4CidrBlock',
@@ -123,6 +136,8 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
       'nodeConfig.guestAccelerators',
       'nodeConfig.localSsdCount',
       'nodeConfig.ephemeralStorageLocalSsdConfig',
+      // beta
+      'nodeConfig.ephemeralStorageConfig',
       'nodeConfig.localNvmeSsdBlockConfig',
       'nodeConfig.secondaryBootDisks',
       'nodeConfig.metadata',
@@ -148,6 +163,12 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
     source: `${TPG} google/services/container/resource_container_node_pool.go and node_config.go`,
   },
 };
+
+/**
+ * Types for which pulumi-gcp itself asks for delete-before-replace on every replacement
+ * (`DeleteBeforeReplace: true` in pulumi-gcp provider/resources.go; research-gcp.md §1c).
+ */
+export const GCP_DELETE_BEFORE_REPLACE: ReadonlySet<string> = new Set(['gcp:projects/iAMMember:IAMMember']);
 
 const K8S = 'pulumi-kubernetes provider/pkg/provider/diff.go';
 const LABEL_SELECTOR = ['spec.selector'];

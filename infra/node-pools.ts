@@ -93,7 +93,9 @@ const NODE_POOL_FORCE_NEW = GCP_FORCE_NEW['gcp:container/nodePool:NodePool'].pat
  * no conflict between them) and the provider refuses both. A name derived from the replacement-forcing
  * inputs, with `deleteBeforeReplace: false` set explicitly (the program's choice overrides the bridge's),
  * makes every replacement create the new pool first; inputs known only at deploy time (the cluster name)
- * are left out, and what they stand for is passed as `identity`.
+ * are left out, and what they stand for is passed as `identity`. Adding a path the pools set to the
+ * NodePool table in force-new.ts changes these names, so the next `pulumi up` replaces the pools (new
+ * first); first-run.test.ts pins the default names so that this never happens unnoticed.
  */
 export function nodePoolName(kind: string, inputs: NodePoolInputs, identity: Readonly<Record<string, string>>): string {
   const valueAt = (path: string): unknown =>

@@ -10,7 +10,7 @@
  * otherwise; `ignoreChanges` paths are not diffed; a resource whose provider is replaced is replaced.
  */
 import { type ObjectRef, matchesRef, refKey, refOf } from './config-group-order';
-import { GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
+import { GCP_DELETE_BEFORE_REPLACE, GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
 import type { KubeObject } from './manifests';
 import { unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
 import type { MockRun } from './program';
@@ -215,9 +215,9 @@ function replacementReasons(entry: PlanEntry, previous: PlanEntry, changed: read
 
 /**
  * Create-before-delete unless the program set `deleteBeforeReplace`, or left it unset and the provider
- * asks for delete-before-create: pulumi-terraform-bridge does for a name the program set itself
- * (`nameRequiresDeleteBeforeReplace`: the new resource would take the same name), pulumi-kubernetes for
- * an object keeping its name and namespace (provider.go `Diff`).
+ * asks for delete-before-create: pulumi-gcp does for project IAM members, pulumi-terraform-bridge for a
+ * name the program set itself (`nameRequiresDeleteBeforeReplace`: the new resource would take the same
+ * name), pulumi-kubernetes for an object keeping its name and namespace (provider.go `Diff`).
  */
 function replaceOrder(entry: PlanEntry, previous: PlanEntry): ReplaceOrder {
   const chosen = entry.resource?.options.deleteBeforeReplace;
@@ -226,6 +226,7 @@ function replaceOrder(entry: PlanEntry, previous: PlanEntry): ReplaceOrder {
     const same = valueAt(entry.inputs, 'metadata.name') === valueAt(previous.inputs, 'metadata.name') && valueAt(entry.inputs, 'metadata.namespace') === valueAt(previous.inputs, 'metadata.namespace');
     return same ? 'delete-before-create' : 'create-before-delete';
   }
+  if (GCP_DELETE_BEFORE_REPLACE.has(entry.type)) return 'delete-before-create';
   if (entry.type.startsWith('gcp:')) {
     const explicitName = typeof entry.inputs.name === 'string' || typeof entry.inputs.accountId === 'string';
     return explicitName ? 'delete-before-create' : 'create-before-delete';

@@ -97,6 +97,12 @@ describe('3. replacing the GPU pool keeps serving', () => {
     expect(gpuPool(defaults).name).toMatch(/^gpu-[0-9a-f]{8}$/);
   });
 
+  test("the default spec's pool names stay what they are: any change to them replaces both pools of every existing stack", () => {
+    // Changing infra/force-new.ts or the pools' inputs can change these names; if that is intended,
+    // say in the change that the next pulumi up replaces the pools (new first).
+    expect([systemPool(defaults).name, gpuPool(defaults).name]).toEqual(['system-f6e5a2d8', 'gpu-6cae3662']);
+  });
+
   test('the vLLM pods restart when their pool is replaced (GKE drains the old nodes)', () => {
     expect(change(compareRuns(defaults, eightGpus), 'kubernetes:apps/v1:Deployment', VLLM).restarts).toBe(true);
   });

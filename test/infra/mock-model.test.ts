@@ -88,6 +88,16 @@ describe('replacement (ForceNew inputs, and the order the engine and providers c
     expect(compareRuns(await program(cluster('1.33.1')), await program(cluster('1.34.2')))).toEqual([expect.objectContaining({ action: 'same' })]);
   });
 
+  test("a Deployment whose selector changes is replaced (an immutable field), old first since it keeps its name; its pods restart", async () => {
+    const deployment = (app: string) => () => {
+      const provider = new k8s.Provider('k8s', { kubeconfig: '{}' });
+      const labels = { app };
+      new k8s.yaml.v2.ConfigGroup('pool', { objs: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'server', namespace: 'default' }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } } }] }, { provider });
+    };
+    const changes = compareRuns(await program(deployment('a')), await program(deployment('b')));
+    expect(changes.find((c) => c.type === 'kubernetes:apps/v1:Deployment')).toMatchObject({ action: 'replace', replaceOrder: 'delete-before-create', restarts: true });
+  });
+
   test('a ConfigMap whose data changes is replaced, name kept so deleted first, unless the provider makes ConfigMaps mutable', async () => {
     const adapters = (data: string, mutable: boolean) => () => {
       const provider = new k8s.Provider('k8s', { kubeconfig: '{}', ...(mutable ? { enableConfigMapMutable: true } : {}) });

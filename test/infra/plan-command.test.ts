@@ -147,6 +147,22 @@ describe('--compare', () => {
   });
 });
 
+describe('API enablement', () => {
+  test('a call that would reach an API before its enablement fails the plan, naming the call', async () => {
+    const dir = project({ 'Pulumi.dev.yaml': stack(EIGHT_GPUS) });
+    let stderr = '';
+    const withViolation = async (options: MockRunOptions): Promise<MockRun> => {
+      const result = await memoizedRun(options);
+      return { ...result, violations: [{ kind: 'invoke', type: 'gcp:container/getEngineVersions:getEngineVersions', api: 'container.googleapis.com', project: 'my-project' }] };
+    };
+    const code = await main([], { cwd: dir, env: {}, stdout: () => undefined, stderr: (text) => (stderr += text), runProgram: withViolation });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error: 1 call(s) would reach Google Cloud before their API is enabled:\n  invoke gcp:container/getEngineVersions:getEngineVersions calls container.googleapis.com in my-project before that API\'s enablement has completed (403 on a first run)\n',
+    );
+  });
+});
+
 describe('arguments', () => {
   test.each([
     [['--bogus'], 'plan: unknown argument --bogus; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help\n'],
