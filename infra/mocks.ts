@@ -274,13 +274,16 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       const inputs = args.inputs as Record<string, unknown>;
       recorder.calls.push({ token: args.token, inputs });
       checkEnablement('invoke', args.token, inputs);
+      // Models: the Kubernetes Engine API answers each release channel's current default version.
       if (args.token === 'gcp:container/getEngineVersions:getEngineVersions') {
         return { releaseChannelDefaultVersion: settings.channelDefaults };
       }
+      // Models: an existing VPC looked up by name (a first stack's), with the ids the provider returns.
       if (args.token === 'gcp:compute/getNetwork:getNetwork') {
         const { name, project: networkProject } = inputs as Record<string, string>;
         return { name, project: networkProject, id: `projects/${networkProject}/global/networks/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${networkProject}/global/networks/${name}` };
       }
+      // Models: Resource Manager returns the project's number, which names its service agents.
       if (args.token === 'gcp:organizations/getProject:getProject') {
         const projectId = inputs.projectId;
         return { projectId, number: settings.projectNumber, name: projectId, id: `projects/${projectId}` };
