@@ -1,5 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { API } from './service-apis';
 
 export interface ApisArgs {
   /** Project that runs the cluster (the service project with Shared VPC). */
@@ -20,15 +21,23 @@ export interface ApisArgs {
   readonly hostProject?: string;
 }
 
-/** The APIs the guide enables before creating anything ("准备工作"). */
-export const REQUIRED_APIS = ['container.googleapis.com', 'compute.googleapis.com', 'networkservices.googleapis.com'] as const;
-export const MODEL_ARMOR_API = 'modelarmor.googleapis.com';
-/** APIs the host project of a Shared VPC needs. */
-export const HOST_PROJECT_APIS = ['container.googleapis.com', 'compute.googleapis.com'] as const;
+/**
+ * The APIs a first run in an empty project calls: the guide's three ("准备工作"), plus IAM for the
+ * nodes' service account and Resource Manager for project IAM grants and the project-number lookup.
+ * Projects often have the last two on already, but a new project need not.
+ */
+export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.resourceManager] as const;
+export const MODEL_ARMOR_API = API.modelArmor;
+/**
+ * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
+ * setup), and Resource Manager for the IAM grants this program makes on the host project.
+ */
+export const HOST_PROJECT_APIS = [API.container, API.compute, API.resourceManager] as const;
 
 /**
- * Enables the Google Cloud APIs the deployment uses. Every other component depends on this one, so the
- * first `pulumi up` in an empty project does not race the API enablement.
+ * Enables the Google Cloud APIs the deployment uses. Every other component depends on this one, and
+ * every invoke too (options.ts `invokeOptions`), so the first `pulumi up` in an empty project calls no
+ * API before it is enabled.
  *
  * The APIs stay enabled on `pulumi destroy` (`disableOnDestroy: false`): other workloads in the project
  * may use them, and disabling Compute Engine or Kubernetes Engine would tear down resources this stack

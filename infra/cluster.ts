@@ -2,7 +2,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { compareGkeVersions, type ClusterSpec } from '../spec';
 import type { Network } from './network';
-import { childOptions } from './options';
+import { childOptions, invokeOptions } from './options';
 
 export interface ClusterArgs {
   /** The spec's `cluster`: name, region, version, release channel, deletion protection. */
@@ -22,6 +22,9 @@ export function creationVersion(channelDefault: string | undefined, minimum: str
   return channelDefault !== undefined && compareGkeVersions(channelDefault, minimum) >= 0 ? channelDefault : minimum;
 }
 
+/** The cluster input a later `pulumi up` leaves alone (see the Cluster's `ignoreChanges`). */
+export const CREATION_ONLY_INPUTS = ['minMasterVersion'] as const;
+
 /**
  * A regional, VPC-native GKE Standard cluster with everything the Inference Gateway needs from the
  * control plane: the GKE Gateway controller (Gateway API, standard channel), the HttpLoadBalancing
@@ -39,7 +42,8 @@ export class Cluster extends pulumi.ComponentResource {
     super('inference-gateway:infra:Cluster', name, {}, opts);
     const spec = args.cluster;
     const network = args.network;
-    const offered = gcp.container.getEngineVersionsOutput({ project: args.project, location: spec.region }, { parent: this });
+    // Waits for the Kubernetes Engine API like every other call to it (invokeOptions).
+    const offered = gcp.container.getEngineVersionsOutput({ project: args.project, location: spec.region }, invokeOptions(this, opts));
 
     this.cluster = new gcp.container.Cluster(
       spec.name,
@@ -78,8 +82,19 @@ export class Cluster extends pulumi.ComponentResource {
         // deliberate two-step change (see docs/deploy.md).
         deletionProtection: spec.deletionProtection,
       },
-      // With Shared VPC the cluster can only use the host's subnet once the grants exist.
-      childOptions(this, opts, network.sharedVpcGrants),
+      {
+        // Depends on everything network-side (with Shared VPC the cluster can only use the host's subnet
+        // once the grants exist), so destroy removes Kubernetes objects, pools and cluster first.
+        ...childOptions(this, opts, network.resources),
+        // The channel default moves every few weeks: read at creation only. A later `pulumi up` must not
+        // upgrade the control plane because getEngineVersions answered something newer; the release
+        // channel upgrades it, and docs/deploy.md says how to raise the version deliberately.
+        ignoreChanges: [...CREATION_ONLY_INPUTS],
+        // The provider's deletionProtection stops only the cluster's own delete, after `pulumi destroy`
+        // already deleted every workload and pool. Pulumi's protect fails the destroy before anything
+        // is deleted, so the two are set together.
+        protect: spec.deletionProtection,
+      },
     );
     this.name = this.cluster.name;
     this.registerOutputs({ name: this.name, endpoint: this.cluster.endpoint });

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ModelServer } from '../charts-gen/model-server';
-import { EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
+import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
 import { withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
@@ -44,7 +44,8 @@ interface GatewayStatus {
  */
 export class KubernetesWorkloads extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
-  readonly crds: k8s.yaml.v2.ConfigFile;
+  /** The CRD manifests of every active profile (both during a migration). */
+  readonly crds: readonly k8s.yaml.v2.ConfigFile[];
   readonly tokenSecrets: readonly k8s.core.v1.Secret[];
   /** One group per chart, keyed by chart id. */
   readonly groups: ReadonlyMap<string, k8s.yaml.v2.ConfigGroup>;
@@ -66,16 +67,27 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
         }),
         // Server-side apply lets GKE's controllers and ours share fields without overwriting each other.
         enableServerSideApply: true,
+        // Update ConfigMaps in place. By default pulumi-kubernetes replaces a ConfigMap whose data
+        // changes, deleting it first because the name stays: adding an adapter would make the
+        // lora-syncer's watched file vanish and come back. In place, the kubelet updates the mounted file
+        // and the syncer loads the new adapter, with no pod restart.
+        enableConfigMapMutable: true,
       },
       child,
     );
     const onCluster = { ...child, provider: this.provider };
     const after = (resources: readonly pulumi.Resource[]) => ({ ...onCluster, dependsOn: [...onCluster.dependsOn, ...resources] });
 
-    const version = spec.inferenceExtension.version;
-    this.crds = new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds`, { file: EXTENSION_RELEASES[version].crdManifestUrls[0] }, onCluster);
+    // Only what GKE does not install: the guide's profile needs its release's CRDs, the GA profile only
+    // the llm-d.ai kinds (GKE 1.34.0-gke.1626000 and later own InferencePool v1). During a migration both.
+    this.crds = activeVersions(spec).flatMap((version) => {
+      const urls = EXTENSION_RELEASES[version].crdManifestUrls;
+      return urls.map(
+        (url, index) => new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds${urls.length > 1 ? `-${index + 1}` : ''}`, { file: url }, onCluster),
+      );
+    });
 
-    const prerequisites: pulumi.Resource[] = [this.crds];
+    const prerequisites: pulumi.Resource[] = [...this.crds];
     if (!BUILT_IN_NAMESPACES.has(spec.namespace)) {
       // The charts put every object in spec.namespace but do not create it.
       prerequisites.push(new k8s.core.v1.Namespace(spec.namespace, { metadata: { name: spec.namespace } }, onCluster));
@@ -94,7 +106,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
             // token must stay encrypted in the state whatever Output the caller passes in.
             stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
           },
-          after(prerequisites.slice(1)),
+          after(prerequisites.slice(this.crds.length)),
         ),
     );
     prerequisites.push(...this.tokenSecrets);

@@ -1,13 +1,34 @@
 /**
- * Pulumi mocks that record every resource the program registers, for the offline plan and the tests.
- * Only this file and plan.ts touch `pulumi.runtime`; nothing here reaches Google Cloud or a cluster.
+ * Pulumi mocks for the offline plan and the tests. They record what the engine would receive (inputs,
+ * and the resource options the engine acts on), and they model the behaviour of Google Cloud and of the
+ * Pulumi engine that the program's correctness depends on; each model says which behaviour it stands for.
+ * Only this file touches `pulumi.runtime`; nothing here reaches Google Cloud or a cluster.
  */
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
+import { orderConfigGroup, type ObjectRef } from './config-group-order';
+import type { KubeObject } from './manifests';
+import { apiOf, apiProjectOf } from './service-apis';
+
+/** The resource options the engine acts on, as the program sent them. */
+export interface SeenOptions {
+  /** Pulumi `protect`: the engine refuses to delete (or replace) the resource. */
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** Set only when the program chose; undefined leaves the choice to the provider. */
+  readonly deleteBeforeReplace?: boolean;
+  /** URNs the resource waits for on create and that wait for it on delete (explicit and via inputs). */
+  readonly dependencies: readonly string[];
+  /** Input property -> URNs its value came from; a replaced source makes a ForceNew property unknown. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
 
 /** One registered (or read) resource as the engine would see it. */
 export interface RecordedResource {
   readonly type: string;
   readonly name: string;
+  readonly urn: string;
+  /** URN of the parent component, if any. */
+  readonly parent?: string;
   /** Inputs as the engine receives them; secrets stay wrapped (see `isSecretValue`). */
   readonly inputs: Record<string, unknown>;
   /** Provider reference `urn::id` when the resource names a provider. */
@@ -15,11 +36,39 @@ export interface RecordedResource {
   readonly custom: boolean;
   /** Set for reads of existing resources (`CustomResource.get` and friends). */
   readonly readId?: string;
+  readonly options: SeenOptions;
 }
 
 export interface RecordedCall {
   readonly token: string;
   readonly inputs: Record<string, unknown>;
+}
+
+/** One object of a ConfigGroup, as pulumi-kubernetes would register it (see config-group-order.ts). */
+export interface KubeEntry {
+  /** The ConfigGroup's resource name (the chart id). */
+  readonly group: string;
+  readonly groupUrn: string;
+  /** Pulumi type of the object, for example `kubernetes:apps/v1:Deployment`. */
+  readonly type: string;
+  /** Pulumi resource name: `<group>:<namespace>/<name>` as yaml/v2 names it. */
+  readonly name: string;
+  readonly ref: Required<ObjectRef>;
+  readonly object: KubeObject;
+  /** Objects of the same group it waits for (reference keys, transitively). */
+  readonly waitsFor: ReadonlySet<string>;
+  readonly unparsedAnnotation?: string;
+}
+
+/** A resource or invoke that reached Google Cloud before its API was enabled: 403 on a real first run. */
+export interface EnablementViolation {
+  readonly kind: 'resource' | 'invoke';
+  /** Resource type or invoke token. */
+  readonly type: string;
+  /** Resource name (undefined for invokes). */
+  readonly name?: string;
+  readonly api: string;
+  readonly project: string;
 }
 
 export interface MockOptions {
@@ -32,6 +81,17 @@ export interface MockOptions {
    * @default none (as if unknown: the cluster is created at the spec's minimum)
    */
   readonly channelDefaults?: Readonly<Record<string, string>>;
+  /** `gcp:project`, the project of calls that name none. @default "example-project" */
+  readonly defaultProject?: string;
+}
+
+/** What one run under the recording mocks saw. */
+export interface Recorder {
+  readonly resources: RecordedResource[];
+  readonly calls: RecordedCall[];
+  readonly violations: EnablementViolation[];
+  /** Every object of every ConfigGroup, in registration order. */
+  readonly objects: KubeEntry[];
 }
 
 /** The signature key and value Pulumi uses to mark a serialized secret. */
@@ -53,10 +113,21 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Models: enabling an API takes a while (seconds to minutes on Google Cloud), and `pulumi up` gets the
+ * Service's response only once the API is on. The mock answers the Service only after this delay, so
+ * anything that does not wait for it runs first, as on a real first run, and is reported. It is a
+ * macrotask delay, far longer than any registration that does not wait (those take microtasks).
+ */
+export const ENABLEMENT_DELAY_MS = 20;
+
+const SERVICE_TYPE = 'gcp:projects/service:Service';
+const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
+
 /** Provider-computed outputs the program reads (ids, endpoints, names). */
 function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<MockOptions>): Record<string, unknown> {
   const inputs = args.inputs as Record<string, unknown>;
-  const project = inputs.project ?? 'example-project';
+  const project = inputs.project ?? options.defaultProject;
   switch (args.type) {
     case 'gcp:compute/network:Network':
       return { selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${inputs.name}` };
@@ -64,6 +135,9 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
       return { selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${inputs.region}/subnetworks/${inputs.name}` };
     case 'gcp:container/cluster:Cluster':
       return { endpoint: '192.0.2.1', masterAuth: { clusterCaCertificate: Buffer.from('mock CA').toString('base64') } };
+    case 'gcp:serviceaccount/account:Account':
+      // Models: Google Cloud derives the account's email from its id and project.
+      return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${inputs.accountId}@${project}.iam.gserviceaccount.com` };
     case 'kubernetes:gateway.networking.k8s.io/v1:Gateway':
       return { status: { addresses: [{ type: 'IPAddress', value: options.gatewayAddress }] } };
     default:
@@ -71,9 +145,9 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
   }
 }
 
-function mockId(args: pulumi.runtime.MockResourceArgs): string {
+function mockId(args: pulumi.runtime.MockResourceArgs, options: Required<MockOptions>): string {
   const inputs = args.inputs as Record<string, unknown>;
-  const project = inputs.project ?? 'example-project';
+  const project = inputs.project ?? options.defaultProject;
   switch (args.type) {
     case 'gcp:compute/network:Network':
       return `projects/${project}/global/networks/${inputs.name}`;
@@ -82,48 +156,200 @@ function mockId(args: pulumi.runtime.MockResourceArgs): string {
     case 'gcp:container/cluster:Cluster':
       return `projects/${project}/locations/${inputs.location}/clusters/${inputs.name}`;
     default:
-      return args.id ?? `${args.name}-id`;
+      // Models: every created resource gets an id. MockMonitor passes the import id ('' when none) as
+      // args.id, and an empty id would leave the resource's id unknown, which makes every invoke that
+      // depends on it return unknown without being called.
+      return args.id || `${args.name}-id`;
   }
 }
 
-/** Mocks that answer like the providers would and record what they were asked. */
-export function recordingMocks(options: MockOptions = {}): {
-  mocks: pulumi.runtime.Mocks;
-  resources: RecordedResource[];
-  calls: RecordedCall[];
-} {
-  const settings: Required<MockOptions> = { gatewayAddress: '192.0.2.10', projectNumber: '123456789012', channelDefaults: {}, ...options };
-  const resources: RecordedResource[] = [];
-  const calls: RecordedCall[] = [];
+/** The Pulumi type pulumi-kubernetes registers an object as: `kubernetes:<group or core>/<version>:<kind>`. */
+export function kubernetesType(object: KubeObject): string {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['core', object.apiVersion];
+  return `kubernetes:${group}/${version}:${object.kind}`;
+}
+
+/** The parts of a RegisterResourceRequest / ReadResourceRequest this file reads (protobuf getters). */
+interface ResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProtect?(): boolean | undefined;
+  getIgnorechangesList?(): string[];
+  getDeletebeforereplace?(): boolean;
+  getDeletebeforereplacedefined?(): boolean;
+  getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+interface MockMonitorLike {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(request: ResourceRequest, callback: unknown): unknown;
+  readResource(request: ResourceRequest, callback: unknown): unknown;
+}
+
+interface PendingRequest {
+  readonly urn: string;
+  readonly parent?: string;
+  readonly options: SeenOptions;
+}
+
+/**
+ * Installs mocks that answer like the providers would and record what they were asked, with the models
+ * described on each branch. Call once per program run; the returned recorder fills while it runs.
+ */
+export async function installRecordingMocks(options: MockOptions, project: string, stack: string): Promise<Recorder> {
+  const settings: Required<MockOptions> = { gatewayAddress: '192.0.2.10', projectNumber: '123456789012', channelDefaults: {}, defaultProject: 'example-project', ...options };
+  const recorder: Recorder = { resources: [], calls: [], violations: [], objects: [] };
+  const byUrn = new Map<string, RecordedResource>();
+  /** `<project>|<api>` of every Service the mock has answered, i.e. every API that is enabled. */
+  const enabled = new Set<string>();
+  /** `<project>|<api>` -> URN of the Service that enables it. */
+  const serviceUrns = new Map<string, string>();
+  let pending: PendingRequest | undefined;
+
+  /** Models the engine: a resource is created after everything it depends on, transitively. */
+  const waitsFor = (dependencies: readonly string[], target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [...dependencies];
+    while (stack.length > 0) {
+      const urn = stack.pop() as string;
+      if (urn === target) return true;
+      if (seen.has(urn)) continue;
+      seen.add(urn);
+      stack.push(...(byUrn.get(urn)?.options.dependencies ?? []));
+    }
+    return false;
+  };
+
+  /**
+   * Models Google Cloud's 403 SERVICE_DISABLED: a call to an API must come after the API's enablement.
+   * Resources must wait for the Service in the dependency graph (what the engine enforces); invokes carry
+   * no dependency list, so for them the test is whether the enablement had completed when they ran.
+   */
+  const checkEnablement = (kind: EnablementViolation['kind'], type: string, inputs: Record<string, unknown>, name?: string, dependencies?: readonly string[]): void => {
+    const api = apiOf(type);
+    if (api === undefined) return;
+    const apiProject = apiProjectOf(inputs, settings.defaultProject);
+    const key = `${apiProject}|${api}`;
+    const serviceUrn = serviceUrns.get(key);
+    const ordered = dependencies === undefined ? enabled.has(key) : serviceUrn !== undefined && enabled.has(key) && waitsFor(dependencies, serviceUrn);
+    if (!ordered) recorder.violations.push({ kind, type, ...(name === undefined ? {} : { name }), api, project: apiProject });
+  };
+
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      resources.push({
+      const inputs = args.inputs as Record<string, unknown>;
+      const seen = pending ?? { urn: `urn:unknown::${args.type}::${args.name}`, options: { protect: false, ignoreChanges: [], dependencies: [], propertyDependencies: {} } };
+      const resource: RecordedResource = {
         type: args.type,
         name: args.name,
-        inputs: args.inputs as Record<string, unknown>,
+        urn: seen.urn,
+        ...(seen.parent ? { parent: seen.parent } : {}),
+        inputs,
         provider: args.provider === '' ? undefined : args.provider,
         custom: args.custom ?? false,
         readId: args.id === '' ? undefined : args.id,
-      });
-      const id = mockId(args);
+        options: seen.options,
+      };
+      recorder.resources.push(resource);
+      byUrn.set(resource.urn, resource);
+      if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
+      if (args.type === CONFIG_GROUP_TYPE) recordConfigGroup(recorder, args.name, resource.urn, inputs);
+
       // Echo the inputs as outputs, secrets still wrapped so they stay secret on the way back.
-      return { id, state: { ...(args.inputs as Record<string, unknown>), ...computedState(args, settings) } };
+      const result = { id: mockId(args, settings), state: { ...inputs, ...computedState(args, settings) } };
+      if (args.type !== SERVICE_TYPE) return result;
+      // Models: the API is enabled only when the Service's create returns, some time later.
+      const key = `${apiProjectOf(inputs, settings.defaultProject)}|${String(inputs.service)}`;
+      serviceUrns.set(key, resource.urn);
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          enabled.add(key);
+          resolve(result);
+        }, ENABLEMENT_DELAY_MS),
+      );
     },
     call(args) {
-      calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      const inputs = args.inputs as Record<string, unknown>;
+      recorder.calls.push({ token: args.token, inputs });
+      checkEnablement('invoke', args.token, inputs);
+      // Models: the Kubernetes Engine API answers each release channel's current default version.
       if (args.token === 'gcp:container/getEngineVersions:getEngineVersions') {
         return { releaseChannelDefaultVersion: settings.channelDefaults };
       }
+      // Models: an existing VPC looked up by name (a first stack's), with the ids the provider returns.
       if (args.token === 'gcp:compute/getNetwork:getNetwork') {
-        const { name, project } = args.inputs as Record<string, string>;
-        return { name, project, id: `projects/${project}/global/networks/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${name}` };
+        const { name, project: networkProject } = inputs as Record<string, string>;
+        return { name, project: networkProject, id: `projects/${networkProject}/global/networks/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${networkProject}/global/networks/${name}` };
       }
+      // Models: Resource Manager returns the project's number, which names its service agents.
       if (args.token === 'gcp:organizations/getProject:getProject') {
-        const projectId = (args.inputs as Record<string, unknown>).projectId;
+        const projectId = inputs.projectId;
         return { projectId, number: settings.projectNumber, name: projectId, id: `projects/${projectId}` };
       }
       return {};
     },
   };
-  return { mocks, resources, calls };
+
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  // The Mocks interface sees only type, name and inputs. The engine also acts on the options (protect,
+  // ignoreChanges, deleteBeforeReplace, dependencies), so read them off each request as it passes;
+  // MockMonitor calls `newResource` synchronously inside these methods, which is when `pending` is read.
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const describe = (request: ResourceRequest): PendingRequest => {
+    const parent = request.getParent();
+    return {
+      urn: monitor.newUrn(parent, request.getType(), request.getName()),
+      ...(parent ? { parent } : {}),
+      options: {
+        protect: request.getProtect?.() ?? false,
+        ignoreChanges: request.getIgnorechangesList?.() ?? [],
+        ...(request.getDeletebeforereplacedefined?.() ? { deleteBeforeReplace: request.getDeletebeforereplace?.() ?? false } : {}),
+        dependencies: request.getDependenciesList(),
+        propertyDependencies: propertyDependencies(request),
+      },
+    };
+  };
+  for (const method of ['registerResource', 'readResource'] as const) {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (request: ResourceRequest, callback: unknown) => {
+      pending = describe(request);
+      try {
+        return original(request, callback);
+      } finally {
+        pending = undefined;
+      }
+    };
+  }
+  return recorder;
+}
+
+function propertyDependencies(request: ResourceRequest): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  request.getPropertydependenciesMap?.().forEach((value, key) => {
+    result[key] = value.getUrnsList();
+  });
+  return result;
+}
+
+/**
+ * Models pulumi-kubernetes' ConfigGroup: under mocks the provider's Construct never runs, so the group's
+ * objects are expanded here, named and ordered as yaml/v2 would register them (config-group-order.ts).
+ */
+function recordConfigGroup(recorder: Recorder, group: string, groupUrn: string, inputs: Record<string, unknown>): void {
+  const objects = (unwrapSecrets(inputs.objs) as KubeObject[] | undefined) ?? [];
+  for (const ordered of orderConfigGroup(objects)) {
+    const { ref } = ordered;
+    recorder.objects.push({
+      group,
+      groupUrn,
+      type: kubernetesType(ordered.object),
+      name: `${group}:${ref.namespace === '' ? '' : `${ref.namespace}/`}${ref.name}`,
+      ref,
+      object: ordered.object,
+      waitsFor: ordered.waitsFor,
+      ...(ordered.unparsedAnnotation === undefined ? {} : { unparsedAnnotation: ordered.unparsedAnnotation }),
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import type { NetworkSpec } from '../spec';
-import { childOptions } from './options';
+import { childOptions, invokeOptions } from './options';
 
 export interface NetworkArgs {
   /** The spec's `cluster.network`: names and CIDR ranges. */
@@ -54,6 +54,12 @@ export class Network extends pulumi.ComponentResource {
   readonly serviceRangeName: string;
   /** Shared VPC grants the cluster must wait for; empty without Shared VPC. */
   readonly sharedVpcGrants: readonly pulumi.Resource[];
+  /**
+   * Everything this component creates. The cluster depends on all of it, so `pulumi destroy` deletes the
+   * Kubernetes objects, the node pools and the cluster before any of the network: the Gateway's load
+   * balancer uses the proxy-only subnet, which the cluster does not otherwise refer to.
+   */
+  readonly resources: readonly pulumi.Resource[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('inference-gateway:infra:Network', name, {}, opts);
@@ -73,7 +79,7 @@ export class Network extends pulumi.ComponentResource {
       );
       this.networkId = this.vpc.id;
     } else {
-      this.networkId = gcp.compute.getNetworkOutput({ name: spec.name, project: networkProject }, { parent: this }).id;
+      this.networkId = gcp.compute.getNetworkOutput({ name: spec.name, project: networkProject }, invokeOptions(this, opts)).id;
     }
 
     const subnetName = nodeSubnetName(args.subnetPrefix);
@@ -111,7 +117,8 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(args.subnetPrefix, args.project, args.hostProject, args.region, child);
+    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(args.subnetPrefix, args.project, args.hostProject, args.region, child, opts);
+    this.resources = [...(this.vpc ? [this.vpc] : []), this.nodeSubnet, ...(this.proxyOnlySubnet ? [this.proxyOnlySubnet] : []), ...this.sharedVpcGrants];
 
     this.registerOutputs({
       networkId: this.networkId,
@@ -123,11 +130,24 @@ export class Network extends pulumi.ComponentResource {
   /**
    * Shared VPC: the guide requires the Compute Network User role in the host project for the service
    * project's GKE service account. We grant it on the node subnet only (least privilege), plus the Host
-   * Service Agent User role GKE needs to manage host-project resources such as firewall rules. The Google
-   * APIs service agent creates the node VMs' managed instance groups, so it needs the subnet as well.
+   * Service Agent User role GKE needs to manage host-project resources. The Google APIs service agent
+   * creates the node VMs' managed instance groups, so it needs the subnet as well.
+   *
+   * Host Service Agent User may only read firewall rules (compute.firewalls.get). The GKE Gateway
+   * controller creates the load balancer's health-check firewall rules in the network's project, so the
+   * GKE agent also gets Compute Security Admin on the host project, the role GKE's Shared VPC
+   * documentation names for "create and manage the firewall resources in your host project" (a custom
+   * role with compute.firewalls.* and compute.networks.updatePolicy would do as well).
    */
-  private grantSharedVpc(subnetPrefix: string, serviceProject: string, hostProject: string, region: string, child: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const projectNumber = gcp.organizations.getProjectOutput({ projectId: serviceProject }, { parent: this }).number;
+  private grantSharedVpc(
+    subnetPrefix: string,
+    serviceProject: string,
+    hostProject: string,
+    region: string,
+    child: pulumi.CustomResourceOptions,
+    opts: pulumi.ComponentResourceOptions | undefined,
+  ): pulumi.Resource[] {
+    const projectNumber = gcp.organizations.getProjectOutput({ projectId: serviceProject }, invokeOptions(this, opts)).number;
     const gkeAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
     const apisAgent = pulumi.interpolate`serviceAccount:${projectNumber}@cloudservices.gserviceaccount.com`;
     const subnetUser = (resourceName: string, member: pulumi.Input<string>) =>
@@ -136,14 +156,15 @@ export class Network extends pulumi.ComponentResource {
         { project: hostProject, region, subnetwork: this.nodeSubnet.name, role: 'roles/compute.networkUser', member },
         child,
       );
+    const hostRole = (resourceName: string, role: string) => new gcp.projects.IAMMember(resourceName, { project: hostProject, role, member: gkeAgent }, child);
     return [
       subnetUser(`${subnetPrefix}-nodes-gke-network-user`, gkeAgent),
       subnetUser(`${subnetPrefix}-nodes-apis-network-user`, apisAgent),
-      new gcp.projects.IAMMember(
-        `${subnetPrefix}-gke-host-service-agent-user`,
-        { project: hostProject, role: 'roles/container.hostServiceAgentUser', member: gkeAgent },
-        child,
-      ),
+      hostRole(`${subnetPrefix}-gke-host-service-agent-user`, 'roles/container.hostServiceAgentUser'),
+      hostRole(`${subnetPrefix}-gke-host-firewall-admin`, SHARED_VPC_FIREWALL_ROLE),
     ];
   }
 }
+
+/** The host-project role that lets GKE write the Gateway's firewall rules (see grantSharedVpc). */
+export const SHARED_VPC_FIREWALL_ROLE = 'roles/compute.securityAdmin';

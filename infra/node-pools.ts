@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { A3_MACHINE_TYPES, type ClusterSpec, type GpuPoolSpec } from '../spec';
+import { GPU_RESOURCE } from '../charts-gen/well-known';
 import type { Cluster } from './cluster';
+import { GCP_FORCE_NEW } from './force-new';
+import type { NodeIdentity } from './node-identity';
 import { childOptions } from './options';
 
 export interface NodePoolsArgs {
@@ -11,6 +15,8 @@ export interface NodePoolsArgs {
   readonly project: string;
   /** The cluster the pools join. */
   readonly gkeCluster: Cluster;
+  /** The service account the nodes run as; the pools wait for its roles. */
+  readonly identity: NodeIdentity;
 }
 
 /**
@@ -31,11 +37,13 @@ const WORKLOAD_METADATA = { mode: 'GKE_METADATA' };
 export function provisioningSettings(gpu: GpuPoolSpec): {
   readonly nodeConfig: Pick<gcp.types.input.container.NodePoolNodeConfig, 'spot' | 'flexStart' | 'maxRunDuration' | 'reservationAffinity'>;
   readonly locationPolicy?: string;
+  /** Whether GKE may recreate unhealthy nodes. */
+  readonly autoRepair: boolean;
 } {
   switch (gpu.provisioning) {
     case 'spot':
       // a3-highgpu-1g/2g/4g exist only as Spot or Flex-start VMs.
-      return { nodeConfig: { spot: true } };
+      return { nodeConfig: { spot: true }, autoRepair: true };
     case 'flex-start':
       return {
         nodeConfig: {
@@ -47,18 +55,64 @@ export function provisioningSettings(gpu: GpuPoolSpec): {
         },
         // Take capacity from whichever zone has it, rather than balancing zones.
         locationPolicy: 'ANY',
+        // GKE's flex-start node pools are created with --no-enable-autorepair: a repair would recreate
+        // the VM outside the Dynamic Workload Scheduler request that obtained it.
+        autoRepair: false,
       };
     case 'on-demand':
       // Only a3-highgpu-8g; the spec rejects on-demand with fewer GPUs per node.
-      return { nodeConfig: {} };
+      return { nodeConfig: {}, autoRepair: true };
   }
 }
 
 /**
- * The cluster's two node pools. The system pool runs the endpoint picker and cluster add-ons; its
- * existence also makes GKE taint the GPU nodes with `nvidia.com/gpu=present:NoSchedule`, so only pods
- * that request GPUs land on them. The GPU pool runs vLLM on A3 High machines with H100 GPUs whose
- * drivers GKE installs.
+ * GKE's taint for GPU nodes. GKE adds it by itself only when a GPU pool joins a cluster that already
+ * has a non-GPU pool; our two pools are created side by side, so it is set here. Pods that request
+ * nvidia.com/gpu get the matching toleration from GKE (ExtendedResourceToleration), so only they run there.
+ */
+export const GPU_TAINT = { key: GPU_RESOURCE, value: 'present', effect: 'NO_SCHEDULE' } as const;
+
+/**
+ * Upgrade the GPU pool one node at a time without surge: a surge node needs one more H100 node, which
+ * Spot and Flex-start capacity rarely has, and which on-demand quota usually does not allow.
+ */
+export const GPU_UPGRADE_SETTINGS = { strategy: 'SURGE', maxSurge: 0, maxUnavailable: 1 } as const;
+
+type NodePoolInputs = Omit<gcp.container.NodePoolArgs, 'name'>;
+
+const NODE_POOL_FORCE_NEW = GCP_FORCE_NEW['gcp:container/nodePool:NodePool'].paths.filter((path) => path !== 'name' && path !== 'namePrefix');
+
+/**
+ * A node pool name that changes exactly when an input that forces replacement changes (force-new.ts).
+ *
+ * Why not a fixed name: for a resource whose name the program sets, the Pulumi Terraform bridge asks for
+ * delete-before-replace (`nameRequiresDeleteBeforeReplace`), so a fixed-name GPU pool would be deleted
+ * before its replacement exists and serving would stop until new H100s are found. Why not Pulumi's
+ * autonaming: it appends 8 characters to the resource name, which passes GKE's 40-character limit for
+ * long cluster names. Why not `namePrefix`: the bridge would still autoname `name` (the provider declares
+ * no conflict between them) and the provider refuses both. A name derived from the replacement-forcing
+ * inputs, with `deleteBeforeReplace: false` set explicitly (the program's choice overrides the bridge's),
+ * makes every replacement create the new pool first; inputs known only at deploy time (the cluster name)
+ * are left out, and what they stand for is passed as `identity`. Adding a path the pools set to the
+ * NodePool table in force-new.ts changes these names, so the next `pulumi up` replaces the pools (new
+ * first); first-run.test.ts pins the default names so that this never happens unnoticed.
+ */
+export function nodePoolName(kind: string, inputs: NodePoolInputs, identity: Readonly<Record<string, string>>): string {
+  const valueAt = (path: string): unknown =>
+    path.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' && !pulumi.Output.isInstance(at) ? (at as Record<string, unknown>)[key] : undefined), inputs);
+  const known = NODE_POOL_FORCE_NEW.map((path) => [path, valueAt(path)] as const).filter(([, value]) => value !== undefined && !pulumi.Output.isInstance(value));
+  const hash = createHash('sha256').update(JSON.stringify([known, identity])).digest('hex').slice(0, 8);
+  return `${kind}-${hash}`;
+}
+
+/**
+ * The cluster's two node pools, running as the nodes' own service account. The system pool runs the
+ * endpoint picker and cluster add-ons. The GPU pool runs vLLM on A3 High machines with H100 GPUs whose
+ * drivers GKE installs, tainted so that only pods requesting GPUs land there.
+ *
+ * Both pools are replaced, never deleted first: each name follows the inputs that force replacement
+ * (`nodePoolName`) and `deleteBeforeReplace` is false, so the new pool exists before GKE drains the old
+ * one. The system pool gets the same treatment because the endpoint picker runs there.
  */
 export class NodePools extends pulumi.ComponentResource {
   readonly systemPool: gcp.container.NodePool;
@@ -67,68 +121,67 @@ export class NodePools extends pulumi.ComponentResource {
   constructor(name: string, args: NodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('inference-gateway:infra:NodePools', name, {}, opts);
     const spec = args.cluster;
-    const child = childOptions(this, opts);
+    const poolOptions: pulumi.CustomResourceOptions = { ...childOptions(this, opts, args.identity.grants), deleteBeforeReplace: false };
+    const identity = { cluster: spec.name, serviceAccount: args.identity.accountId };
     const common = {
       project: args.project,
       cluster: args.gkeCluster.name,
       location: spec.region,
-      management: { autoRepair: true, autoUpgrade: true },
+    };
+    const nodeIdentity = {
+      serviceAccount: args.identity.email,
+      oauthScopes: [CLOUD_PLATFORM_SCOPE],
+      workloadMetadataConfig: WORKLOAD_METADATA,
     };
 
     const system = spec.systemPool;
-    this.systemPool = new gcp.container.NodePool(
-      `${spec.name}-system`,
-      {
-        ...common,
-        name: 'system',
-        // One node per zone to start; the autoscaler then keeps the total within the spec's bounds.
-        initialNodeCount: 1,
-        autoscaling: { totalMinNodeCount: system.minNodes, totalMaxNodeCount: system.maxNodes },
-        nodeConfig: {
-          machineType: system.machineType,
-          oauthScopes: [CLOUD_PLATFORM_SCOPE],
-          workloadMetadataConfig: WORKLOAD_METADATA,
-          labels: { 'inference-gateway/node-pool': 'system' },
-          resourceLabels: { 'inference-gateway': spec.name },
-        },
+    const systemInputs: NodePoolInputs = {
+      ...common,
+      management: { autoRepair: true, autoUpgrade: true },
+      // One node per zone to start; the autoscaler then keeps the total within the spec's bounds.
+      initialNodeCount: 1,
+      autoscaling: { totalMinNodeCount: system.minNodes, totalMaxNodeCount: system.maxNodes },
+      nodeConfig: {
+        machineType: system.machineType,
+        ...nodeIdentity,
+        labels: { 'inference-gateway/node-pool': 'system' },
+        resourceLabels: { 'inference-gateway': spec.name },
       },
-      child,
-    );
+    };
+    this.systemPool = new gcp.container.NodePool(`${spec.name}-system`, { ...systemInputs, name: nodePoolName('system', systemInputs, identity) }, poolOptions);
 
     const gpu = spec.gpuPool;
     const provisioning = provisioningSettings(gpu);
     const localSsdCount = A3_LOCAL_SSD_COUNT[gpu.machineType];
-    this.gpuPool = new gcp.container.NodePool(
-      `${spec.name}-gpu`,
-      {
-        ...common,
-        name: 'gpu',
-        nodeLocations: [...gpu.nodeLocations],
-        // Start empty: the autoscaler adds nodes when model server pods are pending, which is also how
-        // Spot and Flex-start capacity is obtained.
-        initialNodeCount: 0,
-        autoscaling: { totalMinNodeCount: gpu.minNodes, totalMaxNodeCount: gpu.maxNodes, locationPolicy: provisioning.locationPolicy },
-        nodeConfig: {
-          machineType: gpu.machineType,
-          guestAccelerators: [
-            {
-              type: gpu.accelerator,
-              count: gpu.acceleratorCount,
-              gpuDriverInstallationConfig: { gpuDriverVersion: gpu.gpuDriverVersion },
-            },
-          ],
-          ...provisioning.nodeConfig,
-          // emptyDir volumes (vLLM's model cache under /data) go to the bundled local SSDs instead of the
-          // boot disk: an 8B model is 16 GB and reloads on every pod start.
-          ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
-          oauthScopes: [CLOUD_PLATFORM_SCOPE],
-          workloadMetadataConfig: WORKLOAD_METADATA,
-          labels: { 'inference-gateway/node-pool': 'gpu' },
-          resourceLabels: { 'inference-gateway': spec.name },
-        },
+    const gpuInputs: NodePoolInputs = {
+      ...common,
+      management: { autoRepair: provisioning.autoRepair, autoUpgrade: true },
+      upgradeSettings: { ...GPU_UPGRADE_SETTINGS },
+      nodeLocations: [...gpu.nodeLocations],
+      // Start empty: the autoscaler adds nodes when model server pods are pending, which is also how
+      // Spot and Flex-start capacity is obtained.
+      initialNodeCount: 0,
+      autoscaling: { totalMinNodeCount: gpu.minNodes, totalMaxNodeCount: gpu.maxNodes, locationPolicy: provisioning.locationPolicy },
+      nodeConfig: {
+        machineType: gpu.machineType,
+        guestAccelerators: [
+          {
+            type: gpu.accelerator,
+            count: gpu.acceleratorCount,
+            gpuDriverInstallationConfig: { gpuDriverVersion: gpu.gpuDriverVersion },
+          },
+        ],
+        ...provisioning.nodeConfig,
+        // emptyDir volumes (vLLM's model cache under /data) go to the bundled local SSDs instead of the
+        // boot disk: an 8B model is 16 GB and reloads on every pod start.
+        ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
+        taints: [{ ...GPU_TAINT }],
+        ...nodeIdentity,
+        labels: { 'inference-gateway/node-pool': 'gpu' },
+        resourceLabels: { 'inference-gateway': spec.name },
       },
-      child,
-    );
+    };
+    this.gpuPool = new gcp.container.NodePool(`${spec.name}-gpu`, { ...gpuInputs, name: nodePoolName('gpu', gpuInputs, identity) }, poolOptions);
 
     this.registerOutputs({ systemPool: this.systemPool.name, gpuPool: this.gpuPool.name });
   }

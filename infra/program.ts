@@ -9,7 +9,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { readStackSettings } from './config';
-import { recordingMocks, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
+import { installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
 import { deploy, type StackOutputs } from './stack';
 
 export interface MockRunOptions extends MockOptions {
@@ -22,6 +22,10 @@ export interface MockRunOptions extends MockOptions {
 export interface MockRun {
   readonly resources: RecordedResource[];
   readonly calls: RecordedCall[];
+  /** Resources and invokes that would have reached an API before its enablement (403 on a first run). */
+  readonly violations: EnablementViolation[];
+  /** Every object of every ConfigGroup, expanded as pulumi-kubernetes would register them. */
+  readonly objects: KubeEntry[];
   readonly outputs: StackOutputs;
   /** The exported stack outputs, resolved. */
   readonly exported: { readonly clusterName: string; readonly gatewayAddress: string | undefined; readonly curlCommand: string };
@@ -39,8 +43,7 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
  * APIs), so by then every registration has reached the mocks.
  */
 export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
-  const { mocks, resources, calls } = recordingMocks(options);
-  await pulumi.runtime.setMocks(mocks, 'inference-gateway', 'mock', false);
+  const recorder = await installRecordingMocks({ defaultProject: options.config['gcp:project'], ...options }, 'inference-gateway', 'mock');
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   const outputs = deploy(readStackSettings());
   const [clusterName, gatewayAddress, curlCommand] = await Promise.all([
@@ -50,5 +53,5 @@ export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
   ]);
   // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  return { resources, calls, outputs, exported: { clusterName, gatewayAddress, curlCommand } };
+  return { ...recorder, outputs, exported: { clusterName, gatewayAddress, curlCommand } };
 }

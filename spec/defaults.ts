@@ -3,7 +3,11 @@
  * file under another name takes `poolDefaults(name)`, whose object names derive from the pool name.
  */
 import type { AdaptersSpec, DeploymentSpec, GpuPoolSpec, ModelServerSpec, PoolSpec } from './types';
+import { a3HighZones } from './regions';
 import { EXTENSION_RELEASES, MIN_GKE_VERSION, type ExtensionVersion } from './versions';
+
+/** The guide's region; the GPU pool's default zones follow `cluster.region` (see regions.ts). */
+export const DEFAULT_REGION = 'us-central1';
 
 export const DEFAULT_EXTENSION_VERSION: ExtensionVersion = 'v0.3.0';
 
@@ -120,7 +124,12 @@ export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL,
   };
 }
 
-export function gpuPoolDefaults(acceleratorCount: number): GpuPoolSpec {
+/**
+ * GPU pool defaults for a number of GPUs per node in a region. The zones are those of the region that
+ * offer A3 High machines of that size; an empty list (a region the table does not know) makes the spec
+ * rules ask for `nodeLocations` at `cluster.region`.
+ */
+export function gpuPoolDefaults(acceleratorCount: number, region: string = DEFAULT_REGION): GpuPoolSpec {
   return {
     machineType: A3_MACHINE_TYPES[acceleratorCount] ?? A3_MACHINE_TYPES[1],
     accelerator: 'nvidia-h100-80gb',
@@ -131,7 +140,7 @@ export function gpuPoolDefaults(acceleratorCount: number): GpuPoolSpec {
     // a3-highgpu-1g/2g/4g exist only as Spot or Flex-start VMs.
     provisioning: 'spot',
     maxRunDurationSeconds: 7 * 24 * 3600,
-    nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+    nodeLocations: a3HighZones(region, acceleratorCount),
     gpuDriverVersion: 'LATEST',
   };
 }
@@ -141,7 +150,7 @@ export const DEFAULT_SPEC: DeploymentSpec = {
   inferenceExtension: { version: DEFAULT_EXTENSION_VERSION },
   cluster: {
     name: 'inference-gateway',
-    region: 'us-central1',
+    region: DEFAULT_REGION,
     version: MIN_GKE_VERSION,
     releaseChannel: 'RAPID',
     deletionProtection: true,

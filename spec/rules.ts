@@ -13,6 +13,7 @@ import {
   syncerConfigText,
 } from './derived';
 import { minimumGracePeriodSeconds } from './drain';
+import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
@@ -140,6 +141,14 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
         `on-demand needs acceleratorCount 8 (a3-highgpu-8g): a3-highgpu-1g, -2g and -4g exist only as Spot or Flex-start VMs; use spot or flex-start, got acceleratorCount ${count}`,
       );
     }
+  }
+  // An empty zone list is only ever a default: gpuPoolDefaults found no A3 High zones for the region
+  // (a written list has at least one item). Blame the region the user wrote, and name the way out.
+  if (Array.isArray(gpu.nodeLocations) && gpu.nodeLocations.length === 0 && isString(cluster.region) && isNumber(count)) {
+    report(
+      'cluster.region',
+      `has no known zones offering ${A3_MACHINE_TYPES[count] ?? 'A3 High'} (nvidia-h100-80gb); use one of ${a3HighRegions(count).join(', ')}, or set cluster.gpuPool.nodeLocations to zones of ${cluster.region} that offer it, got ${cluster.region}`,
+    );
   }
   if (Array.isArray(gpu.nodeLocations) && isString(cluster.region)) {
     gpu.nodeLocations.forEach((zone, index) => {

@@ -147,10 +147,14 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
     cluster: {
       kind: 'object',
       description: 'GKE cluster created by `pulumi up` (validated by synth too)',
-      // The GA profile needs a GKE that installs InferencePool v1 itself: its minimum is the default.
-      derivedDefaults: (_written, root) => {
+      // The GA profile needs a GKE that installs InferencePool v1 itself: its minimum is the default. The
+      // GPU pool's default zones follow the region written here (and the GPUs per node written below).
+      derivedDefaults: (written, root) => {
         const profile = profileOf(root);
-        return { version: minimumGkeVersion(profile.migrationFrom ? [profile.migrationFrom, profile.version] : [profile.version]) };
+        const version = minimumGkeVersion(profile.migrationFrom ? [profile.migrationFrom, profile.version] : [profile.version]);
+        if (typeof written.region !== 'string') return { version };
+        const gpu = isPlainObject(written.gpuPool) ? written.gpuPool : {};
+        return { version, gpuPool: gpuPoolDefaults(typeof gpu.acceleratorCount === 'number' ? gpu.acceleratorCount : 1, written.region) };
       },
       fields: {
         name: dnsLabel('GKE cluster name', 40),
@@ -214,8 +218,10 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         gpuPool: {
           kind: 'object',
           description: 'H100 node pool for the model servers',
+          // The machine type follows acceleratorCount; the zones come from the cluster's derivedDefaults
+          // (they depend on the region too), so they are not overridden here.
           derivedDefaults: (written) =>
-            typeof written.acceleratorCount === 'number' ? gpuPoolDefaults(written.acceleratorCount) : {},
+            typeof written.acceleratorCount === 'number' ? { machineType: gpuPoolDefaults(written.acceleratorCount).machineType } : {},
           fields: {
             machineType: { kind: 'string', description: 'A3 machine type matching acceleratorCount', pattern: /^a3-highgpu-[1248]g$/, patternHint: 'a3-highgpu-1g, -2g, -4g or -8g' },
             accelerator: enumOf('GPU type', ['nvidia-h100-80gb']),
@@ -226,7 +232,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
             maxRunDurationSeconds: integer('Longest life of a flex-start node, in seconds', 600, 7 * 24 * 3600),
             nodeLocations: {
               kind: 'list',
-              description: "Zones of the cluster's region that offer the accelerator",
+              description: "Zones of the cluster's region that offer the accelerator; default: the region's A3 High zones (spec/regions.ts)",
               minItems: 1,
               items: { kind: 'string', description: 'Zone', pattern: /^[a-z]+-[a-z]+\d+-[a-z]$/, patternHint: 'a zone such as us-central1-a' },
             },

@@ -32,9 +32,15 @@ function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 describe('Google Cloud APIs', () => {
-  test('container, compute and networkservices are enabled in the project, and Model Armor is not', () => {
+  test("the guide's container, compute and networkservices, plus IAM and Resource Manager, are enabled in the project, and Model Armor is not", () => {
     const services = ofType(result, 'gcp:projects/service:Service').map((s) => plain(s));
-    expect(services.map((s) => s.service).sort()).toEqual(['compute.googleapis.com', 'container.googleapis.com', 'networkservices.googleapis.com']);
+    expect(services.map((s) => s.service).sort()).toEqual([
+      'cloudresourcemanager.googleapis.com',
+      'compute.googleapis.com',
+      'container.googleapis.com',
+      'iam.googleapis.com',
+      'networkservices.googleapis.com',
+    ]);
     expect(services.every((s) => s.project === PROJECT)).toBe(true);
   });
 
@@ -250,9 +256,9 @@ describe('stack outputs', () => {
     expect(result.exported.gatewayAddress).toBe('192.0.2.10');
   });
 
-  test('curlCommand asks the listener port for /v1/completions with model food-review, as in the guide', () => {
+  test('curlCommand asks the listener port for /v1/completions with model food-review, as in the guide, each value one quoted word', () => {
     expect(result.exported.curlCommand).toBe(
-      `curl -i -X POST http://192.0.2.10:80/v1/completions -H 'Content-Type: application/json' -d '{"model":"food-review","prompt":"What is the best pizza in the world?","max_tokens":2048,"temperature":0}'`,
+      `curl -i -X POST 'http://192.0.2.10:80/v1/completions' -H 'Content-Type: application/json' -d '{"model":"food-review","prompt":"What is the best pizza in the world?","max_tokens":2048,"temperature":0}'`,
     );
   });
 

@@ -133,8 +133,8 @@ describe('GPU pool', () => {
     ]);
   });
 
-  test('provisioning settings: spot sets only spot', () => {
-    expect(provisioningSettings(resolveSpec({}).cluster.gpuPool)).toEqual({ nodeConfig: { spot: true } });
+  test('provisioning settings: spot sets only spot, and keeps auto-repair', () => {
+    expect(provisioningSettings(resolveSpec({}).cluster.gpuPool)).toEqual({ nodeConfig: { spot: true }, autoRepair: true });
   });
 });
 
@@ -165,7 +165,8 @@ describe('Shared VPC', () => {
   });
 
   test('the GKE agent is Host Service Agent User on the host project', () => {
-    expect(plain(one(result, 'gcp:projects/iAMMember:IAMMember'))).toEqual({ project: HOST, role: 'roles/container.hostServiceAgentUser', member: GKE_AGENT });
+    const hostGrants = ofType(result, 'gcp:projects/iAMMember:IAMMember').map(plain).filter((grant) => grant.project === HOST);
+    expect(hostGrants).toContainEqual({ project: HOST, role: 'roles/container.hostServiceAgentUser', member: GKE_AGENT });
   });
 
   test('the project number comes from getProject for the service project', () => {
@@ -190,9 +191,9 @@ describe('Shared VPC', () => {
     }
   });
 
-  test('the Kubernetes Engine and Compute Engine APIs are enabled in the host project as well', () => {
+  test('the Kubernetes Engine and Compute Engine APIs are enabled in the host project as well, and Resource Manager for the host grants', () => {
     const hostServices = ofType(result, 'gcp:projects/service:Service').map(plain).filter((s) => s.project === HOST);
-    expect(hostServices.map((s) => s.service).sort()).toEqual(['compute.googleapis.com', 'container.googleapis.com']);
+    expect(hostServices.map((s) => s.service).sort()).toEqual(['cloudresourcemanager.googleapis.com', 'compute.googleapis.com', 'container.googleapis.com']);
   });
 });
 

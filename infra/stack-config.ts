@@ -1,0 +1,117 @@
+/**
+ * Reading a stack's configuration the way `pulumi up` does, offline: `Pulumi.<stack>.yaml` in the
+ * project directory holds `config:` with namespaced keys (`gcp:project`, `inference-gateway:spec`, ...).
+ * Secret values are stored encrypted (`{ secure: ... }`) with a key only the Pulumi CLI or service can
+ * use, so the plan substitutes placeholders for them and says which.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { SPEC_FILE_VARIABLE } from '../spec';
+import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from './config';
+
+/** The project the plan pretends to deploy to when no stack names one. */
+export const PLAN_PROJECT = 'example-project';
+/** Stands in for the Hugging Face token, which the plan never has. */
+export const PLACEHOLDER_TOKEN = 'hf_placeholder_for_plan';
+/** Stands in for any other secret value of a stack file. */
+export const PLACEHOLDER_SECRET = 'secret-placeholder-for-plan';
+
+const TOKEN_KEY = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;
+
+/** A problem with the command line or the stack files: one line, exit code 2. */
+export class UsageError extends Error {}
+
+/** Configuration for one program run, and where it came from. */
+export interface PlanConfig {
+  /** Config as `pulumi config` holds it: strings, objects as JSON. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  /** Where the spec came from, for the output. */
+  readonly specSource: string;
+  /** Keys whose values are placeholders because they are encrypted. */
+  readonly placeholders: readonly string[];
+}
+
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
+
+/** Stack names with a `Pulumi.<stack>.yaml` in `dir`. */
+export function stackNames(dir: string): string[] {
+  return readdirSync(dir)
+    .map((file) => STACK_FILE.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+const isSecure = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value) && 'secure' in value;
+
+/** The configuration `pulumi up --stack <stack>` would run with, read from `Pulumi.<stack>.yaml`. */
+export function readStackConfig(dir: string, stack: string, flag = '--stack'): PlanConfig {
+  const file = join(dir, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    const known = stackNames(dir);
+    throw new UsageError(`${flag} ${stack}: there is no Pulumi.${stack}.yaml in ${dir} (stacks here: ${known.length > 0 ? known.join(', ') : 'none'})`);
+  }
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Pulumi.${stack}.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const values = (document as { config?: unknown } | null)?.config ?? {};
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new UsageError(`Pulumi.${stack}.yaml: config must be a map of keys to values`);
+  }
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const placeholders: string[] = [];
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (isSecure(value)) {
+      config[key] = key === TOKEN_KEY ? PLACEHOLDER_TOKEN : PLACEHOLDER_SECRET;
+      secretKeys.push(key);
+      placeholders.push(key);
+    } else if (typeof value === 'string') {
+      // Pulumi runs the program in the project directory, so a relative specFile is relative to it.
+      config[key] = key === `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}` && value !== '' && !isAbsolute(value) ? resolve(dir, value) : value;
+    } else {
+      config[key] = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    }
+  }
+  const inline = config[`${CONFIG_NAMESPACE}:${SPEC_KEY}`];
+  const specFile = (values as Record<string, unknown>)[`${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`];
+  const specSource =
+    inline !== undefined
+      ? `Pulumi.${stack}.yaml (${CONFIG_NAMESPACE}:${SPEC_KEY})`
+      : typeof specFile === 'string' && specFile !== ''
+        ? `${specFile} (${CONFIG_NAMESPACE}:${SPEC_FILE_KEY} in Pulumi.${stack}.yaml)`
+        : `built-in defaults (Pulumi.${stack}.yaml sets no spec)`;
+  return { config, secretKeys, specSource, placeholders };
+}
+
+/** Configuration for a spec file (or the defaults) without a stack: placeholder project and token. */
+export function specConfig(specFile: string | undefined, source: string): PlanConfig {
+  return {
+    config: {
+      'gcp:project': PLAN_PROJECT,
+      [TOKEN_KEY]: PLACEHOLDER_TOKEN,
+      ...(specFile ? { [`${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`]: specFile } : {}),
+    },
+    secretKeys: [TOKEN_KEY],
+    specSource: source,
+    placeholders: [TOKEN_KEY],
+  };
+}
+
+/**
+ * The configuration to plan, as `pulumi up` would pick it: the named stack; else `IGW_CONFIG` (a spec
+ * file, as for `npm run synth`); else the only `Pulumi.<stack>.yaml` of the project; else the defaults.
+ */
+export function selectConfig(dir: string, stack: string | undefined, env: NodeJS.ProcessEnv): PlanConfig {
+  if (stack !== undefined) return readStackConfig(dir, stack);
+  const specFile = env[SPEC_FILE_VARIABLE];
+  if (specFile) return specConfig(specFile, `${specFile} (${SPEC_FILE_VARIABLE})`);
+  const stacks = stackNames(dir);
+  if (stacks.length === 1) return readStackConfig(dir, stacks[0]);
+  if (stacks.length > 1) throw new UsageError(`several stacks here (${stacks.join(', ')}): choose one with --stack <name>`);
+  return specConfig(undefined, `built-in defaults (no Pulumi.<stack>.yaml here and ${SPEC_FILE_VARIABLE} unset)`);
+}

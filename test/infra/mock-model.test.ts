@@ -1,0 +1,110 @@
+/**
+ * The models in the mocks, each shown to catch the wiring it exists for: small programs that wire a
+ * resource the old way and the fixed way, run under the same mocks as the real program.
+ */
+import * as gcp from '@pulumi/gcp';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../infra/mocks';
+import { compareRuns } from '../../infra/plan-model';
+
+/** Runs `body` under fresh recording mocks and waits until every registration has settled. */
+async function program(body: () => void): Promise<Recorder> {
+  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
+  pulumi.runtime.setAllConfig({}, []);
+  body();
+  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
+  return recorder;
+}
+
+const enableContainer = () => new gcp.projects.Service('container', { project: 'p', service: 'container.googleapis.com', disableOnDestroy: false });
+
+describe('API enablement (Google Cloud answers 403 SERVICE_DISABLED before it completes)', () => {
+  test('an invoke with only a parent, as getEngineVersions was wired, is reported', async () => {
+    const run = await program(() => {
+      enableContainer();
+      gcp.container.getEngineVersionsOutput({ project: 'p', location: 'us-central1' });
+    });
+    expect(run.violations).toEqual([{ kind: 'invoke', type: 'gcp:container/getEngineVersions:getEngineVersions', api: 'container.googleapis.com', project: 'p' }]);
+  });
+
+  test('the same invoke with dependsOn on the enablement is not', async () => {
+    const run = await program(() => {
+      const api = enableContainer();
+      gcp.container.getEngineVersionsOutput({ project: 'p', location: 'us-central1' }, { dependsOn: [api] });
+    });
+    expect(run.calls.map((call) => call.token)).toEqual(['gcp:container/getEngineVersions:getEngineVersions']);
+    expect(run.violations).toEqual([]);
+  });
+
+  test('a resource that does not depend on the enablement is reported even when it happens to come later', async () => {
+    const run = await program(() => {
+      const api = enableContainer();
+      // Created inside an apply on the Service's id: registered after the enablement completed, but
+      // with no dependency on it, so the engine would be free to create it first (on a later update,
+      // for instance, when the Service already exists and its id is known at once).
+      api.id.apply(() => new gcp.container.Cluster('late', { project: 'p', location: 'us-central1', deletionProtection: false, initialNodeCount: 1 }));
+      new gcp.container.Cluster('ordered', { project: 'p', location: 'us-central1', deletionProtection: false, initialNodeCount: 1 }, { dependsOn: [api] });
+    });
+    expect(run.violations.map((violation) => violation.name)).toEqual(['late']);
+  });
+
+  test('a resource in another project needs the API enabled in that project', async () => {
+    const run = await program(() => {
+      const api = enableContainer();
+      new gcp.container.Cluster('elsewhere', { project: 'other', location: 'us-central1', deletionProtection: false, initialNodeCount: 1 }, { dependsOn: [api] });
+    });
+    expect(run.violations).toEqual([{ kind: 'resource', type: 'gcp:container/cluster:Cluster', name: 'elsewhere', api: 'container.googleapis.com', project: 'other' }]);
+  });
+});
+
+describe('replacement (ForceNew inputs, and the order the engine and providers choose)', () => {
+  const gpuPool = (count: number, options: pulumi.CustomResourceOptions, name = 'gpu') => () => {
+    new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name, nodeConfig: { machineType: 'a3-highgpu-1g', guestAccelerators: [{ type: 'nvidia-h100-80gb', count }] } }, options);
+  };
+
+  test('a pool with a fixed name, as the GPU pool had, is deleted before its replacement exists', async () => {
+    const changes = compareRuns(await program(gpuPool(1, {})), await program(gpuPool(2, {})));
+    expect(changes).toEqual([expect.objectContaining({ action: 'replace', replaceOrder: 'delete-before-create' })]);
+  });
+
+  test('with deleteBeforeReplace false and a new name, the replacement comes first', async () => {
+    const changes = compareRuns(await program(gpuPool(1, { deleteBeforeReplace: false }, 'gpu-1')), await program(gpuPool(2, { deleteBeforeReplace: false }, 'gpu-2')));
+    expect(changes).toEqual([expect.objectContaining({ action: 'replace', replaceOrder: 'create-before-delete' })]);
+  });
+
+  test('an input the provider updates in place (machine type) is an update', async () => {
+    const before = await program(gpuPool(1, {}));
+    const after = await program(() => {
+      new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name: 'gpu', nodeConfig: { machineType: 'a3-highgpu-2g', guestAccelerators: [{ type: 'nvidia-h100-80gb', count: 1 }] } });
+    });
+    expect(compareRuns(before, after)).toEqual([expect.objectContaining({ action: 'update', replaceOrder: null })]);
+  });
+
+  test('an ignored input is not diffed', async () => {
+    const cluster = (version: string) => () => {
+      new gcp.container.Cluster('c', { location: 'us-central1', minMasterVersion: version, deletionProtection: false, initialNodeCount: 1 }, { ignoreChanges: ['minMasterVersion'] });
+    };
+    expect(compareRuns(await program(cluster('1.33.1')), await program(cluster('1.34.2')))).toEqual([expect.objectContaining({ action: 'same' })]);
+  });
+
+  test("a Deployment whose selector changes is replaced (an immutable field), old first since it keeps its name; its pods restart", async () => {
+    const deployment = (app: string) => () => {
+      const provider = new k8s.Provider('k8s', { kubeconfig: '{}' });
+      const labels = { app };
+      new k8s.yaml.v2.ConfigGroup('pool', { objs: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'server', namespace: 'default' }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } } }] }, { provider });
+    };
+    const changes = compareRuns(await program(deployment('a')), await program(deployment('b')));
+    expect(changes.find((c) => c.type === 'kubernetes:apps/v1:Deployment')).toMatchObject({ action: 'replace', replaceOrder: 'delete-before-create', restarts: true });
+  });
+
+  test('a ConfigMap whose data changes is replaced, name kept so deleted first, unless the provider makes ConfigMaps mutable', async () => {
+    const adapters = (data: string, mutable: boolean) => () => {
+      const provider = new k8s.Provider('k8s', { kubeconfig: '{}', ...(mutable ? { enableConfigMapMutable: true } : {}) });
+      new k8s.yaml.v2.ConfigGroup('pool', { objs: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'adapters', namespace: 'default' }, data: { 'configmap.yaml': data } }] }, { provider });
+    };
+    const configMap = (changes: ReturnType<typeof compareRuns>) => changes.find((c) => c.type === 'kubernetes:core/v1:ConfigMap');
+    expect(configMap(compareRuns(await program(adapters('a', false)), await program(adapters('b', false))))).toMatchObject({ action: 'replace', replaceOrder: 'delete-before-create' });
+    expect(configMap(compareRuns(await program(adapters('a', true)), await program(adapters('b', true))))).toMatchObject({ action: 'update' });
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * `npm run plan` reads a stack as `pulumi up` does and prints what `pulumi up` would do; with
+ * `--compare`, what it would change. The entry point runs in process with a project directory of its own.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { main, parseArguments, USAGE } from '../../infra/plan';
+import { runWithMocks, type MockRun, type MockRunOptions } from '../../infra/program';
+
+interface PlanResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A project directory holding the given files (objects are written as YAML). */
+function project(files: Readonly<Record<string, unknown>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'igw-plan-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
+  return dir;
+}
+
+/**
+ * The program is deterministic, so a configuration already run is not run again: the tests share runs
+ * (each takes about half a second) without sharing anything else.
+ */
+const runs = new Map<string, Promise<MockRun>>();
+function memoizedRun(options: MockRunOptions): Promise<MockRun> {
+  const key = JSON.stringify(options);
+  if (!runs.has(key)) runs.set(key, runWithMocks(options));
+  return runs.get(key) as Promise<MockRun>;
+}
+
+async function plan(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlanResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd: dir, env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), runProgram: memoizedRun });
+  return { code, stdout, stderr };
+}
+
+const stack = (spec?: unknown, extra: Record<string, unknown> = {}) => ({
+  config: { 'gcp:project': 'my-project', 'inference-gateway:hfToken': { secure: 'v1:AAAABBBB' }, ...(spec === undefined ? {} : { 'inference-gateway:spec': spec }), ...extra },
+});
+const EIGHT_GPUS = { cluster: { gpuPool: { acceleratorCount: 8 } } };
+const GUIDE_ADAPTERS = [
+  { id: 'food-review', source: 'Kawon/llama3.1-food-finetune_v14_r8' },
+  { id: 'cad-fabricator', source: 'redcathode/fabricator' },
+];
+const GUIDE_MODELS = [
+  { name: 'food-review', modelName: 'food-review', criticality: 'Standard', targetModels: [{ name: 'food-review', weight: 100 }] },
+  { name: 'llama3-base-model', modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical' },
+  { name: 'cad-fabricator', modelName: 'cad-fabricator', criticality: 'Standard' },
+];
+/** A new adapter and its InferenceModel (the v0.3.0 picker refuses a model name without one). */
+const WITH_ADAPTER = {
+  pools: [
+    {
+      name: 'vllm-llama3-8b-instruct',
+      adapters: { models: [...GUIDE_ADAPTERS, { id: 'sql-lora', source: 'someone/sql-lora' }] },
+      models: [...GUIDE_MODELS, { name: 'sql-lora', modelName: 'sql-lora', criticality: 'Standard' }],
+    },
+  ],
+};
+const VLLM = 'pool-vllm-llama3-8b-instruct:default/vllm-llama3-8b-instruct';
+
+interface JsonChange {
+  type: string;
+  name: string;
+  action: string;
+  replaceOrder: string | null;
+  restarts: boolean | null;
+}
+
+describe('reading the stack', () => {
+  const dir = project({ 'Pulumi.dev.yaml': stack(EIGHT_GPUS), 'Pulumi.prod.yaml': stack(), 'Pulumi.yaml': 'name: inference-gateway\n' });
+
+  test('--stack dev plans the stack file asking for 8 GPUs: a3-highgpu-8g in the stack project', async () => {
+    const result = await plan(dir, ['--stack', 'dev']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('spec: Pulumi.dev.yaml (inference-gateway:spec)');
+    expect(result.stdout).toContain('pulumi up would create these resources in project my-project');
+    expect(result.stdout).toMatch(/gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+machineType=a3-highgpu-8g gpus=8xnvidia-h100-80gb/);
+  });
+
+  test('the encrypted token becomes a placeholder, and the output says so', async () => {
+    const result = await plan(dir, ['--stack=dev']);
+    expect(result.stdout).toContain('placeholders for secrets that cannot be decrypted offline: inference-gateway:hfToken');
+    expect(result.stdout).not.toContain('v1:AAAABBBB');
+  });
+
+  test('npm run plan --stack dev (without --) works too: npm keeps the flag and passes the name alone', async () => {
+    const result = await plan(dir, ['dev'], { npm_config_stack: 'true' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('machineType=a3-highgpu-8g');
+  });
+
+  test('with several stacks and no --stack, the plan asks for one in one line and exits 2', async () => {
+    expect(await plan(dir, [])).toEqual({ code: 2, stdout: '', stderr: 'plan: several stacks here (dev, prod): choose one with --stack <name>\n' });
+  });
+
+  test('an unknown stack names the file it looked for and the stacks there', async () => {
+    const result = await plan(dir, ['--stack', 'qa']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`plan: --stack qa: there is no Pulumi.qa.yaml in ${dir} (stacks here: dev, prod)\n`);
+  });
+
+  test('the only stack file is the default, and its specFile is read relative to the project directory', async () => {
+    const only = project({ 'Pulumi.dev.yaml': stack(undefined, { 'inference-gateway:specFile': 'spec.yaml' }), 'spec.yaml': EIGHT_GPUS });
+    const result = await plan(only, []);
+    expect(result.stdout).toContain('spec: spec.yaml (inference-gateway:specFile in Pulumi.dev.yaml)');
+    expect(result.stdout).toContain('machineType=a3-highgpu-8g');
+  });
+
+  test('IGW_CONFIG still works, and without stack or IGW_CONFIG the defaults are planned', async () => {
+    const bare = project({ 'eight.yaml': EIGHT_GPUS });
+    expect((await plan(bare, [], { IGW_CONFIG: join(bare, 'eight.yaml') })).stdout).toContain(`spec: ${join(bare, 'eight.yaml')} (IGW_CONFIG)`);
+    const defaults = await plan(bare, []);
+    expect(defaults.stdout).toContain('spec: built-in defaults (no Pulumi.<stack>.yaml here and IGW_CONFIG unset)');
+    expect(defaults.stdout).toContain('machineType=a3-highgpu-1g');
+  });
+
+  test('a bad spec in the stack prints the same error as pulumi up and exits 1, without a stack trace', async () => {
+    const bad = project({ 'Pulumi.dev.yaml': stack({ cluster: { gpuPool: { maxNodes: 1 } } }) });
+    const result = await plan(bad, []);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('inference-gateway:spec: 1 problem in the deployment spec\n  cluster.gpuPool.maxNodes:');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('--compare', () => {
+  const dir = project({ 'Pulumi.dev.yaml': stack(EIGHT_GPUS), 'Pulumi.adapter.yaml': stack(WITH_ADAPTER), 'Pulumi.prod.yaml': stack(), 'old.yaml': {} });
+
+  test('adding an adapter replaces nothing and restarts no GPU pod', async () => {
+    const result = await plan(dir, ['--stack', 'adapter', '--compare', 'old.yaml', '--json']);
+    expect(result.code).toBe(0);
+    const changes = JSON.parse(result.stdout) as JsonChange[];
+    expect(changes.filter((c) => c.action === 'replace')).toEqual([]);
+    expect(changes.find((c) => c.name === VLLM)).toEqual({ type: 'kubernetes:apps/v1:Deployment', name: VLLM, action: 'same', replaceOrder: null, restarts: false });
+    expect(changes.find((c) => c.type === 'kubernetes:core/v1:ConfigMap')).toMatchObject({ action: 'update' });
+  });
+
+  test('changing acceleratorCount replaces the GPU pool new-first and restarts the vLLM pods', async () => {
+    const changes = JSON.parse((await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml', '--json'])).stdout) as JsonChange[];
+    expect(changes.find((c) => c.name === 'inference-gateway-gpu')).toEqual({ type: 'gcp:container/nodePool:NodePool', name: 'inference-gateway-gpu', action: 'replace', replaceOrder: 'create-before-delete', restarts: null });
+    expect(changes.find((c) => c.name === VLLM)?.restarts).toBe(true);
+    expect(changes.filter((c) => c.action === 'replace').map((c) => c.name)).toEqual(['inference-gateway-gpu']);
+  });
+
+  test('the text output names the action, the order, the reason and the restarting workloads', async () => {
+    const result = await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml']);
+    expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
+    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced\n`);
+  });
+
+  test('--compare-stack compares with another stack', async () => {
+    const result = await plan(dir, ['--stack', 'dev', '--compare-stack', 'prod', '--json']);
+    expect((JSON.parse(result.stdout) as JsonChange[]).filter((c) => c.action !== 'same').map((c) => [c.name, c.action])).toEqual([['inference-gateway-gpu', 'replace']]);
+  });
+});
+
+describe('API enablement', () => {
+  test('a call that would reach an API before its enablement fails the plan, naming the call', async () => {
+    const dir = project({ 'Pulumi.dev.yaml': stack(EIGHT_GPUS) });
+    let stderr = '';
+    const withViolation = async (options: MockRunOptions): Promise<MockRun> => {
+      const result = await memoizedRun(options);
+      return { ...result, violations: [{ kind: 'invoke', type: 'gcp:container/getEngineVersions:getEngineVersions', api: 'container.googleapis.com', project: 'my-project' }] };
+    };
+    const code = await main([], { cwd: dir, env: {}, stdout: () => undefined, stderr: (text) => (stderr += text), runProgram: withViolation });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error: 1 call(s) would reach Google Cloud before their API is enabled:\n  invoke gcp:container/getEngineVersions:getEngineVersions calls container.googleapis.com in my-project before that API\'s enablement has completed (403 on a first run)\n',
+    );
+  });
+});
+
+describe('arguments', () => {
+  test.each([
+    [['--bogus'], 'plan: unknown argument --bogus; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help\n'],
+    [['extra'], 'plan: unknown argument extra; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help\n'],
+    [['--stack'], 'plan: --stack needs a value (a stack name)\n'],
+    [['--compare', 'a.yaml', '--compare-stack', 'b'], 'plan: --compare and --compare-stack exclude each other; give one\n'],
+  ])('%j is one line on stderr and exit 2', async (args, message) => {
+    expect(await plan(project({}), args)).toEqual({ code: 2, stdout: '', stderr: message });
+  });
+
+  test('--help prints the usage', async () => {
+    expect(await plan(project({}), ['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  test('flags npm swallowed with their value (--stack=dev) are read from npm_config_*', () => {
+    expect(parseArguments([], { npm_config_stack: 'dev', npm_config_json: 'true' })).toEqual({ stack: 'dev', json: true, help: false });
+  });
+});
