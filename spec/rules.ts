@@ -308,9 +308,13 @@ function safeSyncerConfig(pool: PoolSpec): string | undefined {
   return ok ? syncerConfigText(pool) : undefined;
 }
 
-function servedNames(pool: PoolSpec): Set<string> {
-  const adapters = listOf<{ id: unknown }>(pool.adapters.models);
-  return new Set([pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)].filter(isString));
+/** The names a pool serves (base model and adapters), or undefined while one of them failed its own check. */
+function servedNames(pool: PoolSpec): Set<string> | undefined {
+  const written = pool.adapters.models;
+  const adapters = listOf<{ id: unknown }>(written);
+  const names = [pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)];
+  const known = Array.isArray(written) && adapters.length === written.length && names.every(isString);
+  return known ? new Set(names as string[]) : undefined;
 }
 
 function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
@@ -334,7 +338,7 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
         return;
       }
       routedTo.add(model.modelName);
-      if (!served.has(model.modelName)) {
+      if (served !== undefined && !served.has(model.modelName)) {
         const why = unloaded.has(model.modelName) ? 'is listed under adapters.unload' : `is neither the base model nor an adapter of this pool (${[...served].join(', ')}); add targetModels or the adapter`;
         report(`${at}.models[${i}].modelName`, `${why}, got ${model.modelName}`);
       }
@@ -347,7 +351,7 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
         return;
       }
       routedTo.add(target.name);
-      if (!served.has(target.name)) {
+      if (served !== undefined && !served.has(target.name)) {
         const why = unloaded.has(target.name) ? 'is listed under adapters.unload' : `must be the base model or an adapter of this pool (${[...served].join(', ')})`;
         report(`${at}.models[${i}].targetModels[${j}].name`, `${why}, got ${target.name}`);
       }

@@ -46,6 +46,19 @@ describe('rules never reason from a field that failed its own check', () => {
     ]);
   });
 
+  test('a base model that fails its format is one error: the InferenceModel serving it is not reported as unserved', () => {
+    expect(specIssues({ pools: [{ name: 'p', modelServer: { baseModel: 'Qwen/Qwen2.5-7B-Instruct ' }, models: [{ name: 'base', modelName: 'Qwen/Qwen2.5-7B-Instruct', criticality: 'Critical' }] }] })).toEqual([
+      'pools[0].modelServer.baseModel: must be a Hugging Face repository id such as org/name (letters, digits, "_", "." and "-"; no "--" or ".."), got "Qwen/Qwen2.5-7B-Instruct "',
+    ]);
+  });
+
+  test('an adapter id that fails its format is one error: the InferenceModel naming the adapter is not reported as unserved', () => {
+    const models = [{ name: 'base', modelName: 'Qwen/Qwen2.5-7B-Instruct', criticality: 'Critical' }, { name: 'sql', modelName: 'sql', criticality: 'Standard', targetModels: [{ name: 'sql' }] }];
+    expect(specIssues({ pools: [{ name: 'p', modelServer: { baseModel: 'Qwen/Qwen2.5-7B-Instruct' }, adapters: { models: [{ id: 'sql$(x)', source: 'org/sql' }] }, models }] })).toEqual([
+      'pools[0].adapters.models[0].id: must be a model name of letters, digits and "._:/@+-", starting and ending with a letter or digit, got "sql$(x)"',
+    ]);
+  });
+
   test('targetModels that are not a list are one error: the model name is not then reported as unserved, nor its adapter as unrouted', () => {
     expect(specIssues({ pools: [{ name: GUIDE_POOL, models: [{ name: 'food-review', modelName: 'food', criticality: 'Standard', targetModels: 'food-review' }, { name: 'base', modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical' }, { name: 'cad-fabricator', modelName: 'cad-fabricator', criticality: 'Standard' }] }] })).toEqual([
       'pools[0].models[0].targetModels: must be a list, got "food-review"',
