@@ -361,17 +361,19 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
       report(`${at}.models[${i}].targetModels`, `weights must be set on all targets or on none; ${weighted} of ${targets.length} have one`);
     }
   });
-  // The v0.3.0 picker refuses a model name it has no InferenceModel for, so an adapter no InferenceModel
-  // routes to is loaded for nothing. (The GA picker passes any model name through to vLLM.)
+  // An adapter no model entry routes to is loaded for nothing when clients cannot reach it by its name:
+  // the v0.3.0 picker refuses a model name it has no InferenceModel for, and a pool that shares the route
+  // prefix with others is reached only by the model names of its entries (one HTTPRoute rule each). A GA
+  // pool behind a prefix of its own passes any model name through to vLLM.
   const v1alpha2 = versionsOf(spec).some((version) => EXTENSION_RELEASES[version].api === 'v1alpha2');
-  if (!v1alpha2 || !routesKnown) return;
+  const byModelName = pool.routePathPrefix === undefined && listOf<PoolSpec>(spec.pools).filter((other) => other.routePathPrefix === undefined).length > 1;
+  if ((!v1alpha2 && !byModelName) || !routesKnown) return;
   listOf<{ id: unknown }>(pool.adapters.models).forEach((adapter, i) => {
-    if (isString(adapter.id) && !routedTo.has(adapter.id)) {
-      report(
-        `${at}.adapters.models[${i}].id`,
-        `is loaded but no InferenceModel routes to it, and the v0.3.0 endpoint picker refuses model names without one: add one under models (modelName ${adapter.id}) or move the adapter to adapters.unload, got ${adapter.id}`,
-      );
-    }
+    if (!isString(adapter.id) || routedTo.has(adapter.id)) return;
+    const why = v1alpha2
+      ? 'is loaded but no InferenceModel routes to it, and the v0.3.0 endpoint picker refuses model names without one'
+      : 'is loaded but no entry under models routes to it, and this pool shares gateway.route.pathPrefix, where the HTTPRoute matches only those model names';
+    report(`${at}.adapters.models[${i}].id`, `${why}: add one under models (modelName ${adapter.id}) or move the adapter to adapters.unload, got ${adapter.id}`);
   });
 }
 

@@ -250,6 +250,14 @@ describe('a loaded adapter without an InferenceModel', () => {
   test('is accepted with the GA profile, whose picker passes any model name to vLLM', () => {
     expect(resolveSpec(document(GA)).pools[0].adapters.models).toEqual([{ id: 'sql', source: 'org/sql-lora' }]);
   });
+
+  test('is refused with the GA profile when its pool shares the route prefix: the HTTPRoute has a rule only for the model names under models', () => {
+    const shared = { ...document(GA), cluster: { gpuPool: { maxNodes: 6 } } };
+    shared.pools = [...shared.pools, { name: 'q', modelServer: { baseModel: 'google/gemma-2-9b-it' }, adapters: { models: [] } }];
+    expect(specIssues(shared)).toEqual([
+      'pools[0].adapters.models[0].id: is loaded but no entry under models routes to it, and this pool shares gateway.route.pathPrefix, where the HTTPRoute matches only those model names: add one under models (modelName sql) or move the adapter to adapters.unload, got sql',
+    ]);
+  });
 });
 
 describe("a hfTokenSecret naming a Secret the manifests create", () => {
