@@ -14,7 +14,7 @@ import {
 } from './derived';
 import { minimumGracePeriodSeconds } from './drain';
 import type { SpecIssue } from './fields';
-import { BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
+import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
 import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
@@ -401,6 +401,12 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
   const prefixes = pickerPrefixes(spec, pools);
   reportDuplicates(report, prefixes.filter(([path]) => path.endsWith('inferencePoolName')), 'InferencePool name');
+  // An InferencePool's HealthCheckPolicy takes its name; one named like the router's would replace it.
+  for (const [path, inferencePool] of prefixes) {
+    if (inferencePool === BODY_ROUTER_HEALTH_CHECK_NAME) {
+      report(path, `${BODY_ROUTER_HEALTH_CHECK_NAME} is the body-based router's HealthCheckPolicy, and an InferencePool's HealthCheckPolicy takes the InferencePool's name; choose another name`);
+    }
+  }
   // A pool's picker is named `<InferencePool>-epp`; a pool (a Deployment) named like that would share its
   // Deployment, PodDisruptionBudget and app label with the picker.
   const pickerOwners = new Map(prefixes.map(([path, prefix]) => [endpointPickerName(prefix), path]));

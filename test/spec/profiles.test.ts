@@ -436,3 +436,23 @@ describe('strict string formats: values that leave the spec for a command line, 
     expect(specIssues(field.set(value))).toEqual([`${path}: must be ${field.hint}, got ${JSON.stringify(value)}`]);
   });
 });
+
+describe("names the body-based router's objects take", () => {
+  const TWO_POOLS = { cluster: { gpuPool: { maxNodes: 6 } } };
+  const QWEN_POOL = { name: 'q', modelServer: { baseModel: 'Qwen/Qwen2.5-7B-Instruct' } };
+  const REFUSAL = "bbr-healthcheck is the body-based router's HealthCheckPolicy, and an InferencePool's HealthCheckPolicy takes the InferencePool's name; choose another name";
+
+  test('a v0.3.0 pool named bbr-healthcheck is refused: its HealthCheckPolicy would replace the router\'s', () => {
+    expect(specIssues({ ...TWO_POOLS, pools: [{ name: 'bbr-healthcheck' }, QWEN_POOL] })).toEqual([`pools[0].name: ${REFUSAL}`]);
+  });
+
+  test('a GA inferencePoolName bbr-healthcheck is refused', () => {
+    expect(specIssues({ ...TWO_POOLS, inferenceExtension: GA, pools: [{ name: 'a', inferencePoolName: 'bbr-healthcheck' }, QWEN_POOL] })).toEqual([`pools[0].inferencePoolName: ${REFUSAL}`]);
+  });
+
+  test('a pool named body-based-router is refused: it would share the router\'s Deployment', () => {
+    expect(specIssues({ ...TWO_POOLS, pools: [{ name: 'body-based-router' }, QWEN_POOL] })).toEqual([
+      "pools[0].name: body-based-router is the body-based router's Deployment; choose another pool name",
+    ]);
+  });
+});
