@@ -15,7 +15,7 @@ import {
 import { minimumGracePeriodSeconds } from './drain';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
-import { BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
+import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
 import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
@@ -83,7 +83,7 @@ function checkExtension(spec: DeploymentSpec, report: Report): void {
   if (!isObject(migration) || !isString(migration.from) || !isString(extension.version)) return;
   if (migration.from === extension.version) {
     report('inferenceExtension.migration.from', `must differ from inferenceExtension.version (${extension.version}): a migration moves from one profile to another`);
-  } else if (!SUPPORTED_MIGRATIONS.some(([from, to]) => from === migration.from && to === extension.version)) {
+  } else if (!isSupportedMigration(migration.from, extension.version)) {
     const known = SUPPORTED_MIGRATIONS.map(([from, to]) => `${from} to ${to}`).join(', ');
     report('inferenceExtension.migration.from', `a migration from ${migration.from} to ${extension.version} is not supported; supported: ${known}`);
   }
@@ -94,6 +94,19 @@ function versionsOf(spec: DeploymentSpec): ReturnType<typeof activeVersions> {
   const extension = spec.inferenceExtension;
   if (!isString(extension.version) || (extension.migration !== undefined && !isString(extension.migration.from))) return [];
   return activeVersions(spec);
+}
+
+/** A pool's stacks, or none while a field they derive from (a profile, the traffic split, a name) is invalid. */
+function stacksOf(spec: DeploymentSpec, pool: PoolSpec): ReturnType<typeof poolStacks> {
+  const migration = spec.inferenceExtension.migration;
+  if (versionsOf(spec).length === 0 || (migration !== undefined && !isNumber(migration.trafficPercent))) return [];
+  if (!isString(pool.name) || (pool.inferencePoolName !== undefined && !isString(pool.inferencePoolName))) return [];
+  return poolStacks(spec, pool);
+}
+
+/** A migration the tool runs (SUPPORTED_MIGRATIONS); an unsupported one is reported on its own field. */
+function isSupportedMigration(from: unknown, to: unknown): boolean {
+  return SUPPORTED_MIGRATIONS.some(([known, target]) => known === from && target === to);
 }
 
 function checkCluster(spec: DeploymentSpec, report: Report): void {
@@ -246,16 +259,20 @@ function checkPoolNames(spec: DeploymentSpec, pool: PoolSpec, at: string, report
   const migration = spec.inferenceExtension.migration;
   const version = spec.inferenceExtension.version;
   if (migration !== undefined && isObject(migration)) {
-    if (pool.inferencePoolName === undefined) {
+    // The messages name the pool and both profiles: skip while one of them failed its own check (or the
+    // migration itself is refused), rather than reason from a value already reported.
+    const named = isString(pool.name) && isSupportedMigration(migration.from, version);
+    if (named && pool.inferencePoolName === undefined) {
       report(
         `${at}.inferencePoolName`,
-        `is required during a migration: the ${String(migration.from)} InferencePool and picker keep the name ${String(pool.name)}, so the ${String(version)} ones need another (for example ${String(pool.name).slice(0, 49)}-ga); keep it after the migration so nothing is renamed`,
+        `is required during a migration: the ${migration.from} InferencePool and picker keep the name ${pool.name}, so the ${version} ones need another (for example ${pool.name.slice(0, 49)}-ga); keep it after the migration so nothing is renamed`,
       );
-    } else if (pool.inferencePoolName === pool.name) {
-      report(`${at}.inferencePoolName`, `must differ from the pool's name during a migration (the ${String(migration.from)} stack keeps ${pool.name}), got ${pool.inferencePoolName}`);
+    } else if (named && pool.inferencePoolName === pool.name) {
+      report(`${at}.inferencePoolName`, `must differ from the pool's name during a migration (the ${migration.from} stack keeps ${pool.name}), got ${pool.inferencePoolName}`);
     }
   } else if (pool.inferencePoolName !== undefined && isString(version) && EXTENSION_RELEASES[version].api === 'v1alpha2') {
-    report(`${at}.inferencePoolName`, `applies to the GA profile's InferencePool only; with ${version} the InferencePool is named after the pool (${String(pool.name)})`);
+    const named = isString(pool.name) ? ` (${pool.name})` : '';
+    report(`${at}.inferencePoolName`, `applies to the GA profile's InferencePool only; with ${version} the InferencePool is named after the pool${named}`);
   }
   if (isString(pool.name) && pool.name === BODY_ROUTER_NAME) {
     report(`${at}.name`, `${BODY_ROUTER_NAME} is the body-based router's Deployment; choose another pool name`);
@@ -300,9 +317,13 @@ function safeSyncerConfig(pool: PoolSpec): string | undefined {
   return ok ? syncerConfigText(pool) : undefined;
 }
 
-function servedNames(pool: PoolSpec): Set<string> {
-  const adapters = listOf<{ id: unknown }>(pool.adapters.models);
-  return new Set([pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)].filter(isString));
+/** The names a pool serves (base model and adapters), or undefined while one of them failed its own check. */
+function servedNames(pool: PoolSpec): Set<string> | undefined {
+  const written = pool.adapters.models;
+  const adapters = listOf<{ id: unknown }>(written);
+  const names = [pool.modelServer.baseModel, ...adapters.map((adapter) => adapter.id)];
+  const known = Array.isArray(written) && adapters.length === written.length && names.every(isString);
+  return known ? new Set(names as string[]) : undefined;
 }
 
 function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
@@ -311,22 +332,35 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
   const unloaded = new Set(listOf<{ id: unknown }>(pool.adapters.unload).map((adapter) => adapter.id).filter(isString));
   reportDuplicates(report, models.map((m, i) => [`${at}.models[${i}].modelName`, m.modelName]), 'modelName in this pool');
   const routedTo = new Set<string>();
+  // Whether routedTo knows every name the models route to (none of those fields failed its own check).
+  let routesKnown = Array.isArray(pool.models) && models.length === pool.models.length;
   models.forEach((model, i) => {
+    // targetModels that failed their own check say nothing about which names this model needs.
+    if (model.targetModels !== undefined && !Array.isArray(model.targetModels)) {
+      routesKnown = false;
+      return;
+    }
     const targets: readonly TargetModelSpec[] | undefined = Array.isArray(model.targetModels) ? listOf<TargetModelSpec>(model.targetModels) : undefined;
     if (targets === undefined || targets.length === 0) {
-      if (isString(model.modelName)) {
-        routedTo.add(model.modelName);
-        if (!served.has(model.modelName)) {
-          const why = unloaded.has(model.modelName) ? 'is listed under adapters.unload' : `is neither the base model nor an adapter of this pool (${[...served].join(', ')}); add targetModels or the adapter`;
-          report(`${at}.models[${i}].modelName`, `${why}, got ${model.modelName}`);
-        }
+      if (!isString(model.modelName)) {
+        routesKnown = false;
+        return;
+      }
+      routedTo.add(model.modelName);
+      if (served !== undefined && !served.has(model.modelName)) {
+        const why = unloaded.has(model.modelName) ? 'is listed under adapters.unload' : `is neither the base model nor an adapter of this pool (${[...served].join(', ')}); add targetModels or the adapter`;
+        report(`${at}.models[${i}].modelName`, `${why}, got ${model.modelName}`);
       }
       return;
     }
+    if (targets.length !== (model.targetModels as unknown[]).length) routesKnown = false;
     targets.forEach((target, j) => {
-      if (!isString(target.name)) return;
+      if (!isString(target.name)) {
+        routesKnown = false;
+        return;
+      }
       routedTo.add(target.name);
-      if (!served.has(target.name)) {
+      if (served !== undefined && !served.has(target.name)) {
         const why = unloaded.has(target.name) ? 'is listed under adapters.unload' : `must be the base model or an adapter of this pool (${[...served].join(', ')})`;
         report(`${at}.models[${i}].targetModels[${j}].name`, `${why}, got ${target.name}`);
       }
@@ -336,17 +370,19 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
       report(`${at}.models[${i}].targetModels`, `weights must be set on all targets or on none; ${weighted} of ${targets.length} have one`);
     }
   });
-  // The v0.3.0 picker refuses a model name it has no InferenceModel for, so an adapter no InferenceModel
-  // routes to is loaded for nothing. (The GA picker passes any model name through to vLLM.)
+  // An adapter no model entry routes to is loaded for nothing when clients cannot reach it by its name:
+  // the v0.3.0 picker refuses a model name it has no InferenceModel for, and a pool that shares the route
+  // prefix with others is reached only by the model names of its entries (one HTTPRoute rule each). A GA
+  // pool behind a prefix of its own passes any model name through to vLLM.
   const v1alpha2 = versionsOf(spec).some((version) => EXTENSION_RELEASES[version].api === 'v1alpha2');
-  if (!v1alpha2) return;
+  const byModelName = pool.routePathPrefix === undefined && listOf<PoolSpec>(spec.pools).filter((other) => other.routePathPrefix === undefined).length > 1;
+  if ((!v1alpha2 && !byModelName) || !routesKnown) return;
   listOf<{ id: unknown }>(pool.adapters.models).forEach((adapter, i) => {
-    if (isString(adapter.id) && !routedTo.has(adapter.id)) {
-      report(
-        `${at}.adapters.models[${i}].id`,
-        `is loaded but no InferenceModel routes to it, and the v0.3.0 endpoint picker refuses model names without one: add one under models (modelName ${adapter.id}) or move the adapter to adapters.unload, got ${adapter.id}`,
-      );
-    }
+    if (!isString(adapter.id) || routedTo.has(adapter.id)) return;
+    const why = v1alpha2
+      ? 'is loaded but no InferenceModel routes to it, and the v0.3.0 endpoint picker refuses model names without one'
+      : 'is loaded but no entry under models routes to it, and this pool shares gateway.route.pathPrefix, where the HTTPRoute matches only those model names';
+    report(`${at}.adapters.models[${i}].id`, `${why}: add one under models (modelName ${adapter.id}) or move the adapter to adapters.unload, got ${adapter.id}`);
   });
 }
 
@@ -362,20 +398,24 @@ function reportDuplicates(report: Report, entries: readonly (readonly [string, u
 
 /** Every name that becomes an endpoint picker's prefix, with the field it comes from. */
 function pickerPrefixes(spec: DeploymentSpec, pools: readonly PoolSpec[]): [string, string][] {
-  return pools.flatMap((pool, i) => {
-    if (!isString(pool.name) || (pool.inferencePoolName !== undefined && !isString(pool.inferencePoolName))) return [];
-    if (versionsOf(spec).length === 0) return [];
-    return poolStacks(spec, pool).map((stack): [string, string] => [
+  return pools.flatMap((pool, i) =>
+    stacksOf(spec, pool).map((stack): [string, string] => [
       stack.inferencePoolName === pool.name ? `pools[${i}].name` : `pools[${i}].inferencePoolName`,
       stack.inferencePoolName,
-    ]);
-  });
+    ]),
+  );
 }
 
 function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   reportDuplicates(report, pools.map((p, i) => [`pools[${i}].name`, p.name]), 'pool name');
   const prefixes = pickerPrefixes(spec, pools);
   reportDuplicates(report, prefixes.filter(([path]) => path.endsWith('inferencePoolName')), 'InferencePool name');
+  // An InferencePool's HealthCheckPolicy takes its name; one named like the router's would replace it.
+  for (const [path, inferencePool] of prefixes) {
+    if (inferencePool === BODY_ROUTER_HEALTH_CHECK_NAME) {
+      report(path, `${BODY_ROUTER_HEALTH_CHECK_NAME} is the body-based router's HealthCheckPolicy, and an InferencePool's HealthCheckPolicy takes the InferencePool's name; choose another name`);
+    }
+  }
   // A pool's picker is named `<InferencePool>-epp`; a pool (a Deployment) named like that would share its
   // Deployment, PodDisruptionBudget and app label with the picker.
   const pickerOwners = new Map(prefixes.map(([path, prefix]) => [endpointPickerName(prefix), path]));
@@ -423,8 +463,7 @@ function synthesizedSecrets(spec: DeploymentSpec, pools: readonly PoolSpec[]): M
     if (EXTENSION_RELEASES[version].api === 'v1alpha2') secrets.set(GUIDE_METRICS_READER_SECRET, "the metrics reader's token Secret");
   }
   for (const pool of pools) {
-    if (!isString(pool.name)) continue;
-    for (const stack of poolStacks(spec, pool)) {
+    for (const stack of stacksOf(spec, pool)) {
       if (stack.release.api === 'v1') secrets.set(poolMetricsReaderSecret(stack.inferencePoolName), `the metrics reader token Secret of InferencePool ${stack.inferencePoolName}`);
     }
   }

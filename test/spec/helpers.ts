@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main } from '../../charts-gen/main';
+import { resolveSpec, SpecError } from '../../spec';
 
 export interface SynthRun {
   readonly exitCode: number;
@@ -54,4 +55,18 @@ function restore(name: string, value: string | undefined): void {
 /** A one-pool document that overrides fields of the guide's pool. */
 export function guidePool(overrides: Record<string, unknown>): Record<string, unknown> {
   return { pools: [{ name: 'vllm-llama3-8b-instruct', ...overrides }] };
+}
+
+/**
+ * The problems `resolveSpec` reports for a document, as `path: message` lines in report order. Fails the
+ * test when the document is accepted, or when it throws anything but a SpecError (a crash in a rule).
+ */
+export function specIssues(document: unknown): string[] {
+  try {
+    resolveSpec(document, 'test spec');
+  } catch (error) {
+    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    throw error;
+  }
+  throw new Error('the spec was accepted');
 }
