@@ -160,17 +160,6 @@ const specDocument = fc
     }),
   );
 
-/**
- * Specs whose every object the validator can check today. Validator gaps, being fixed separately: it
- * reads InferencePool v1 as if it were v1alpha2 (`spec.selector` without matchLabels, `targetPortNumber`
- * instead of targetPorts), so every GA or migrating spec gets false problems; and it throws compiling the
- * GCPRoutingExtension CRD's RE2 patterns, so every body-routed spec crashes it. Until then those specs are
- * checked for everything but the validator here, and against the validator in the `test.failing` below.
- */
-function validatorHandles(spec: DeploymentSpec): boolean {
-  return spec.inferenceExtension.version === 'v0.3.0' && spec.inferenceExtension.migration === undefined && !usesBodyBasedRouting(spec);
-}
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test('random specs are rejected with located errors or synthesize manifests the validator passes', () => {
@@ -200,10 +189,8 @@ test('random specs are rejected with located errors or synthesize manifests the 
       if (routes.length > 1) outcomes.split++;
       if (usesBodyBasedRouting(spec)) outcomes.bodyRouted++;
       if (spec.inferenceExtension.version === GA) outcomes.ga++;
-      if (validatorHandles(spec)) {
-        expect(lines(validate(objects, spec))).toEqual([]);
-        outcomes.validated++;
-      }
+      expect(lines(validate(objects, spec))).toEqual([]);
+      outcomes.validated++;
     }),
     { numRuns: 100, seed: 20250401 },
   );
@@ -213,22 +200,4 @@ test('random specs are rejected with located errors or synthesize manifests the 
   expect(outcomes.ga).toBeGreaterThan(5);
   expect(outcomes.bodyRouted).toBeGreaterThan(3);
   expect(outcomes.split).toBeGreaterThan(0);
-});
-
-// Validator gap (see validatorHandles): remove `.failing` once the validator reads InferencePool v1 and
-// compiles the GCPRoutingExtension CRD.
-test.failing('random GA, migrating and body-routed specs synthesize manifests the validator passes', () => {
-  fc.assert(
-    fc.property(specDocument, ({ document }) => {
-      let spec: DeploymentSpec;
-      try {
-        spec = resolveSpec(document, 'random');
-      } catch {
-        return;
-      }
-      if (validatorHandles(spec)) return;
-      expect(lines(validate(synthObjects(spec), spec))).toEqual([]);
-    }),
-    { numRuns: 100, seed: 20250401, endOnFailure: true },
-  );
 });
