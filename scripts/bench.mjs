@@ -134,6 +134,14 @@ rows.push(['require cdk8s + cdk8s-plus-30 (floor)', seconds(synthVsFloor.b), '']
 rows.push(['synth, default spec', seconds(synthVsFloor.a), `${ratio(synthVsFloor, 'floor')}; goal <= 2x`]);
 const largeVsDefault = await pair(synth(20), synth());
 rows.push([`synth, ${name(20)}`, seconds(largeVsDefault.a), `${ratio(largeVsDefault, 'default')}; goal <= 3x`]);
+// Synth grows linearly with the pools: the time per pool at 100 and 300 pools against 20 pools, from the
+// same pairs (cdk8s' own synth re-resolves the whole app for every chart, which made this quadratic).
+for (const pools of [1, 100, 300]) {
+  const result = await pair(synth(pools), synth(20));
+  const perPool = { ...result, ratio: (result.ratio * 20) / pools, spread: result.spread.map((r) => (r * 20) / pools) };
+  const note = pools === 1 ? ratio(result, `${name(20)}`) : `${(result.a / pools * 1000).toFixed(1)} ms a pool; ${ratio(perPool, 'the time a pool at 20 pools')}; goal <= 3x`;
+  rows.push([`synth, ${name(pools)}`, seconds(result.a), note]);
+}
 const npmVsNode = await pair(npmSynth, synth());
 rows.push(['npm run synth (adds npm start-up)', seconds(npmVsNode.a), ratio(npmVsNode, 'node scripts/synth.js')]);
 
