@@ -3,6 +3,7 @@
  * field paths those problems name. Objects come from YAML, so nothing about them is trusted: every reader
  * goes through the small guards below instead of casting.
  */
+import { printable } from '../spec/text-file';
 
 /** A parsed manifest document and the file it came from (for in-memory synth output, any label). */
 export interface SourcedObject {
@@ -66,6 +67,7 @@ export function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** One line per problem, whatever the file name or the message quotes (control characters are escaped). */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}: ${problem.kind}/${problem.name}: ${problem.path}: ${problem.message}`;
+  return printable(`${problem.file}: ${problem.kind}/${problem.name}: ${problem.path}: ${problem.message}`);
 }

@@ -2,10 +2,11 @@
  * The validator's entry points: one object at a time against its pinned schema, then the whole set
  * against each other. Problems are collected, never thrown, so one run lists everything wrong.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { DEFAULT_HF_TOKEN_SECRET, type DeploymentSpec } from '../spec';
+import { errnoReason, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
 import type { CheckContext, ExternalRef } from './checks/context';
 import { checkInferenceModels, checkInferencePools } from './checks/inference';
 import { checkBindings } from './checks/rbac';
@@ -156,39 +157,62 @@ export interface ManifestFiles {
   readonly problems: Problem[];
 }
 
-/** Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. */
+/**
+ * The largest manifest file read. Kubernetes keeps an object under about 1.5 MiB (etcd's request limit), so
+ * 4 MiB holds two of the largest objects there can be; our 20-pool benchmark writes files of tens of KiB.
+ * Parsing 4 MiB of manifests takes about 2 s on the 2-core development machine.
+ */
+export const MAX_MANIFEST_BYTES = 4 * MiB;
+/** The most all manifest files of a directory may add up to (about 8 s to parse at the same rate). */
+export const MAX_MANIFEST_DIRECTORY_BYTES = 16 * MiB;
+
+/**
+ * Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. Only regular files
+ * are read, each at most MAX_MANIFEST_BYTES; anything else is a problem line, not a hang or a crash.
+ */
 export function readManifestDirectory(dir: string): ManifestFiles {
+  const shown = printable(dir);
   let names: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${dir}: not a directory`);
+    if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${shown}: not a directory`);
     names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
   } catch (error) {
     if (error instanceof ManifestReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestReadError(`${dir}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : (error as Error).message})`);
+    throw new ManifestReadError(`${shown}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : errnoReason(error)})`);
   }
-  if (names.length === 0) throw new ManifestReadError(`${dir}: no .yaml files to validate (run npm run synth first?)`);
+  if (names.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
+  // Sizes first, from metadata alone, so an oversized directory is refused before anything is parsed.
+  let total = 0;
+  for (const name of names) {
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(join(dir, name));
+    } catch {
+      stats = undefined; // reported when the file is read
+    }
+    if (stats?.isFile()) total += stats.size;
+  }
+  if (total > MAX_MANIFEST_DIRECTORY_BYTES) {
+    throw new ManifestReadError(`${shown}: its .yaml files add up to ${formatBytes(total)}, more than the ${formatBytes(MAX_MANIFEST_DIRECTORY_BYTES)} the validator reads`);
+  }
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
     const file = join(dir, name);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file, MAX_MANIFEST_BYTES);
     } catch (error) {
-      problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${(error as Error).message}` });
+      if (!(error instanceof TextFileError)) throw error;
+      problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${error.reason}` });
       continue;
     }
-    parseAllDocuments(text).forEach((document, index) => {
-      if (document.errors.length > 0) {
-        for (const error of document.errors) {
-          const where = error.linePos?.[0];
-          problems.push({ file, kind: '?', name: '?', path: `(document ${index + 1})`, message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
-        }
-        return;
-      }
-      objects.push({ file, object: document.toJS() });
-    });
+    const parsed = parseYamlText(text, true);
+    for (const problem of parsed.problems) {
+      problems.push({ file, kind: '?', name: '?', path: `(document ${problem.document})`, message: formatYamlProblem(problem) });
+    }
+    for (const document of parsed.documents) objects.push({ file, object: document.value });
   }
   return { objects, problems };
 }

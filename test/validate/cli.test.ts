@@ -1,8 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../charts-gen/app';
 import { main } from '../../validate/cli';
+import { MAX_MANIFEST_BYTES } from '../../validate/validator';
 import { defaultSpec, POOL } from './helpers';
 
 let root: string;
@@ -63,6 +65,31 @@ test('bad YAML is a problem line, not a stack trace', async () => {
   expect(code).toBe(1);
   expect(out).toContainEqual(expect.stringMatching(/gateway\.k8s\.yaml: \?\/\?: \(document 3\): not valid YAML at line \d+/));
   expect([...out, ...err].join('\n')).not.toMatch(/\n\s+at /);
+});
+
+test('a FIFO, a directory and a binary file named like manifests are one problem line each, not a hang', async () => {
+  const dir = brokenCopy('odd-files', {});
+  execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+  mkdirSync(join(dir, 'folder.yaml'));
+  writeFileSync(join(dir, 'binary.yaml'), Buffer.from([0x00, 0x01, 0xff]));
+  const { code, out } = await run([dir]);
+  expect(code).toBe(1);
+  expect(out).toEqual(
+    expect.arrayContaining([
+      `${join(dir, 'pipe.yaml')}: ?/?: (file): cannot read: is a FIFO (named pipe), not a regular file`,
+      `${join(dir, 'folder.yaml')}: ?/?: (file): cannot read: is a directory, not a regular file`,
+      `${join(dir, 'binary.yaml')}: ?/?: (file): cannot read: is not UTF-8 text (a binary file?)`,
+    ]),
+  );
+});
+
+test('a directory whose manifests add up to more than the limit is refused before parsing', async () => {
+  const dir = join(root, 'huge');
+  mkdirSync(dir);
+  for (let i = 0; i < 5; i++) writeFileSync(join(dir, `part-${i}.yaml`), `# ${'x'.repeat(MAX_MANIFEST_BYTES - 16)}\n`);
+  const { code, err } = await run([dir]);
+  expect(code).toBe(1);
+  expect(err).toEqual([expect.stringMatching(/huge: its \.yaml files add up to 20 MiB, more than the 16 MiB the validator reads$/)]);
 });
 
 test('a directory that does not exist is a one-line error', async () => {
