@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { SPEC_FILE_VARIABLE } from '../spec';
+import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY } from './config';
 import { isSecretValue, unwrapSecrets, type RecordedResource } from './mocks';
 import { runWithMocks } from './program';
@@ -86,8 +87,26 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ')).join('\n');
 }
 
-export async function main(): Promise<number> {
-  const specFile = process.env[SPEC_FILE_VARIABLE];
+export const USAGE = [
+  'usage: npm run plan',
+  '  shows what pulumi up would create for the spec in $IGW_CONFIG (or the defaults), under mocks',
+  '  -h, --help  show this help',
+  'Exit codes: 0 shown, 1 bad spec, 2 usage error.',
+].join('\n');
+
+export async function main(args: readonly string[] = []): Promise<number> {
+  let specFile: string | undefined;
+  try {
+    if (parseCommandLine(args, { positional: { max: 0, name: 'argument' } }).help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    specFile = pathFromArgumentOrVariable(undefined, SPEC_FILE_VARIABLE, process.env, 'spec file');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`plan: ${error.message}\nrun npm run plan -- --help for usage\n`);
+    return 2;
+  }
   const config: Record<string, string> = {
     'gcp:project': PLAN_PROJECT,
     [`${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`]: 'hf_placeholder_for_plan',
