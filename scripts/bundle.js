@@ -41,12 +41,10 @@ function writeAtomically(path, contents) {
   }
 }
 
-/** Returns the path of an up-to-date CommonJS bundle of `entry` (a path relative to the project root). */
-function ensureBundle(entry) {
-  const outfile = join(root, 'lib', entry.replace(/\.ts$/, '.js'));
-  const inputsFile = `${outfile}.inputs.json`;
-  if (!isFresh(outfile, inputsFile)) {
-    const result = require('esbuild').buildSync({
+/** Bundles `entry` in memory; a build error becomes one line naming the entry and the first error. */
+function build(entry, outfile) {
+  try {
+    return require('esbuild').buildSync({
       entryPoints: [join(root, entry)],
       outfile,
       absWorkingDir: root,
@@ -59,9 +57,23 @@ function ensureBundle(entry) {
       alias: { yaml: 'cdk8s/node_modules/yaml' },
       sourcemap: 'linked',
       metafile: true,
-      logLevel: 'warning',
+      // Errors are reported in one line below; esbuild's own report would add a multi-line block.
+      logLevel: 'silent',
       write: false,
     });
+  } catch (error) {
+    const first = error.errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw new Error(`cannot bundle ${entry}: ${first ? first.text : error.message}${where}`);
+  }
+}
+
+/** Returns the path of an up-to-date CommonJS bundle of `entry` (a path relative to the project root). */
+function ensureBundle(entry) {
+  const outfile = join(root, 'lib', entry.replace(/\.ts$/, '.js'));
+  const inputsFile = `${outfile}.inputs.json`;
+  if (!isFresh(outfile, inputsFile)) {
+    const result = build(entry, outfile);
     mkdirSync(dirname(outfile), { recursive: true });
     // The inputs file goes first and comes back last: while it is missing the bundle counts as stale, so a
     // kill between the writes below means a rebuild next time, never a new bundle judged by old inputs.

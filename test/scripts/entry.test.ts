@@ -43,3 +43,9 @@ test('run.js without an entry point is a usage error', () => {
   expect(result.status).toBe(2);
   expect(result.stderr).toBe('usage: node scripts/run.js <entry.ts> [args...]\n');
 });
+
+test('an entry point that cannot be bundled is one line too', () => {
+  const result = spawnSync(process.execPath, ['scripts/run.js', 'no/such-entry.ts'], { cwd: root, env: { ...process.env, IGW_DEBUG: '' }, encoding: 'utf8' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^such-entry: internal error: cannot bundle no\/such-entry\.ts: Could not resolve ".+" \(IGW_DEBUG=1 shows the stack\)\n$/);
+});
