@@ -3,6 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../charts-gen/app';
+import { synthesize } from '../../charts-gen/main';
+import { loadSpecFile } from '../../spec';
 import { main } from '../../validate/cli';
 import { MAX_MANIFEST_BYTES } from '../../validate/validator';
 import { defaultSpec, POOL } from './helpers';
@@ -98,3 +100,54 @@ test('a directory that does not exist is a one-line error', async () => {
   expect(out).toEqual([]);
   expect(err).toEqual([`${join(root, 'nope')}: cannot read the directory (no such directory)`]);
 });
+
+describe('the spec behind the GPU checks', () => {
+  const twoPools = join(__dirname, '..', '..', 'examples', 'two-pools.yaml');
+  let recorded: string;
+
+  beforeAll(() => {
+    recorded = join(root, 'recorded');
+    synthesize(loadSpecFile(twoPools), recorded);
+  });
+
+  test('is the spec synth recorded in the directory', async () => {
+    const { code, out } = await run([recorded]);
+    expect(code).toBe(0);
+    expect(out).toEqual([expect.stringMatching(/: \d+ object\(s\) checked, no problems; spec: the one synth recorded in .+\/recorded\/\.inference-gateway-synth/)]);
+  });
+
+  test('a --spec that is not the recorded one is refused rather than producing false GPU errors', async () => {
+    const { code, out, err } = await run([recorded, '--spec', writeSpec('defaults.yaml', '{}\n')]);
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(/recorded: was synthesized from another spec than .+defaults\.yaml; run npm run synth -- .+ --out .+recorded, or leave out the spec/)]);
+  });
+
+  test('the same spec given again is accepted', async () => {
+    const { code } = await run([recorded, '--spec', twoPools]);
+    expect(code).toBe(0);
+  });
+
+  test('without a record, --spec is used', async () => {
+    const { code, out } = await run([clean, '--spec', writeSpec('guide.yaml', '{}\n')]);
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/; spec: .+guide\.yaml/);
+  });
+
+  test('with no record and no spec the GPU checks are skipped, and the summary says so', async () => {
+    const { code, out } = await run([clean]);
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/; GPU node pool checks skipped: no spec \(.+ has no synth record; pass --spec <file>\)/);
+  });
+
+  test('an argument it does not understand is a usage error, exit 2', async () => {
+    const { code, err } = await run([clean, '--strict']);
+    expect(code).toBe(2);
+    expect(err).toEqual(['validate: unknown option --strict', 'run npm run validate -- --help for usage']);
+  });
+});
+
+function writeSpec(name: string, text: string): string {
+  writeFileSync(join(root, name), text);
+  return join(root, name);
+}
