@@ -19,7 +19,7 @@ import { checkMetadata } from './metadata';
 import { groupOf, ObjectSet, type Entry } from './object-set';
 import { loadSchemaTexts, loadSchemaTextsSync, type SchemaSourceOptions, type SchemaTexts } from './schema-source';
 import type { StructuralIssue } from './structural';
-import { asRecord, asString, isRecord, type Problem, type SkippedRule, type SourcedObject } from './types';
+import { asRecord, asString, isRecord, withoutSecretValues, type Problem, type SkippedRule, type SourcedObject } from './types';
 
 export interface ValidateOptions extends SchemaSourceOptions {
   /** Enables the checks that need the deployment spec (GPU fit and accelerator). @default those checks are skipped */
@@ -130,7 +130,7 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
   for (const check of [checkSelectors, checkReferencedObjects, checkVllmArgs, checkGpuPlacement, checkRoutes, checkPolicies, checkInferencePools, checkInferenceModels, checkBindings]) {
     check(context);
   }
-  return { problems, skippedRules: [...skipped.values()], objectCount: entries.length };
+  return { problems: problems.map(withoutSecretValues), skippedRules: [...skipped.values()], objectCount: entries.length };
 }
 
 /** Validates objects against the local schema mirror (no download). */

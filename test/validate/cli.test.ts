@@ -151,3 +151,18 @@ function writeSpec(name: string, text: string): string {
   writeFileSync(join(root, name), text);
   return join(root, name);
 }
+
+test('a value in a field whose name suggests a secret is never echoed in a problem', async () => {
+  const dir = join(root, 'secret-values');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'objects.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels:\n    api-key: "sk-live 1234 with spaces"\n    tier: "not a label value"\n',
+  );
+  const { code, out } = await run([dir]);
+  expect(code).toBe(1);
+  expect(out.join('\n')).not.toMatch(/sk-live/);
+  expect(out).toContain(`${join(dir, 'objects.yaml')}: ConfigMap/cm: metadata.labels.api-key: label value must be at most 63 alphanumeric characters, "-", "_" or "."; got a value not shown (the field may hold a secret)`);
+  // Other fields keep their value in the message: it is what makes the message useful.
+  expect(out).toContain(`${join(dir, 'objects.yaml')}: ConfigMap/cm: metadata.labels.tier: label value must be at most 63 alphanumeric characters, "-", "_" or "."; got "not a label value"`);
+});
