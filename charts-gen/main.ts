@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { printable } from '../spec/text-file';
-import { buildApp } from './app';
 import { OutputError, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
@@ -49,6 +48,10 @@ function loadSpec(specFile: string | undefined): DeploymentSpec {
 
 /** Synthesizes `spec` into `outdir`; see output-dir.ts for what is and is not touched. */
 export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: string) => void = () => undefined): OutputReport {
+  // Loaded only now: cdk8s and cdk8s-plus take most of synth's start-up, and a usage error, --help or a
+  // bad spec file should answer at once.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildApp } = require('./app') as typeof import('./app');
   return writeOutput(outdir, { render: (staging) => buildApp(spec, staging).synth(), spec, log });
 }
 

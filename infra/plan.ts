@@ -3,12 +3,10 @@
  * defaults) and prints what `pulumi up` would create, with the settings worth reviewing. It needs no
  * credentials, no Pulumi CLI and no network; values only Google Cloud can assign are placeholders.
  */
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { SPEC_FILE_VARIABLE } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY } from './config';
 import { isSecretValue, unwrapSecrets, type RecordedResource } from './mocks';
-import { runWithMocks } from './program';
 
 /** The project the plan pretends to deploy to. */
 export const PLAN_PROJECT = 'example-project';
@@ -107,6 +105,12 @@ export async function main(args: readonly string[] = []): Promise<number> {
     process.stderr.write(`plan: ${error.message}\nrun npm run plan -- --help for usage\n`);
     return 2;
   }
+  // Pulumi and the program are loaded only now (about a second), so a usage error answers at once.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { RunError } = require('@pulumi/pulumi') as typeof pulumi;
+  const { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY } = require('./config') as typeof import('./config');
+  const { runWithMocks } = require('./program') as typeof import('./program');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const config: Record<string, string> = {
     'gcp:project': PLAN_PROJECT,
     [`${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`]: 'hf_placeholder_for_plan',
@@ -116,7 +120,7 @@ export async function main(args: readonly string[] = []): Promise<number> {
   try {
     run = await runWithMocks({ config, secretKeys: [`${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`], gatewayAddress: '<gateway address>' });
   } catch (error) {
-    if (error instanceof pulumi.RunError) {
+    if (error instanceof RunError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

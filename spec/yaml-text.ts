@@ -51,7 +51,8 @@ const CODE_MEANINGS: Readonly<Record<string, string>> = {
   MULTIPLE_DOCS: 'more than one document (remove the --- separators)',
   MULTIPLE_TAGS: 'two tags on one value',
   NON_STRING_KEY: 'a key that is not a string',
-  RESOURCE_EXHAUSTION: `aliases that expand to more than ${MAX_YAML_ALIAS_COUNT} values`,
+  // The parser reports its own stack overflow on extreme nesting with this code.
+  RESOURCE_EXHAUSTION: 'collections nested too deeply to read',
   TAB_AS_INDENT: 'a tab used for indentation (use spaces)',
   TAG_RESOLVE_FAILED: 'a value that does not match its tag',
   UNEXPECTED_TOKEN: 'an unexpected character',
@@ -141,7 +142,7 @@ function toValue(document: Document.Parsed, index: number, lineCounter: LineCoun
     return { ok: true, value: document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) };
   } catch (error) {
     // The library throws a ReferenceError when aliases expand past maxAliasCount.
-    const message = error instanceof ReferenceError && /alias count/i.test(error.message) ? CODE_MEANINGS.RESOURCE_EXHAUSTION : 'a value that cannot be converted';
+    const message = error instanceof ReferenceError && /alias count/i.test(error.message) ? `aliases that expand to more than ${MAX_YAML_ALIAS_COUNT} values` : 'a value that cannot be converted';
     problems.push({ line: 0, col: 0, document: index, message });
     return { ok: false };
   }

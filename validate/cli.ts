@@ -14,9 +14,10 @@ import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../char
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { printable } from '../spec/text-file';
-import { SchemaSourceError } from './schema-source';
+import { ManifestReadError, readManifestDirectory } from './manifest-files';
+import { loadSchemaTexts, SchemaSourceError } from './schema-source';
 import { formatProblem } from './types';
-import { ManifestReadError, validateDirectory } from './validator';
+import type { ValidationReport } from './validator';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -104,9 +105,19 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
   }
   try {
     const choice = chooseSpec(dir, specFile);
-    const report = await validateDirectory(dir, { spec: choice.spec, env: io.env, download: true });
-    for (const problem of report.problems) io.out(formatProblem(problem));
-    const count = report.problems.length;
+    const files = readManifestDirectory(dir);
+    let report: ValidationReport = { problems: [], skippedRules: [], objectCount: 0 };
+    if (files.objects.length > 0) {
+      const schemas = await loadSchemaTexts({ env: io.env, download: true });
+      // The validator (Ajv, CEL, the core-kind validators) is loaded only when there is something to
+      // validate, so a bad command line, directory or schema source is answered at once.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { validateWithSchemas } = require('./validator') as typeof import('./validator');
+      report = validateWithSchemas(files.objects, schemas, { spec: choice.spec });
+    }
+    const problems = [...files.problems, ...report.problems];
+    for (const problem of problems) io.out(formatProblem(problem));
+    const count = problems.length;
     const skipped = report.skippedRules.length > 0 ? `; ${report.skippedRules.length} CEL rule(s) or message expression(s) not evaluated (listed in docs/validation.md)` : '';
     io.out(`${printable(dir)}: ${report.objectCount} object(s) checked, ${count === 0 ? 'no problems' : `${count} problem${count === 1 ? '' : 's'}`}; ${choice.note}${skipped}`);
     return count === 0 ? 0 : 1;

@@ -4,7 +4,7 @@
  * untouched up to its commit point; the next run finishes the job and leaves no litter.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, inParallel, root, runTool, snapshot, STACK_LINE, type ProcessResult } from './helpers';
@@ -43,6 +43,8 @@ function expectCleanFailure(run: ProcessResult, message: RegExp): void {
   expect(run.stderr).toMatch(/Nothing was written to .+\/\.\n$/);
   expect(run.stderr).not.toMatch(STACK_LINE);
 }
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const [oldDir, newDir] = [join(work, 'reference-old'), join(work, 'reference-new')];
