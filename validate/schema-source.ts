@@ -117,6 +117,7 @@ export function schemaOrigin(options: SchemaSourceOptions = {}): SchemaOrigin {
   }
   const root = options.projectRoot ?? projectRoot();
   const fromCacheVariable = env[SCHEMAS_CACHE_VARIABLE];
+  if (fromCacheVariable === '') throw new SchemaSourceError(`${SCHEMAS_CACHE_VARIABLE} is set but empty; unset it or set it to a directory for downloaded schemas`);
   const cacheDir = options.cacheDir ?? (fromCacheVariable ? resolve(fromCacheVariable) : join(root, 'node_modules', '.cache', 'igw-schemas'));
   if (fromUrl !== undefined) return { kind: 'download', baseUrl: baseUrlFrom(fromUrl), cacheDir };
   const beside = join(root, '..', 'shared', 'schemas');

@@ -11,6 +11,7 @@ export const ENTRY_POINTS = {
   validate: ['scripts/run.js', 'validate/cli.ts'],
   plan: ['scripts/run.js', 'infra/plan.ts'],
   schema: ['scripts/run.js', 'spec/write-json-schema.ts'],
+  import: ['scripts/import.mjs'],
 } as const;
 export type EntryPoint = keyof typeof ENTRY_POINTS;
 

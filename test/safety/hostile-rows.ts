@@ -162,6 +162,8 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   usage('plan', ['spec.yaml'], /^plan: takes no arguments, got spec\.yaml$/),
   usage('plan', ['--preview'], /^plan: unknown option --preview$/),
   usage('schema', ['--check'], /^schema: unknown option --check$/),
+  usage('import', ['--force'], /^import: unknown option --force$/),
+  usage('import', ['--output'], /^import: --output needs a value$/),
 
   // Output directories.
   outdir('output directory is a regular file', { out: 'x\n' }, /^out: is a regular file, not a directory; name a directory for the output$/),
@@ -190,6 +192,7 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   schemas('IGW_SCHEMAS_URL with a password has nothing listening', { IGW_SCHEMAS_URL: '{closed-with-password}' }, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\)/, { secret: 'pa55word' }),
   schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/),
   schemas('IGW_SCHEMAS_URL serves nothing (404)', { IGW_SCHEMAS_URL: '{mirror}missing/' }, /download failed \(HTTP 404\)/),
+  schemas('IGW_SCHEMAS_CACHE is set but empty', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: '' }, /^IGW_SCHEMAS_CACHE is set but empty/),
   schemas('IGW_SCHEMAS_DIR and IGW_SCHEMAS_URL both set', { IGW_SCHEMAS_DIR: 'out', IGW_SCHEMAS_URL: '{mirror}' }, /^set IGW_SCHEMAS_DIR or IGW_SCHEMAS_URL, not both$/),
 
   // The environment.
