@@ -101,12 +101,13 @@ async function runRow(row: HostileRow, index: number): Promise<Ran> {
     chmodSync(ws, 0o777);
   }
   const env = Object.fromEntries(Object.entries(row.env ?? {}).map(([name, value]) => [name, fill(value, ws)]));
-  // Downloads, if a row gets that far, go to a cache of its own outside the workspace, never node_modules.
-  const cache = mkdtempSync(join(work, 'cache-'));
+  // A row that names a mirror URL downloads into a cache of its own, outside the workspace. The others read
+  // the schemas where npm test's setup found them (../shared/schemas, or on a fresh clone the default cache).
+  const cache = row.env?.IGW_SCHEMAS_URL === undefined ? {} : { IGW_SCHEMAS_CACHE: mkdtempSync(join(work, 'cache-')) };
   const before = snapshot(ws);
   const result = await runTool(row.entry, (row.args ?? []).map((arg) => fill(arg, ws)), {
     cwd: ws,
-    env: { IGW_SCHEMAS_CACHE: cache, ...env },
+    env: { ...cache, ...env },
     ...(unprivileged ? UNPRIVILEGED : {}),
   });
   return { row, result, before, after: snapshot(ws) };
