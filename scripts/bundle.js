@@ -1,8 +1,8 @@
 // Bundles a TypeScript entry point (our modules, not node_modules) into lib/ with esbuild, only when one
 // of the files it was built from changed. Commands then start as fast as node loads their dependencies:
 // no TypeScript compiler and no ts-node at run time. esbuild itself is loaded only to rebuild.
-const { readFileSync, statSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 
 const root = join(__dirname, '..');
 
@@ -26,12 +26,25 @@ function isFresh(outfile, inputsFile) {
   });
 }
 
-/** Returns the path of an up-to-date CommonJS bundle of `entry` (a path relative to the project root). */
-function ensureBundle(entry) {
-  const outfile = join(root, 'lib', entry.replace(/\.ts$/, '.js'));
-  const inputsFile = `${outfile}.inputs.json`;
-  if (!isFresh(outfile, inputsFile)) {
-    const result = require('esbuild').buildSync({
+/**
+ * Writes a file whole or not at all (a temporary file renamed over it), so a run killed mid-write never
+ * leaves a truncated bundle that a later run would trust. The temporary name is unique per process:
+ * parallel test workers may rebuild the same bundle at once, and the last rename wins with equal bytes.
+ */
+function writeAtomically(path, contents) {
+  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    writeFileSync(temp, contents);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Bundles `entry` in memory; a build error becomes one line naming the entry and the first error. */
+function build(entry, outfile) {
+  try {
+    return require('esbuild').buildSync({
       entryPoints: [join(root, entry)],
       outfile,
       absWorkingDir: root,
@@ -44,9 +57,30 @@ function ensureBundle(entry) {
       alias: { yaml: 'cdk8s/node_modules/yaml' },
       sourcemap: 'linked',
       metafile: true,
-      logLevel: 'warning',
+      // Errors are reported in one line below; esbuild's own report would add a multi-line block.
+      logLevel: 'silent',
+      write: false,
     });
-    writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  } catch (error) {
+    const first = error.errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw new Error(`cannot bundle ${entry}: ${first ? first.text : error.message}${where}`);
+  }
+}
+
+/** Returns the path of an up-to-date CommonJS bundle of `entry` (a path relative to the project root). */
+function ensureBundle(entry) {
+  const outfile = join(root, 'lib', entry.replace(/\.ts$/, '.js'));
+  const inputsFile = `${outfile}.inputs.json`;
+  if (!isFresh(outfile, inputsFile)) {
+    const result = build(entry, outfile);
+    mkdirSync(dirname(outfile), { recursive: true });
+    // The inputs file goes first and comes back last: while it is missing the bundle counts as stale, so a
+    // kill between the writes below means a rebuild next time, never a new bundle judged by old inputs.
+    rmSync(inputsFile, { force: true });
+    const files = [...result.outputFiles].sort((a, b) => Number(a.path === outfile) - Number(b.path === outfile));
+    for (const file of files) writeAtomically(file.path, file.contents);
+    writeAtomically(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
   }
   return outfile;
 }

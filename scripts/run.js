@@ -1,12 +1,17 @@
 // Runs a TypeScript entry point's exported `main(args)` from its bundle (rebuilt when sources change),
 // so command-line tools start without a TypeScript compiler: `node scripts/run.js validate/cli.ts dist`.
-const { ensureBundle } = require('./bundle.js');
+const { basename } = require('node:path');
+const { runEntry } = require('./entry.js');
+
+/** The name each tool goes by in its messages (`validate: ...`). */
+const TOOLS = { 'validate/cli.ts': 'validate', 'infra/plan.ts': 'plan', 'spec/write-json-schema.ts': 'schema' };
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   process.stderr.write('usage: node scripts/run.js <entry.ts> [args...]\n');
   process.exit(2);
 }
-Promise.resolve(require(ensureBundle(entry)).main(args)).then((code) => {
-  process.exitCode = code;
+runEntry(TOOLS[entry] ?? basename(entry, '.ts'), () => {
+  const { ensureBundle } = require('./bundle.js');
+  return require(ensureBundle(entry)).main(args);
 });

@@ -1,4 +1,8 @@
-// `npm run synth` and cdk8s.yaml's app: bundle when sources changed, then run the cdk8s app.
-const { ensureBundle } = require('./bundle.js');
+// `npm run synth` and cdk8s.yaml's app: bundle when sources changed, then run the cdk8s app with the
+// command-line arguments (`npm run synth -- --help`).
+const { runEntry } = require('./entry.js');
 
-process.exitCode = require(ensureBundle('charts-gen/main.ts')).main();
+runEntry('synth', () => {
+  const { ensureBundle } = require('./bundle.js');
+  return require(ensureBundle('charts-gen/main.ts')).main(process.argv.slice(2));
+});

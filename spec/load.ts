@@ -2,13 +2,13 @@
  * Reading a spec: YAML text or an already parsed document in, a validated `DeploymentSpec` out, or a
  * `SpecError` that lists every problem with its field path.
  */
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { DEFAULT_SPEC } from './defaults';
 import { INVALID, resolveField, type SpecIssue } from './fields';
 import { checkRules } from './rules';
 import { SPEC_FIELD } from './schema';
+import { MiB, printable, readTextFile, TextFileError } from './text-file';
 import type { DeploymentSpec } from './types';
+import { formatYamlProblem, parseYamlText } from './yaml-text';
 
 /** Environment variable naming the spec file that `npm run synth` reads. */
 export const SPEC_FILE_VARIABLE = 'IGW_CONFIG';
@@ -45,35 +45,35 @@ export function resolveSpec(written: unknown, source = 'spec'): DeploymentSpec {
   return resolved;
 }
 
-/** Parses YAML (or JSON) spec text. */
+/**
+ * The largest spec file we read. The 20-pool, 200-model benchmark spec is about 30 KiB; a megabyte is far
+ * beyond any real deployment and still parses in about a second.
+ */
+export const MAX_SPEC_BYTES = 1 * MiB;
+
+/** Parses YAML (or JSON) spec text: one document, no duplicate keys, bounded nesting and aliases. */
 export function parseSpec(text: string, source = 'spec'): DeploymentSpec {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (document.errors.length > 0) {
-    throw new SpecError(
-      document.errors.map((error) => {
-        const where = lineCounter.linePos(error.pos[0]);
-        return { path: '', message: `not valid YAML at line ${where.line}, column ${where.col}: ${error.message.split('\n')[0]}` };
-      }),
-      source,
-    );
-  }
-  return resolveSpec(document.toJS(), source);
+  const { documents, problems } = parseYamlText(text, false);
+  if (problems.length > 0) throw new SpecError(problems.map((problem) => ({ path: '', message: formatYamlProblem(problem) })), source);
+  return resolveSpec(documents[0]?.value, source);
 }
 
+/** Reads a spec file: a regular UTF-8 text file of at most MAX_SPEC_BYTES (never a FIFO or a device). */
 export function loadSpecFile(file: string): DeploymentSpec {
+  const source = printable(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, MAX_SPEC_BYTES);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new SpecError([{ path: '', message: `cannot read the spec file: ${reason}` }], file);
+    if (error instanceof TextFileError) throw new SpecError([{ path: '', message: `cannot read the spec file: ${error.reason}` }], source);
+    throw error;
   }
-  return parseSpec(text, file);
+  return parseSpec(text, source);
 }
 
-/** The spec named by IGW_CONFIG, or the defaults when it is unset. */
+/** The spec named by IGW_CONFIG, or the defaults when it is unset. Set but empty is a mistake, not "unset". */
 export function loadSpecFromEnvironment(env: NodeJS.ProcessEnv = process.env): DeploymentSpec {
   const file = env[SPEC_FILE_VARIABLE];
+  if (file === '') throw new SpecError([{ path: '', message: `${SPEC_FILE_VARIABLE} is set but empty; unset it to use the defaults, or name a spec file` }], SPEC_FILE_VARIABLE);
   return file ? loadSpecFile(file) : resolveSpec({}, 'defaults');
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SPEC_JSON_SCHEMA_PATH, specJsonSchema } from './json-schema';
+import { parseCommandLine, UsageError } from './command-line';
 import { renderSpecReference } from './reference';
 
 export const REFERENCE_PATH = 'docs/configuration.md';
@@ -22,7 +23,17 @@ export function withSpecReference(readme: string): string {
   return `${readme.slice(0, start + START.length)}\n${renderSpecReference()}\n${readme.slice(end)}`;
 }
 
-export function main(): number {
+export function main(args: readonly string[] = []): number {
+  try {
+    if (parseCommandLine(args, { positional: { max: 0, name: 'argument' } }).help) {
+      process.stdout.write('usage: npm run schema\n  regenerates spec/deployment-spec.schema.json and the reference in docs/configuration.md\n');
+      return 0;
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`schema: ${error.message}\nrun npm run schema -- --help for usage\n`);
+    return 2;
+  }
   writeFileSync(SPEC_JSON_SCHEMA_PATH, renderSpecJsonSchema());
   writeFileSync(REFERENCE_PATH, withSpecReference(readFileSync(REFERENCE_PATH, 'utf8')));
   process.stdout.write(`wrote ${SPEC_JSON_SCHEMA_PATH} and the reference in ${REFERENCE_PATH}\n`);

@@ -1,14 +1,23 @@
 /**
- * `npm run validate [dir]`: validates the synthesized manifests (default `dist`) offline and prints one
- * line per problem, `<file>: <Kind>/<name>: <field path>: <message>`, then a summary. Exit code 1 on any
- * problem. User errors (no directory, no schema mirror, a bad spec file) print a message, not a stack.
+ * `npm run validate -- [dir] [--spec file]`: validates a directory of manifests (default `dist`) offline
+ * and prints one line per problem, `<file>: <Kind>/<name>: <field path>: <message>`, then a summary.
  *
- * The deployment spec (IGW_CONFIG, or the defaults) enables the GPU node pool checks.
+ * The GPU node pool checks need the deployment spec the directory was synthesized from: the one synth
+ * recorded in the directory, else `--spec` or IGW_CONFIG. With none, those checks are skipped and the
+ * summary says so, rather than judging the manifests against the defaults.
+ *
+ * Exit codes: 0 no problems, 1 problems found or input that cannot be used, 2 usage error.
  */
-import { loadSpecFromEnvironment, SpecError, type DeploymentSpec } from '../spec';
-import { SchemaSourceError } from './schema-source';
+import { statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../charts-gen/output-dir';
+import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
+import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
+import { printable } from '../spec/text-file';
+import { ManifestReadError, readManifestDirectory } from './manifest-files';
+import { loadSchemaTexts, SchemaSourceError } from './schema-source';
 import { formatProblem } from './types';
-import { ManifestReadError, validateDirectory } from './validator';
+import type { ValidationReport } from './validator';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -22,38 +31,98 @@ const processIo: CliIo = {
   env: process.env,
 };
 
-const USAGE = 'usage: npm run validate [manifest-dir]   (default: dist)';
+export const USAGE = [
+  'usage: npm run validate -- [dir] [--spec <file>]',
+  '  dir            a directory of manifests; default: dist',
+  '  --spec <file>  the deployment spec dir was synthesized from, for the GPU node pool checks;',
+  '                 default: the spec synth recorded in dir, else $IGW_CONFIG, else those checks are skipped',
+  '  -h, --help     show this help',
+  'Exit codes: 0 no problems, 1 problems found or unusable input, 2 usage error.',
+].join('\n');
 
-export async function main(args: string[], io: CliIo = processIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
-    return 0;
-  }
-  const positional = args.filter((arg) => !arg.startsWith('-'));
-  if (positional.length > 1 || positional.length !== args.length) {
-    io.err(USAGE);
-    return 2;
-  }
-  const dir = positional[0] ?? 'dist';
-  let spec: DeploymentSpec;
+/** Thrown for input that cannot be used; printed as is (one line per problem), exit code 1. */
+class InputProblem extends Error {}
+
+interface SpecChoice {
+  readonly spec?: DeploymentSpec;
+  /** How the summary names the spec's origin. */
+  readonly note: string;
+}
+
+function isDirectory(dir: string): boolean {
   try {
-    spec = loadSpecFromEnvironment(io.env);
-  } catch (error) {
-    if (error instanceof SpecError) {
-      io.err(error.message);
-      return 1;
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The spec synth recorded in `dir`, if any. A path that is not a readable directory is left for readManifestDirectory to report. */
+function recordedSpec(dir: string): DeploymentSpec | undefined {
+  if (!isDirectory(dir)) return undefined;
+  let record;
+  try {
+    if (hasPendingJournal(dir)) {
+      throw new InputProblem(`${printable(dir)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
     }
+    record = readRecord(dir);
+  } catch (error) {
+    if (error instanceof OutputError) throw new InputProblem(error.message);
     throw error;
   }
+  return record === undefined ? undefined : resolveSpec(record.spec, `${printable(dir)}/${RECORD_FILE}`);
+}
+
+function chooseSpec(dir: string, specFile: string | undefined): SpecChoice {
+  const recorded = recordedSpec(dir);
+  const given = specFile === undefined ? undefined : loadSpecFile(specFile);
+  if (recorded && given && !isDeepStrictEqual(recorded, given)) {
+    throw new InputProblem(
+      `${printable(dir)}: was synthesized from another spec than ${printable(specFile as string)}; run npm run synth -- ${printable(specFile as string)} --out ${printable(dir)}, or leave out the spec to check against the recorded one`,
+    );
+  }
+  if (recorded) return { spec: recorded, note: `spec: the one synth recorded in ${printable(dir)}/${RECORD_FILE}` };
+  if (given) return { spec: given, note: `spec: ${printable(specFile as string)}` };
+  return { note: `GPU node pool checks skipped: no spec (${printable(dir)} has no synth record; pass --spec <file>)` };
+}
+
+export async function main(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  let dir: string;
+  let specFile: string | undefined;
   try {
-    const report = await validateDirectory(dir, { spec, env: io.env, download: true });
-    for (const problem of report.problems) io.out(formatProblem(problem));
-    const count = report.problems.length;
+    const line = parseCommandLine(args, { options: { '--spec': [] }, positional: { max: 1, name: 'directory' } });
+    if (line.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    dir = line.positional[0] ?? 'dist';
+    specFile = pathFromArgumentOrVariable(line.options.get('--spec'), SPEC_FILE_VARIABLE, io.env, 'spec file');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`validate: ${error.message}`);
+    io.err('run npm run validate -- --help for usage');
+    return 2;
+  }
+  try {
+    const choice = chooseSpec(dir, specFile);
+    const files = readManifestDirectory(dir);
+    let report: ValidationReport = { problems: [], skippedRules: [], objectCount: 0 };
+    if (files.objects.length > 0) {
+      const schemas = await loadSchemaTexts({ env: io.env, download: true });
+      // The validator (Ajv, CEL, the core-kind validators) is loaded only when there is something to
+      // validate, so a bad command line, directory or schema source is answered at once.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { validateWithSchemas } = require('./validator') as typeof import('./validator');
+      report = validateWithSchemas(files.objects, schemas, { spec: choice.spec });
+    }
+    const problems = [...files.problems, ...report.problems];
+    for (const problem of problems) io.out(formatProblem(problem));
+    const count = problems.length;
     const skipped = report.skippedRules.length > 0 ? `; ${report.skippedRules.length} CEL rule(s) or message expression(s) not evaluated (listed in docs/validation.md)` : '';
-    io.out(`${dir}: ${report.objectCount} object(s) checked, ${count === 0 ? 'no problems' : `${count} problem${count === 1 ? '' : 's'}`}${skipped}`);
+    io.out(`${printable(dir)}: ${report.objectCount} object(s) checked, ${count === 0 ? 'no problems' : `${count} problem${count === 1 ? '' : 's'}`}; ${choice.note}${skipped}`);
     return count === 0 ? 0 : 1;
   } catch (error) {
-    if (error instanceof ManifestReadError || error instanceof SchemaSourceError) {
+    if (error instanceof ManifestReadError || error instanceof SchemaSourceError || error instanceof SpecError || error instanceof InputProblem) {
       io.err(error.message);
       return 1;
     }

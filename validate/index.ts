@@ -4,7 +4,18 @@ export { KUBERNETES_ONLY_CEL, MESSAGE_EXPRESSION_NOTE } from './cel';
 export type { ExternalRef } from './checks/context';
 export { CORE_KINDS } from './core-kinds';
 export { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
-export { SCHEMAS_DIR_VARIABLE, SchemaSourceError, loadSchemaTexts, loadSchemaTextsSync, type SchemaTexts } from './schema-source';
+export {
+  SCHEMAS_CACHE_VARIABLE,
+  SCHEMAS_DIR_VARIABLE,
+  SCHEMAS_URL_VARIABLE,
+  SchemaSourceError,
+  loadSchemaTexts,
+  loadSchemaTextsSync,
+  resolveSchemaFiles,
+  schemaOrigin,
+  type SchemaOrigin,
+  type SchemaTexts,
+} from './schema-source';
 export { formatProblem, type Problem, type SkippedRule, type SourcedObject } from './types';
 export {
   HF_TOKEN_SECRET,

@@ -1,17 +1,31 @@
 /**
- * Finds the pinned CRD files: `IGW_SCHEMAS_DIR`, else `../shared/schemas` beside the project root, else
- * (only when asked to, because it needs the network) a download from the pinned upstream URL into a cache
- * directory. Every file, local or downloaded, must match its pinned sha256: a mirror that drifted would
- * make the validator vouch for manifests against schemas nobody reviewed.
+ * Finds the pinned CRD files, in this order:
+ *
+ * 1. `IGW_SCHEMAS_DIR`: a directory laid out like ../shared/schemas;
+ * 2. `IGW_SCHEMAS_URL`: the base URL of such a mirror, the same relative paths below it;
+ * 3. `../shared/schemas` beside the project root;
+ * 4. the pinned upstream URLs (raw.githubusercontent.com).
+ *
+ * Setting both variables is an error. Files from 2 and 4 are downloaded (only when the caller allows it,
+ * because it needs the network) into a cache directory (`IGW_SCHEMAS_CACHE`, default
+ * node_modules/.cache/igw-schemas) and read from there afterwards. Every file, local, cached or
+ * downloaded, must match its pinned sha256: a mirror that drifted would make the validator vouch for
+ * manifests against schemas nobody reviewed.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
 
 export const SCHEMAS_DIR_VARIABLE = 'IGW_SCHEMAS_DIR';
+export const SCHEMAS_URL_VARIABLE = 'IGW_SCHEMAS_URL';
+export const SCHEMAS_CACHE_VARIABLE = 'IGW_SCHEMAS_CACHE';
+/** The largest pinned file is about 330 KiB (HTTPRoute v1.2.1); a bigger answer is not one of them. */
+const MAX_SCHEMA_BYTES = 4 * MiB;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 
-/** A schema source that cannot be used; the CLI prints its message without a stack trace. */
+/** A schema source that cannot be used; the CLI prints its message (one line) without a stack trace. */
 export class SchemaSourceError extends Error {
   constructor(message: string) {
     super(message);
@@ -20,18 +34,23 @@ export class SchemaSourceError extends Error {
 }
 
 export interface SchemaSourceOptions {
-  /** Environment to read `IGW_SCHEMAS_DIR` from. @default process.env */
+  /** Environment to read the IGW_SCHEMAS_* variables from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Project root, whose sibling `../shared/schemas` is the default mirror. @default found from this file or the working directory */
   readonly projectRoot?: string;
-  /** Download missing files from upstream when no mirror exists. @default false (tests and CI stay offline) */
+  /** Download files that are not cached yet. @default false (only the CLI, `npm test`'s setup and `npm run import` download) */
   readonly download?: boolean;
-  /** Where downloads are kept. @default <projectRoot>/node_modules/.cache/igw-schemas */
+  /** Where downloads are kept. @default $IGW_SCHEMAS_CACHE, else <projectRoot>/node_modules/.cache/igw-schemas */
   readonly cacheDir?: string;
 }
 
 /** The pinned file texts, keyed by their mirror-relative path. */
 export type SchemaTexts = ReadonlyMap<string, string>;
+
+/** Where the pinned files come from: a directory, or downloads (from a mirror URL or upstream) via a cache. */
+export type SchemaOrigin =
+  | { readonly kind: 'mirror'; readonly dir: string }
+  | { readonly kind: 'download'; readonly baseUrl: string | undefined; readonly cacheDir: string };
 
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
@@ -50,16 +69,71 @@ export function projectRoot(): string {
   return findProjectRoot(__dirname) ?? findProjectRoot(process.cwd()) ?? process.cwd();
 }
 
-/** The mirror directory to read, or undefined when there is none. */
-export function localSchemasDir(options: SchemaSourceOptions = {}): string | undefined {
-  const env = options.env ?? process.env;
-  const fromEnv = env[SCHEMAS_DIR_VARIABLE];
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new SchemaSourceError(`${SCHEMAS_DIR_VARIABLE}=${fromEnv}: no such directory`);
-    return resolve(fromEnv);
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
-  const beside = join(options.projectRoot ?? projectRoot(), '..', 'shared', 'schemas');
-  return existsSync(beside) ? beside : undefined;
+}
+
+/** A URL as messages may show it: no user name, password, query or fragment (they may hold a token). */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hidden = parsed.username || parsed.password ? '***@' : '';
+    return printable(`${parsed.protocol}//${hidden}${parsed.host}${parsed.pathname}${parsed.search || parsed.hash ? '?...' : ''}`);
+  } catch {
+    return '(a URL that cannot be parsed)';
+  }
+}
+
+function baseUrlFrom(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SchemaSourceError(`${SCHEMAS_URL_VARIABLE} is not a URL; set it to the http:// or https:// address of a copy of ../shared/schemas`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SchemaSourceError(`${SCHEMAS_URL_VARIABLE} must be an http:// or https:// URL, not ${printable(url.protocol)}`);
+  }
+  // The pinned paths are resolved below the base, so the base must name a directory.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+/** Where the pinned files come from, following the order at the top of this file. */
+export function schemaOrigin(options: SchemaSourceOptions = {}): SchemaOrigin {
+  const env = options.env ?? process.env;
+  const fromDir = env[SCHEMAS_DIR_VARIABLE];
+  const fromUrl = env[SCHEMAS_URL_VARIABLE];
+  if (fromDir !== undefined && fromUrl !== undefined) {
+    throw new SchemaSourceError(`set ${SCHEMAS_DIR_VARIABLE} or ${SCHEMAS_URL_VARIABLE}, not both`);
+  }
+  if (fromDir !== undefined) {
+    if (!isDirectory(fromDir)) throw new SchemaSourceError(`${SCHEMAS_DIR_VARIABLE}=${printable(fromDir)}: no such directory`);
+    return { kind: 'mirror', dir: resolve(fromDir) };
+  }
+  const root = options.projectRoot ?? projectRoot();
+  const fromCacheVariable = env[SCHEMAS_CACHE_VARIABLE];
+  if (fromCacheVariable === '') throw new SchemaSourceError(`${SCHEMAS_CACHE_VARIABLE} is set but empty; unset it or set it to a directory for downloaded schemas`);
+  const cacheDir = options.cacheDir ?? (fromCacheVariable ? resolve(fromCacheVariable) : join(root, 'node_modules', '.cache', 'igw-schemas'));
+  if (fromUrl !== undefined) return { kind: 'download', baseUrl: baseUrlFrom(fromUrl), cacheDir };
+  const beside = join(root, '..', 'shared', 'schemas');
+  if (isDirectory(beside)) return { kind: 'mirror', dir: beside };
+  return { kind: 'download', baseUrl: undefined, cacheDir };
+}
+
+/** The mirror directory to read, or undefined when the files come from downloads. */
+export function localSchemasDir(options: SchemaSourceOptions = {}): string | undefined {
+  const origin = schemaOrigin(options);
+  return origin.kind === 'mirror' ? origin.dir : undefined;
+}
+
+/** Where a pinned file is downloaded from: below the mirror URL, else upstream. */
+export function schemaUrl(schema: PinnedSchema, baseUrl: string | undefined): string {
+  return baseUrl === undefined ? upstreamUrl(schema) : new URL(schema.file, baseUrl).href;
 }
 
 function verified(schema: PinnedSchema, text: string, where: string): string {
@@ -77,53 +151,137 @@ export function readSchemaDir(dir: string): SchemaTexts {
   for (const schema of PINNED_SCHEMAS) {
     const path = join(dir, schema.file);
     try {
-      texts.set(schema.file, verified(schema, readFileSync(path, 'utf8'), path));
+      texts.set(schema.file, verified(schema, readTextFile(path, MAX_SCHEMA_BYTES), printable(path)));
     } catch (error) {
-      problems.push(error instanceof SchemaSourceError ? error.message : `${path}: cannot read (${(error as Error).message})`);
+      if (error instanceof SchemaSourceError) problems.push(error.message);
+      else if (error instanceof TextFileError) problems.push(`${error.message} (a pinned schema file)`);
+      else throw error;
     }
   }
   if (problems.length > 0) throw new SchemaSourceError(problems.join('\n'));
   return texts;
 }
 
-/** Local mirror only: what tests and the synchronous API use. */
-export function loadSchemaTextsSync(options: SchemaSourceOptions = {}): SchemaTexts {
-  const dir = localSchemasDir(options);
-  if (dir === undefined) {
-    throw new SchemaSourceError(
-      `no schema mirror: set ${SCHEMAS_DIR_VARIABLE} or provide ../shared/schemas beside the project root (or allow downloads)`,
-    );
+/** A cached file that still has its pinned sha256, or undefined (absent, unreadable or altered). */
+function readCached(schema: PinnedSchema, cacheDir: string): string | undefined {
+  try {
+    const text = readTextFile(join(cacheDir, schema.file), MAX_SCHEMA_BYTES);
+    return sha256(text) === schema.sha256 ? text : undefined;
+  } catch {
+    return undefined;
   }
-  return readSchemaDir(dir);
 }
 
-async function download(schema: PinnedSchema, cacheDir: string): Promise<string> {
-  const cached = join(cacheDir, schema.file);
-  if (existsSync(cached)) {
-    const text = readFileSync(cached, 'utf8');
-    if (sha256(text) === schema.sha256) return text;
+const OFFLINE_SOURCES = `set ${SCHEMAS_DIR_VARIABLE} to a copy of the schema mirror (../shared/schemas), or ${SCHEMAS_URL_VARIABLE} to the base URL of one`;
+const HOW_TO_GET_THEM = `${OFFLINE_SOURCES}, or run npm test or npm run validate once with network access to download and cache them`;
+
+function notCached(origin: Extract<SchemaOrigin, { kind: 'download' }>, missing: number): SchemaSourceError {
+  const from = origin.baseUrl === undefined ? 'no ../shared/schemas beside the project root' : `${SCHEMAS_URL_VARIABLE} is set`;
+  return new SchemaSourceError(`the pinned CRD schemas are not available offline: ${from}, and ${missing} of ${PINNED_SCHEMAS.length} files are not in the cache ${printable(origin.cacheDir)}; ${HOW_TO_GET_THEM}`);
+}
+
+/** Mirror or cache only, no network: what tests and the synchronous API use. */
+export function loadSchemaTextsSync(options: SchemaSourceOptions = {}): SchemaTexts {
+  const origin = schemaOrigin(options);
+  if (origin.kind === 'mirror') return readSchemaDir(origin.dir);
+  const texts = new Map<string, string>();
+  for (const schema of PINNED_SCHEMAS) {
+    const text = readCached(schema, origin.cacheDir);
+    if (text !== undefined) texts.set(schema.file, text);
   }
-  const url = upstreamUrl(schema);
+  if (texts.size < PINNED_SCHEMAS.length) throw notCached(origin, PINNED_SCHEMAS.length - texts.size);
+  return texts;
+}
+
+function failureReason(error: unknown): string {
+  // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause.
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
+  return printable(cause?.code ?? cause?.message ?? (error as Error).message ?? String(error)).split('\n')[0];
+}
+
+/** The body of a response, refused once it passes MAX_SCHEMA_BYTES. */
+async function cappedText(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_SCHEMA_BYTES) throw new Error(`the answer is larger than the ${MAX_SCHEMA_BYTES / MiB} MiB a pinned file can be`);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > MAX_SCHEMA_BYTES) {
+      await reader.cancel();
+      throw new Error(`the answer is larger than the ${MAX_SCHEMA_BYTES / MiB} MiB a pinned file can be`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes a cache file whole or not at all, so a killed download never leaves a truncated file behind. */
+function writeCacheFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { kind: 'download' }>): Promise<string> {
+  const url = schemaUrl(schema, origin.baseUrl);
+  const shown = displayUrl(url);
+  // fetch() refuses credentials in a URL (and would quote the URL, password included, in its error), so
+  // a mirror's user name and password travel as a Basic Authorization header instead.
+  const request = new URL(url);
+  const headers: Record<string, string> = {};
+  if (request.username || request.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(request.username)}:${decodeURIComponent(request.password)}`).toString('base64')}`;
+    request.username = '';
+    request.password = '';
+  }
   let text: string;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(request, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    text = await response.text();
+    text = await cappedText(response);
   } catch (error) {
-    throw new SchemaSourceError(`${url}: download failed (${(error as Error).message})`);
+    // Whatever the reason quotes, the URL in it is shown as displayUrl shows it.
+    const reason = failureReason(error).split(request.href).join(shown).split(url).join(shown);
+    throw new SchemaSourceError(`${shown}: download failed (${reason}); ${OFFLINE_SOURCES}`);
   }
-  verified(schema, text, url);
-  mkdirSync(dirname(cached), { recursive: true });
-  writeFileSync(cached, text);
+  verified(schema, text, shown);
+  writeCacheFile(join(origin.cacheDir, schema.file), text);
   return text;
 }
 
-/** The mirror when there is one; otherwise, with `download`, the pinned upstream files via a cache. */
+/** The mirror's files, or, from downloads, the cached ones, downloading what is missing when `download` allows. */
 export async function loadSchemaTexts(options: SchemaSourceOptions = {}): Promise<SchemaTexts> {
-  const dir = localSchemasDir(options);
-  if (dir !== undefined || !options.download) return loadSchemaTextsSync(options);
-  const cacheDir = options.cacheDir ?? join(options.projectRoot ?? projectRoot(), 'node_modules', '.cache', 'igw-schemas');
+  const origin = schemaOrigin(options);
+  if (origin.kind === 'mirror') return readSchemaDir(origin.dir);
   const texts = new Map<string, string>();
-  for (const schema of PINNED_SCHEMAS) texts.set(schema.file, await download(schema, cacheDir));
+  const missing = PINNED_SCHEMAS.filter((schema) => {
+    const text = readCached(schema, origin.cacheDir);
+    if (text !== undefined) texts.set(schema.file, text);
+    return text === undefined;
+  });
+  if (missing.length > 0 && !options.download) throw notCached(origin, missing.length);
+  for (const schema of missing) texts.set(schema.file, await download(schema, origin));
   return texts;
+}
+
+/**
+ * A local path for every pinned file (mirror-relative path -> absolute path), each checked against its
+ * sha256: the mirror's own file, or the cached download. For tools that read files, like `cdk8s import`.
+ */
+export async function resolveSchemaFiles(options: SchemaSourceOptions = {}): Promise<ReadonlyMap<string, string>> {
+  const origin = schemaOrigin(options);
+  await loadSchemaTexts(options);
+  const base = origin.kind === 'mirror' ? origin.dir : origin.cacheDir;
+  return new Map(PINNED_SCHEMAS.map((schema) => [schema.file, join(base, schema.file)]));
 }

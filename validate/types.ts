@@ -3,6 +3,7 @@
  * field paths those problems name. Objects come from YAML, so nothing about them is trusted: every reader
  * goes through the small guards below instead of casting.
  */
+import { printable } from '../spec/text-file';
 
 /** A parsed manifest document and the file it came from (for in-memory synth output, any label). */
 export interface SourcedObject {
@@ -66,6 +67,21 @@ export function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** Field names that suggest a secret: their values are never echoed in a problem. */
+const SECRET_NAMED = /secret|token|passw(or)?d|api[-_.]?key|credential|private[-_.]?key|bearer/i;
+
+/**
+ * The problem with the offending value left out (`; got ...`) when the value may be a secret: a field
+ * whose name suggests one, any field of a Secret's data or stringData, and container environment values
+ * (the secret's name is then in the sibling `name`, out of sight here).
+ */
+export function withoutSecretValues(problem: Problem): Problem {
+  const secret = SECRET_NAMED.test(problem.path) || (problem.kind === 'Secret' && /^(data|stringData)\b/.test(problem.path)) || /\benv\[\d+\]\.value$/.test(problem.path);
+  if (!secret || !problem.message.includes('; got ')) return problem;
+  return { ...problem, message: problem.message.replace(/; got .*$/s, '; got a value not shown (the field may hold a secret)') };
+}
+
+/** One line per problem, whatever the file name or the message quotes (control characters are escaped). */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}: ${problem.kind}/${problem.name}: ${problem.path}: ${problem.message}`;
+  return printable(`${problem.file}: ${problem.kind}/${problem.name}: ${problem.path}: ${problem.message}`);
 }

@@ -2,9 +2,6 @@
  * The validator's entry points: one object at a time against its pinned schema, then the whole set
  * against each other. Problems are collected, never thrown, so one run lists everything wrong.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { DEFAULT_HF_TOKEN_SECRET, type DeploymentSpec } from '../spec';
 import type { CheckContext, ExternalRef } from './checks/context';
 import { checkInferenceModelRewrites, checkInferenceModels, checkInferenceObjectives, checkInferencePools } from './checks/inference';
@@ -15,10 +12,11 @@ import { coreKind, validateCoreObject } from './core-kinds';
 import { crdRegistry, type CrdRegistry } from './crds';
 import { validateCustomResource } from './custom-resources';
 import { checkMetadata } from './metadata';
+import { readManifestDirectory } from './manifest-files';
 import { groupOf, ObjectSet, type Entry } from './object-set';
 import { loadSchemaTexts, loadSchemaTextsSync, type SchemaSourceOptions, type SchemaTexts } from './schema-source';
 import type { StructuralIssue } from './structural';
-import { asRecord, asString, isRecord, type Problem, type SkippedRule, type SourcedObject } from './types';
+import { asRecord, asString, isRecord, withoutSecretValues, type Problem, type SkippedRule, type SourcedObject } from './types';
 
 export interface ValidateOptions extends SchemaSourceOptions {
   /** Enables the checks that need the deployment spec (GPU fit and accelerator). @default those checks are skipped */
@@ -133,7 +131,7 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
   for (const check of checks) {
     check(context);
   }
-  return { problems, skippedRules: [...skipped.values()], objectCount: entries.length };
+  return { problems: problems.map(withoutSecretValues), skippedRules: [...skipped.values()], objectCount: entries.length };
 }
 
 /** Validates objects against the local schema mirror (no download). */
@@ -146,56 +144,7 @@ export async function validateObjects(objects: readonly SourcedObject[], options
   return validateWithSchemas(objects, options.schemas ?? (await loadSchemaTexts(options)), options);
 }
 
-/** A directory that cannot be read at all: a user error, reported without a stack trace. */
-export class ManifestReadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManifestReadError';
-  }
-}
-
-export interface ManifestFiles {
-  readonly objects: SourcedObject[];
-  /** YAML syntax errors, one per broken document. */
-  readonly problems: Problem[];
-}
-
-/** Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. */
-export function readManifestDirectory(dir: string): ManifestFiles {
-  let names: string[];
-  try {
-    if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${dir}: not a directory`);
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
-  } catch (error) {
-    if (error instanceof ManifestReadError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestReadError(`${dir}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : (error as Error).message})`);
-  }
-  if (names.length === 0) throw new ManifestReadError(`${dir}: no .yaml files to validate (run npm run synth first?)`);
-  const objects: SourcedObject[] = [];
-  const problems: Problem[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${(error as Error).message}` });
-      continue;
-    }
-    parseAllDocuments(text).forEach((document, index) => {
-      if (document.errors.length > 0) {
-        for (const error of document.errors) {
-          const where = error.linePos?.[0];
-          problems.push({ file, kind: '?', name: '?', path: `(document ${index + 1})`, message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
-        }
-        return;
-      }
-      objects.push({ file, object: document.toJS() });
-    });
-  }
-  return { objects, problems };
-}
+export { MAX_MANIFEST_BYTES, MAX_MANIFEST_DIRECTORY_BYTES, ManifestReadError, readManifestDirectory, type ManifestFiles } from './manifest-files';
 
 export async function validateDirectory(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const { objects, problems } = readManifestDirectory(dir);

@@ -28,28 +28,15 @@ export function runSynth(document: unknown, previous: Record<string, string> = {
   mkdirSync(outdir);
   for (const [file, content] of Object.entries(previous)) writeFileSync(join(outdir, file), content);
 
-  const saved = { config: process.env.IGW_CONFIG, outdir: process.env.CDK8S_OUTDIR };
-  const write = process.stderr.write.bind(process.stderr);
   let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  }) as typeof process.stderr.write;
-  process.env.IGW_CONFIG = specFile;
-  process.env.CDK8S_OUTDIR = outdir;
-  try {
-    const exitCode = main();
-    return { exitCode, stderr, output: snapshotDirectory(outdir) };
-  } finally {
-    process.stderr.write = write;
-    restore('IGW_CONFIG', saved.config);
-    restore('CDK8S_OUTDIR', saved.outdir);
-  }
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+  const exitCode = main([], {
+    out: () => undefined,
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+    env: { ...process.env, IGW_CONFIG: specFile, CDK8S_OUTDIR: outdir },
+  });
+  return { exitCode, stderr, output: snapshotDirectory(outdir) };
 }
 
 /** A one-pool document that overrides fields of the guide's pool. */

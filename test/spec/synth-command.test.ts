@@ -1,12 +1,12 @@
 /** The real `npm run synth` process: exit codes and messages as a user sees them. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 
-function synth(specText: string | undefined): { status: number | null; stderr: string; files: string[] } {
+function synth(specText: string | undefined): { status: number | null; stdout: string; stderr: string; files: string[]; dir: string } {
   const work = mkdtempSync(join(tmpdir(), 'igw-cmd-'));
   const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: join(work, 'dist') };
   delete env.IGW_CONFIG;
@@ -16,14 +16,15 @@ function synth(specText: string | undefined): { status: number | null; stderr: s
   }
   const result = spawnSync(process.execPath, ['scripts/synth.js'], { cwd: root, env, encoding: 'utf8' });
   const files = readdirSync(work).includes('dist') ? readdirSync(join(work, 'dist')).sort() : [];
-  return { status: result.status, stderr: result.stderr, files };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, files, dir: join(work, 'dist') };
 }
 
 describe('node scripts/synth.js', () => {
-  test('exits 0 and writes one file per chart for the defaults', () => {
+  test('exits 0, writes one file per chart and its record for the defaults, and lists what it wrote', () => {
     const run = synth(undefined);
     expect(run.status).toBe(0);
-    expect(run.files).toEqual(['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(run.files).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(run.stdout.trimEnd().split('\n')).toEqual(['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'].map((file) => `wrote ${run.dir}/${file}`));
   });
 
   test('exits 1 on a bad spec, names the field, prints no stack trace and writes nothing', () => {
@@ -36,12 +37,38 @@ describe('node scripts/synth.js', () => {
 });
 
 describe('npx cdk8s synth', () => {
+  const cdk8s = join(root, 'node_modules', '.bin', 'cdk8s');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.IGW_CONFIG;
+  delete env.CDK8S_OUTDIR;
+
   test('runs the same app through the cdk8s CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'igw-cli-'));
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.IGW_CONFIG;
-    const result = spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: root, env, encoding: 'utf8' });
+    const result = spawnSync(cdk8s, ['synth', '--no-check-upgrade', '--output', out], { cwd: root, env, encoding: 'utf8' });
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+  });
+
+  test("writes dist/ without deleting it: the CLI's own deletion only reaches the scratch directory", () => {
+    // A project directory with our cdk8s.yaml, its app pointed at this checkout's synth, and a dist/ that
+    // already holds a user's file. The CLI reads cdk8s.yaml from its working directory.
+    const project = mkdtempSync(join(tmpdir(), 'igw-cli-project-'));
+    const config = readFileSync(join(root, 'cdk8s.yaml'), 'utf8');
+    expect(config).toMatch(/^app: node scripts\/synth\.js --cdk8s-cli$/m);
+    expect(config).toMatch(/^output: \.cdk8s-cli-out$/m);
+    writeFileSync(join(project, 'cdk8s.yaml'), config.replace('node scripts/synth.js', `node ${join(root, 'scripts', 'synth.js')}`));
+    mkdirSync(join(project, 'dist'));
+    writeFileSync(join(project, 'dist', 'kustomization.yaml'), 'resources: []\n');
+
+    const result = spawnSync(cdk8s, ['synth', '--no-check-upgrade'], { cwd: project, env, encoding: 'utf8' });
+
+    expect(result.status).toBe(0);
+    const charts = ['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'];
+    expect(readdirSync(join(project, 'dist')).sort()).toEqual(['.inference-gateway-synth', ...charts, 'kustomization.yaml'].sort());
+    expect(readFileSync(join(project, 'dist', 'kustomization.yaml'), 'utf8')).toBe('resources: []\n');
+    // The scratch directory the CLI lists holds byte-identical copies.
+    expect(readdirSync(join(project, '.cdk8s-cli-out')).sort()).toEqual(charts);
+    for (const chart of charts) expect(readFileSync(join(project, '.cdk8s-cli-out', chart))).toEqual(readFileSync(join(project, 'dist', chart)));
+    expect(result.stderr).toContain('wrote dist/gateway.k8s.yaml');
   });
 });

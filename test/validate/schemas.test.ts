@@ -1,27 +1,236 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+/**
+ * The pinned CRD schemas: their table, where they come from, and the same assertions run twice, once on
+ * the local mirror (or the cache npm test's setup filled on a fresh clone) and once with no mirror
+ * directory at all, fetched from a mirror URL that a loopback HTTP server serves.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl } from '../../validate';
-import { loadSchemaTexts, localSchemasDir, sha256 } from '../../validate/schema-source';
+import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl, validateWithSchemas, type SchemaTexts } from '../../validate';
+import { loadSchemaTexts, localSchemasDir, schemaOrigin, sha256, type SchemaSourceOptions } from '../../validate/schema-source';
+import { defaultSpec, find, synthObjects } from './helpers';
 
-const mirror = localSchemasDir() as string;
+const origin = schemaOrigin();
+/** The mirror's MANIFEST.md, when there is a mirror directory (a fresh clone has only the pinned files). */
+const manifestText = origin.kind === 'mirror' && existsSync(join(origin.dir, 'MANIFEST.md')) ? readFileSync(join(origin.dir, 'MANIFEST.md'), 'utf8') : undefined;
+const localTexts = loadSchemaTextsSync();
 
-describe('the pinned schema table', () => {
-  const manifest = readFileSync(join(mirror, 'MANIFEST.md'), 'utf8');
-  const rows = new Map(
-    manifest
-      .split('\n')
-      .filter((line) => /^\| [a-z]/.test(line) && !line.startsWith('| file'))
-      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
-      .map(([file, repository, ref, upstreamPath, hash]) => [file, { file, repository, ref, upstreamPath, sha256: hash }]),
-  );
+interface Served {
+  readonly url: string;
+  readonly requests: string[];
+  readonly close: () => Promise<void>;
+  onRequest?: (request: IncomingMessage) => void;
+}
 
-  test.each(PINNED_SCHEMAS.map((s) => [s.file, s]))('%s agrees with ../shared/schemas/MANIFEST.md', (_file, schema) => {
-    expect(rows.get(schema.file)).toEqual(schema);
+/** Serves `files` (path -> body) on 127.0.0.1 under `/mirror/`, the way a copy of ../shared/schemas would be. */
+async function serve(files: ReadonlyMap<string, string | Buffer>): Promise<Served> {
+  const requests: string[] = [];
+  const served: { onRequest?: (request: IncomingMessage) => void } = {};
+  const server: Server = createServer((request, response) => {
+    served.onRequest?.(request);
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/mirror\//, '');
+    requests.push(path);
+    const body = files.get(path);
+    response.writeHead(body === undefined ? 404 : 200).end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(served, { url: `http://127.0.0.1:${port}/mirror/`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+}
+
+function mirrorFiles(alter: (file: string, text: string) => string | Buffer = (_file, text) => text): Map<string, string | Buffer> {
+  const files = new Map<string, string | Buffer>([...localTexts].map(([file, text]) => [file, alter(file, text)] as const));
+  if (manifestText) files.set('MANIFEST.md', manifestText);
+  return files;
+}
+
+/** Options that can only be satisfied over HTTP: a project root with no ../shared beside it, an empty cache. */
+const overHttp = (url: string, cacheDir = mkdtempSync(join(tmpdir(), 'igw-schema-cache-'))): SchemaSourceOptions => ({
+  env: { IGW_SCHEMAS_URL: url },
+  projectRoot: mkdtempSync(join(tmpdir(), 'igw-no-shared-')),
+  cacheDir,
+  download: true,
+});
+
+interface Loaded {
+  readonly texts: SchemaTexts;
+  readonly manifest?: string;
+}
+
+const MODES: readonly [string, () => Promise<Loaded>][] = [
+  [`the local source (${origin.kind === 'mirror' ? 'mirror directory' : 'download cache'})`, async () => ({ texts: localTexts, manifest: manifestText })],
+  [
+    'a mirror URL over loopback HTTP, with no mirror directory',
+    async () => {
+      const server = await serve(mirrorFiles());
+      try {
+        const texts = await loadSchemaTexts(overHttp(server.url));
+        expect(server.requests.sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+        const manifest = manifestText ? await (await fetch(`${server.url}MANIFEST.md`)).text() : undefined;
+        return { texts, manifest };
+      } finally {
+        await server.close();
+      }
+    },
+  ],
+];
+
+describe.each(MODES)('the pinned schemas from %s', (_mode, load) => {
+  let loaded: Loaded;
+  beforeAll(async () => {
+    loaded = await load();
   });
 
-  test.each(PINNED_SCHEMAS.map((s) => [s.file, s]))('the mirror copy of %s has the pinned sha256', (_file, schema) => {
-    expect(sha256(readFileSync(join(mirror, schema.file)))).toBe(schema.sha256);
+  test.each(PINNED_SCHEMAS.map((s) => [s.file, s]))('%s is there with its pinned sha256', (file, schema) => {
+    expect(sha256(loaded.texts.get(file) as string)).toBe(schema.sha256);
+  });
+
+  test('they are exactly the pinned files', () => {
+    expect([...loaded.texts.keys()].sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+  });
+
+  (manifestText ? test.each(PINNED_SCHEMAS.map((s) => [s.file, s])) : test.skip.each([['(no MANIFEST.md without a mirror)', PINNED_SCHEMAS[0]]]))(
+    '%s agrees with MANIFEST.md',
+    (_file, schema) => {
+      const rows = new Map(
+        (loaded.manifest as string)
+          .split('\n')
+          .filter((line) => /^\| [a-z]/.test(line) && !line.startsWith('| file'))
+          .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+          .map(([file, repository, ref, upstreamPath, hash]) => [file, { file, repository, ref, upstreamPath, sha256: hash }]),
+      );
+      expect(rows.get(schema.file)).toEqual(schema);
+    },
+  );
+
+  test('the default synth output passes the validator against them', () => {
+    expect(validateWithSchemas(synthObjects(), loaded.texts, { spec: defaultSpec }).problems).toEqual([]);
+  });
+
+  test('and a field the InferencePool CRD forbids is caught against them', () => {
+    const objects = synthObjects();
+    (find(objects, 'InferencePool').spec as Record<string, unknown>).targetPortNumber = 'eighty';
+    const problems = validateWithSchemas(objects, loaded.texts, { spec: defaultSpec }).problems;
+    expect(problems.map((problem) => `${problem.kind} ${problem.path}`)).toContain('InferencePool spec.targetPortNumber');
+  });
+});
+
+describe('a mirror URL', () => {
+  test('a second load reads the cache and asks the server nothing; the synchronous loader reads the same cache', async () => {
+    const server = await serve(mirrorFiles());
+    try {
+      const options = overHttp(server.url);
+      await loadSchemaTexts(options);
+      server.requests.length = 0;
+      const again = await loadSchemaTexts(options);
+      expect(server.requests).toEqual([]);
+      expect(loadSchemaTextsSync(options)).toEqual(again);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a served file whose sha256 differs from the pin is refused and not cached', async () => {
+    const altered = PINNED_SCHEMAS[2].file;
+    const server = await serve(mirrorFiles((file, text) => (file === altered ? `${text}# tampered\n` : text)));
+    try {
+      const options = overHttp(server.url);
+      await expect(loadSchemaTexts(options)).rejects.toThrow(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/mirror/${altered.replace(/\./g, '\\.')}: sha256 [0-9a-f]{64} does not match the pinned ${PINNED_SCHEMAS[2].sha256}`));
+      expect(existsSync(join(options.cacheDir as string, altered))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a user name and password in the URL are sent as Basic authorization and never appear in a message', async () => {
+    const server = await serve(new Map());
+    const seen: (string | undefined)[] = [];
+    server.onRequest = (request) => seen.push(request.headers.authorization);
+    try {
+      const withSecret = server.url.replace('http://', 'http://ci:s3cr3t-token@');
+      const error = await loadSchemaTexts(overHttp(`${withSecret}?token=s3cr3t-too`)).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(SchemaSourceError);
+      expect((error as Error).message).toMatch(/^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/.+: download failed \(HTTP 404\)/);
+      expect((error as Error).message).not.toMatch(/s3cr3t/);
+      expect(seen).toEqual([`Basic ${Buffer.from('ci:s3cr3t-token').toString('base64')}`]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that is gone is one line saying how to get the schemas another way', async () => {
+    const server = await serve(new Map());
+    await server.close();
+    const error = (await loadSchemaTexts(overHttp(server.url)).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mirror\/.+: download failed \(ECONNREFUSED\); set IGW_SCHEMAS_DIR to a copy of the schema mirror \(\.\.\/shared\/schemas\), or IGW_SCHEMAS_URL to the base URL of one$/);
+  });
+
+  test('an answer larger than any pinned file is refused', async () => {
+    const server = await serve(mirrorFiles((file, text) => (file === PINNED_SCHEMAS[0].file ? Buffer.alloc(5 * 1024 * 1024, 0x61) : text)));
+    try {
+      await expect(loadSchemaTexts(overHttp(server.url))).rejects.toThrow(/download failed \(the answer is larger than the 4 MiB a pinned file can be\)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a cached file that was altered is not trusted: it is downloaded again', async () => {
+    const server = await serve(mirrorFiles());
+    try {
+      const options = overHttp(server.url);
+      await loadSchemaTexts(options);
+      writeFileSync(join(options.cacheDir as string, PINNED_SCHEMAS[0].file), 'kind: NotACrd\n');
+      server.requests.length = 0;
+      const texts = await loadSchemaTexts(options);
+      expect(server.requests).toEqual([PINNED_SCHEMAS[0].file]);
+      expect(sha256(texts.get(PINNED_SCHEMAS[0].file) as string)).toBe(PINNED_SCHEMAS[0].sha256);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('schema resolution', () => {
+  const mirror = join(mkdtempSync(join(tmpdir(), 'igw-mirror-copy-')), 'schemas');
+  beforeAll(() => {
+    for (const [file, text] of localTexts) {
+      mkdirSync(join(mirror, file, '..'), { recursive: true });
+      writeFileSync(join(mirror, file), text);
+    }
+  });
+
+  test('IGW_SCHEMAS_DIR wins over ../shared/schemas', () => {
+    expect(localSchemasDir({ env: { IGW_SCHEMAS_DIR: mirror } })).toBe(mirror);
+    expect(loadSchemaTextsSync({ env: { IGW_SCHEMAS_DIR: mirror } })).toEqual(localTexts);
+  });
+
+  test('IGW_SCHEMAS_URL wins over ../shared/schemas', () => {
+    expect(schemaOrigin({ env: { IGW_SCHEMAS_URL: 'https://mirror.example/schemas' }, cacheDir: '/c' })).toEqual({ kind: 'download', baseUrl: 'https://mirror.example/schemas/', cacheDir: '/c' });
+  });
+
+  test('a missing IGW_SCHEMAS_DIR is a clear error', () => {
+    expect(() => localSchemasDir({ env: { IGW_SCHEMAS_DIR: '/nonexistent/schemas' } })).toThrow(new SchemaSourceError('IGW_SCHEMAS_DIR=/nonexistent/schemas: no such directory'));
+  });
+
+  test('both variables set is an error rather than a silent pick', () => {
+    expect(() => schemaOrigin({ env: { IGW_SCHEMAS_DIR: mirror, IGW_SCHEMAS_URL: 'https://mirror.example/' } })).toThrow('set IGW_SCHEMAS_DIR or IGW_SCHEMAS_URL, not both');
+  });
+
+  test.each([
+    ['file:///etc/', 'IGW_SCHEMAS_URL must be an http:// or https:// URL, not file:'],
+    ['not a url', 'IGW_SCHEMAS_URL is not a URL; set it to the http:// or https:// address of a copy of ../shared/schemas'],
+  ])('IGW_SCHEMAS_URL=%s is refused', (value, message) => {
+    expect(() => schemaOrigin({ env: { IGW_SCHEMAS_URL: value } })).toThrow(new SchemaSourceError(message));
+  });
+
+  test('no mirror, nothing cached and no download allowed: one line that says how to get them', () => {
+    expect(() => loadSchemaTextsSync({ env: {}, projectRoot: '/nonexistent/project' })).toThrow(
+      new SchemaSourceError(
+        `the pinned CRD schemas are not available offline: no ../shared/schemas beside the project root, and ${PINNED_SCHEMAS.length} of ${PINNED_SCHEMAS.length} files are not in the cache /nonexistent/project/node_modules/.cache/igw-schemas; set IGW_SCHEMAS_DIR to a copy of the schema mirror (../shared/schemas), or IGW_SCHEMAS_URL to the base URL of one, or run npm test or npm run validate once with network access to download and cache them`,
+      ),
+    );
   });
 
   test('download URLs point at the pinned ref on raw.githubusercontent.com', () => {
@@ -31,34 +240,20 @@ describe('the pinned schema table', () => {
   });
 });
 
-describe('schema resolution', () => {
-  test('IGW_SCHEMAS_DIR wins over ../shared/schemas', () => {
-    expect(localSchemasDir({ env: { IGW_SCHEMAS_DIR: mirror } })).toBe(mirror);
-  });
-
-  test('a missing IGW_SCHEMAS_DIR is a clear error', () => {
-    expect(() => localSchemasDir({ env: { IGW_SCHEMAS_DIR: '/nonexistent/schemas' } })).toThrow(SchemaSourceError);
-  });
-
-  test('no mirror and no download is an error that says how to fix it', () => {
-    expect(() => loadSchemaTextsSync({ env: {}, projectRoot: '/nonexistent/project' })).toThrow(/IGW_SCHEMAS_DIR/);
-  });
-});
-
-describe('downloading the pinned schemas when there is no mirror', () => {
+describe('downloading the pinned schemas from upstream when there is no mirror', () => {
   const realFetch = globalThis.fetch;
   afterEach(() => {
     globalThis.fetch = realFetch;
   });
 
-  /** A fetch that serves the mirror's files at their upstream URLs, optionally altered. */
+  /** A fetch that serves the local files at their upstream URLs, optionally altered. */
   function serveUpstream(alter: (text: string) => string = (text) => text): string[] {
     const requested: string[] = [];
-    const byUrl = new Map(PINNED_SCHEMAS.map((schema) => [upstreamUrl(schema), join(mirror, schema.file)]));
+    const byUrl = new Map(PINNED_SCHEMAS.map((schema) => [upstreamUrl(schema), localTexts.get(schema.file) as string]));
     globalThis.fetch = (async (url: string | URL) => {
       requested.push(String(url));
-      const file = byUrl.get(String(url));
-      return file ? new Response(alter(readFileSync(file, 'utf8'))) : new Response('not found', { status: 404 });
+      const text = byUrl.get(String(url));
+      return text !== undefined ? new Response(alter(text)) : new Response('not found', { status: 404 });
     }) as typeof fetch;
     return requested;
   }

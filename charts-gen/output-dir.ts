@@ -1,0 +1,468 @@
+/**
+ * Writes synth output into a directory the user names (dist/, a folder of a GitOps repository, `.`) and
+ * touches nothing there that synth did not write.
+ *
+ * - A record file (RECORD_FILE) lists each file synth wrote with its sha256, and the resolved spec that
+ *   produced them. Every other file is foreign: never read, replaced or removed. Synth replaces or removes
+ *   one of its own files only while it still has the recorded sha256; a foreign file, a changed file, a
+ *   symlink or a directory where synth wants to write is an error that names it, and nothing is written.
+ * - The new files are rendered into a staging directory inside the output directory (so every rename stays
+ *   on one file system). Then a journal naming every rename and removal is written atomically: that is the
+ *   commit point. The renames and removals follow, then the record, then the journal is dropped. POSIX has
+ *   no atomic replacement of a set of files, so this is the exact guarantee: each file is always complete
+ *   (old or new bytes, as rename(2) gives); a run killed before the commit point leaves every file as it
+ *   was; one killed after it is finished by the next run, which rolls the journal forward before anything
+ *   else.
+ * - Every name synth uses for its own bookkeeping starts with OWN_PREFIX; leftovers of a killed run (a
+ *   staging directory, a temporary file, a lock) are removed by the next run.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describeFileType, errnoReason, MiB, printable, readRegularFile, TextFileError } from '../spec/text-file';
+import { version as TOOL_VERSION } from '../package.json';
+
+/** The record of what synth wrote. No .yaml or .json extension, so GitOps tools do not read it as a manifest. */
+export const RECORD_FILE = '.inference-gateway-synth';
+/** Every name synth creates for its own bookkeeping starts with this prefix. */
+export const OWN_PREFIX = `${RECORD_FILE}.`;
+export const JOURNAL_FILE = `${OWN_PREFIX}journal`;
+export const LOCK_FILE = `${OWN_PREFIX}lock`;
+const STAGING_PREFIX = `${OWN_PREFIX}staging-`;
+const TEMP_PREFIX = `${OWN_PREFIX}tmp-`;
+const RECORD_FORMAT = 1;
+/** Larger than any record or generated file synth writes; a bigger file cannot be one of ours. */
+const MAX_OWN_FILE_BYTES = 16 * MiB;
+
+/** Why synth will not write: one line per problem, each naming a path. */
+export class OutputError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    /** True when some renames or removals were done before the problem (a journal remains to finish them). */
+    readonly partial = false,
+  ) {
+    super(problems.join('\n'));
+    this.name = 'OutputError';
+  }
+}
+
+export interface SynthRecord {
+  readonly tool: 'inference-gateway';
+  readonly format: number;
+  readonly toolVersion: string;
+  /** File name -> sha256 of the bytes synth wrote. */
+  readonly files: Readonly<Record<string, string>>;
+  /** The resolved deployment spec the files were synthesized from. */
+  readonly spec: unknown;
+}
+
+interface WriteStep {
+  readonly name: string;
+  /** sha256 of the file this replaces, or null when there is none. */
+  readonly before: string | null;
+  readonly after: string;
+}
+
+interface RemoveStep {
+  readonly name: string;
+  readonly sha256: string;
+}
+
+interface Journal {
+  readonly format: number;
+  readonly staging: string;
+  readonly write: readonly WriteStep[];
+  readonly remove: readonly RemoveStep[];
+  readonly record: SynthRecord;
+}
+
+export interface OutputReport {
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Test hook: `IGW_SYNTH_TEST_PAUSE=<step>` makes synth announce the step on stderr and stop itself
+ * (SIGSTOP) there, so a test can kill it at that exact point. Steps: staged, committed, renamed, removed,
+ * recorded.
+ */
+function pausePoint(step: string): void {
+  if (process.env.IGW_SYNTH_TEST_PAUSE !== step) return;
+  // Written synchronously: once the test reads this line, synth does nothing more until it is killed.
+  writeSync(2, `synth: paused at ${step}\n`);
+  process.kill(process.pid, 'SIGSTOP');
+}
+
+/** A plain file name: no directory part, not `.` or `..`, no NUL. Guards every name read from a record. */
+function isPlainName(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+
+const isSha256 = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+type FileState = { readonly kind: 'absent' } | { readonly kind: 'file'; readonly sha256: string } | { readonly kind: 'other'; readonly what: string };
+
+/** What is at `dir/name`, without following a symlink and without opening anything but a regular file. */
+function inspect(dir: string, name: string): FileState {
+  let stats: Stats;
+  try {
+    stats = lstatSync(join(dir, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    return { kind: 'other', what: `unreadable (${errnoReason(error)})` };
+  }
+  if (!stats.isFile()) return { kind: 'other', what: describeFileType(stats) };
+  if (stats.size > MAX_OWN_FILE_BYTES) return { kind: 'file', sha256: 'too-large' };
+  try {
+    return { kind: 'file', sha256: sha256(readRegularFile(join(dir, name), MAX_OWN_FILE_BYTES)) };
+  } catch (error) {
+    return { kind: 'other', what: error instanceof TextFileError ? error.reason : 'unreadable' };
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `dir/name` whole or not at all: a temporary file under our prefix, flushed, then renamed. */
+function writeAtomically(dir: string, name: string, text: string): void {
+  const temp = join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  const fd = openSync(temp, 'wx');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, join(dir, name));
+  fsyncPath(dir);
+}
+
+/**
+ * The directory to write into, created (with its parents) when missing. A symlink to a directory is
+ * followed and kept; anything else that is not a directory is refused.
+ */
+export function resolveOutputDir(path: string, created: string[] = []): string {
+  const shown = printable(path);
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError([`${shown}: ${errnoReason(error)}`]);
+    try {
+      const first = mkdirSync(path, { recursive: true });
+      // Remember what we created (leaf first), so a run that writes nothing can take it away again.
+      if (first !== undefined) for (let dir = resolve(path); dir.length >= resolve(first).length; dir = dirname(dir)) created.push(dir);
+    } catch (mkdirError) {
+      throw new OutputError([`${shown}: cannot create the output directory (${errnoReason(mkdirError)})`]);
+    }
+    return realpathSync(path);
+  }
+  if (stats.isSymbolicLink()) {
+    let target: Stats;
+    try {
+      target = statSync(path);
+    } catch (error) {
+      throw new OutputError([`${shown}: is a symbolic link whose target cannot be used (${errnoReason(error)})`]);
+    }
+    if (!target.isDirectory()) throw new OutputError([`${shown}: is a symbolic link to ${describeFileType(target)}, not to a directory`]);
+  } else if (!stats.isDirectory()) {
+    throw new OutputError([`${shown}: is ${describeFileType(stats)}, not a directory; name a directory for the output`]);
+  }
+  return realpathSync(path);
+}
+
+function parseJsonFile(path: string, shown: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readRegularFile(path, MAX_OWN_FILE_BYTES).toString('utf8');
+  } catch (error) {
+    throw new OutputError([`${shown}: cannot read the ${what} (${error instanceof TextFileError ? error.reason : errnoReason(error)})`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OutputError([`${shown}: is not a ${what} synth can read (not JSON)`]);
+  }
+}
+
+function checkRecord(value: unknown): string | undefined {
+  const record = value as Partial<SynthRecord> | null;
+  if (typeof record !== 'object' || record === null || record.tool !== 'inference-gateway') return 'not written by this tool';
+  if (record.format !== RECORD_FORMAT) return `format ${String(record.format)}, this synth reads format ${RECORD_FORMAT}`;
+  if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) return 'no file list';
+  for (const [name, hash] of Object.entries(record.files)) {
+    if (!isPlainName(name) || name.startsWith(RECORD_FILE) || !isSha256(hash)) return 'a file entry that is not a plain name with a sha256';
+  }
+  return undefined;
+}
+
+/**
+ * The record in `dir` (the real directory), or undefined when there is none. Throws OutputError when a
+ * file by that name is there but is not a record this tool wrote.
+ */
+export function readRecord(dir: string, shownDir = dir): SynthRecord | undefined {
+  const path = join(dir, RECORD_FILE);
+  const shown = `${printable(shownDir)}/${RECORD_FILE}`;
+  const state = lstatOrUndefined(path);
+  if (state === undefined) return undefined;
+  if (!state.isFile()) throw new OutputError([`${shown}: is ${describeFileType(state)}, not synth's record`]);
+  const record = parseJsonFile(path, shown, 'synth record');
+  const problem = checkRecord(record);
+  if (problem) throw new OutputError([`${shown}: is not a record synth can use (${problem}); move it away to treat every file here as not synth's`]);
+  return record as SynthRecord;
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OutputError([`${printable(path)}: ${errnoReason(error)}`]);
+  }
+}
+
+/** True when a directory holds the journal of a synth that was killed after its commit point. */
+export function hasPendingJournal(dir: string): boolean {
+  return lstatOrUndefined(join(dir, JOURNAL_FILE)) !== undefined;
+}
+
+function readJournal(dir: string, shownDir: string): Journal {
+  const shown = `${printable(shownDir)}/${JOURNAL_FILE}`;
+  const journal = parseJsonFile(join(dir, JOURNAL_FILE), shown, 'synth journal') as Partial<Journal> | null;
+  const fine =
+    typeof journal === 'object' &&
+    journal !== null &&
+    journal.format === RECORD_FORMAT &&
+    isPlainName(journal.staging) &&
+    journal.staging.startsWith(STAGING_PREFIX) &&
+    Array.isArray(journal.write) &&
+    journal.write.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && (step.before === null || isSha256(step.before)) && isSha256(step.after)) &&
+    Array.isArray(journal.remove) &&
+    journal.remove.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && isSha256(step.sha256)) &&
+    checkRecord(journal.record) === undefined;
+  if (!fine) throw new OutputError([`${shown}: is not a journal synth can finish; if no synth is running, move it away and check the directory`]);
+  return journal as Journal;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the directory's lock (a file holding our pid); a lock left by a process that is gone is taken over. */
+function lock(dir: string, shownDir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError([`${printable(shownDir)}: cannot write here (${errnoReason(error)})`]);
+    }
+    let holder = NaN;
+    try {
+      holder = Number.parseInt(readRegularFile(path, 64).toString('utf8'), 10);
+    } catch {
+      // An unreadable lock is treated like one whose holder is gone.
+    }
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new OutputError([`${printable(shownDir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`]);
+    }
+    if (attempt > 0) throw new OutputError([`${printable(shownDir)}: cannot take the lock ${LOCK_FILE}`]);
+    rmSync(path, { force: true });
+  }
+}
+
+/** Removes what killed runs left behind: staging directories and temporary files (our prefix only). */
+function removeLeftovers(dir: string): void {
+  for (const entry of readdirSync(dir)) {
+    if (entry.startsWith(STAGING_PREFIX) || entry.startsWith(TEMP_PREFIX)) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+/** Carries out a committed journal. Idempotent: a step already done is skipped, so it can be rerun after a kill. */
+function rollForward(dir: string, shownDir: string, journal: Journal): void {
+  const staging = join(dir, journal.staging);
+  const show = (name: string) => `${printable(shownDir)}/${printable(name)}`;
+  const problems: string[] = [];
+  let renamed = 0;
+  for (const step of journal.write) {
+    if (lstatOrUndefined(join(staging, step.name)) === undefined) continue; // moved before a kill
+    const current = inspect(dir, step.name);
+    const sha = current.kind === 'absent' ? null : current.kind === 'file' ? current.sha256 : undefined;
+    if (sha !== step.before && sha !== step.after) {
+      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      continue;
+    }
+    renameSync(join(staging, step.name), join(dir, step.name));
+    if (++renamed === 1) pausePoint('renamed');
+  }
+  for (const step of journal.remove) {
+    const current = inspect(dir, step.name);
+    if (current.kind === 'absent') continue;
+    if (current.kind !== 'file' || current.sha256 !== step.sha256) {
+      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      continue;
+    }
+    unlinkSync(join(dir, step.name));
+  }
+  if (problems.length > 0) throw new OutputError(problems, true);
+  pausePoint('removed');
+  writeAtomically(dir, RECORD_FILE, `${JSON.stringify(journal.record, null, 2)}\n`);
+  pausePoint('recorded');
+  rmSync(staging, { recursive: true, force: true });
+  unlinkSync(join(dir, JOURNAL_FILE));
+  fsyncPath(dir);
+}
+
+/** The plain files `render` wrote into the staging directory, by name. */
+function stagedFiles(staging: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(staging, { withFileTypes: true })) {
+    if (!entry.isFile() || !isPlainName(entry.name) || entry.name.startsWith(RECORD_FILE)) {
+      throw new OutputError([`synth produced ${printable(entry.name)}, which is not a plain file it can publish (an internal error)`]);
+    }
+    const path = join(staging, entry.name);
+    files.set(entry.name, readRegularFile(path, MAX_OWN_FILE_BYTES));
+    fsyncPath(path);
+  }
+  fsyncPath(staging);
+  return files;
+}
+
+export interface WriteOutputOptions {
+  /** Renders the output files into the (empty) directory it is given. */
+  readonly render: (stagingDir: string) => void;
+  /** The resolved spec, kept in the record for `npm run validate`. */
+  readonly spec: unknown;
+  /** Told when this run first finishes a run that was killed after its commit point. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Publishes the files `render` produces into `outdir` under the rules at the top of this file. Throws
+ * OutputError (nothing written) when a file synth would replace or remove is not synth's own.
+ */
+export function writeOutput(outdir: string, options: WriteOutputOptions): OutputReport {
+  const created: string[] = [];
+  try {
+    return publish(outdir, options, created);
+  } catch (error) {
+    for (const dir of created) {
+      try {
+        rmdirSync(dir); // only ever removes an empty directory, and only one this run created
+      } catch {
+        break;
+      }
+    }
+    // A failing system call (no space left, permission denied, read-only file system) is a one-line problem.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof OutputError || typeof code !== 'string' || !code.startsWith('E')) throw error;
+    throw new OutputError([`${printable(outdir)}: ${printable(String((error as Error).message).split('\n')[0])}`], hasPendingJournalSafe(outdir));
+  }
+}
+
+function hasPendingJournalSafe(outdir: string): boolean {
+  try {
+    return hasPendingJournal(realpathSync(outdir));
+  } catch {
+    return false;
+  }
+}
+
+function publish(outdir: string, options: WriteOutputOptions, created: string[]): OutputReport {
+  const dir = resolveOutputDir(outdir, created);
+  const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
+  const unlock = lock(dir, outdir);
+  try {
+    if (hasPendingJournal(dir)) {
+      rollForward(dir, outdir, readJournal(dir, outdir));
+      options.log?.(`finished the synth that was interrupted earlier in ${printable(outdir)}`);
+    }
+    removeLeftovers(dir);
+    const previous = readRecord(dir, outdir);
+    const staging = mkdtempSync(join(dir, STAGING_PREFIX));
+    // Once the journal is written, the staged files belong to it: a failure after that point leaves them
+    // for the next run to finish, instead of deleting what the journal still has to move.
+    let committed = false;
+    try {
+      options.render(staging);
+      const files = stagedFiles(staging);
+      pausePoint('staged');
+
+      const write: WriteStep[] = [];
+      const unchanged: string[] = [];
+      const remove: RemoveStep[] = [];
+      const problems: string[] = [];
+      const recordedFiles: Record<string, string> = {};
+      for (const [name, bytes] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+        const after = sha256(bytes);
+        recordedFiles[name] = after;
+        const current = inspect(dir, name);
+        const recorded = previous?.files[name];
+        if (current.kind === 'absent') write.push({ name, before: null, after });
+        else if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; synth writes only regular files and leaves this alone (move it away)`);
+        // Byte-identical to what synth would write: adopting it loses nothing, even if synth did not write it.
+        else if (current.sha256 === after) unchanged.push(name);
+        else if (recorded === undefined) problems.push(`${show(name)}: exists and was not written by synth; move it away or choose another output directory`);
+        else if (current.sha256 === recorded) write.push({ name, before: current.sha256, after });
+        else problems.push(`${show(name)}: changed since synth wrote it; move it away (or restore it) so synth can replace it`);
+      }
+      for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
+        if (files.has(name)) continue;
+        const current = inspect(dir, name);
+        if (current.kind === 'absent') continue;
+        if (current.kind === 'file' && current.sha256 === recorded) remove.push({ name, sha256: recorded });
+        else problems.push(`${show(name)}: synth wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
+      }
+      if (problems.length > 0) throw new OutputError(problems);
+
+      const record: SynthRecord = { tool: 'inference-gateway', format: RECORD_FORMAT, toolVersion: TOOL_VERSION, files: recordedFiles, spec: options.spec };
+      const nothingToDo = write.length === 0 && remove.length === 0 && previous !== undefined && isDeepStrictEqual(previous, JSON.parse(JSON.stringify(record)));
+      if (!nothingToDo) {
+        const journal: Journal = { format: RECORD_FORMAT, staging: basename(staging), write, remove, record };
+        writeAtomically(dir, JOURNAL_FILE, `${JSON.stringify(journal)}\n`);
+        committed = true;
+        pausePoint('committed');
+        rollForward(dir, outdir, journal);
+      }
+      return { written: write.map((step) => step.name), unchanged, removed: remove.map((step) => step.name) };
+    } finally {
+      if (!committed) rmSync(staging, { recursive: true, force: true });
+    }
+  } finally {
+    unlock();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Runs every row of hostile-rows.ts as a child process of its real entry point (what `npm run synth`,
+ * `npm run validate`, `npm run plan` and `npm run schema` start), a few at a time, and checks each answer:
+ * the exit code, one line per problem and no stack trace, nothing secret echoed, the workspace
+ * byte-identical before and after, and an end within seconds.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { synthesize } from '../../charts-gen/main';
+import { resolveSpec } from '../../spec';
+import { loadSchemaTextsSync } from '../../validate';
+import { inParallel, runTool, snapshot, STACK_LINE, type ProcessResult } from './helpers';
+import { HOSTILE_ROWS, type Content, type HostileRow } from './hostile-rows';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/ is CommonJS without types
+const { ensureBundle } = require('../../scripts/bundle.js') as { ensureBundle: (entry: string) => string };
+
+/** Lines every tool prints around its problems; what remains are the problem lines. */
+const FRAMING = [
+  /^.+: \d+ problems? in the deployment spec$/,
+  /^Nothing was written to .*\/\.$/,
+  /^run npm run \w+ -- --help for usage$/,
+  /^.+: \d+ object\(s\) checked, .+$/,
+  /^the stack configuration has problems:$/,
+];
+/** Generous for a loaded 2-core machine; a quadratic check or a blocked read takes minutes or forever. */
+const SECONDS = 10;
+const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+const work = mkdtempSync(join(tmpdir(), 'igw-hostile-'));
+let cleanOutput: string;
+let placeholders: Record<string, string>;
+const servers: Server[] = [];
+
+async function listen(handler: (path: string) => string | undefined): Promise<string> {
+  const server = createServer((request, response) => {
+    const body = handler(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/schemas\//, ''));
+    response.writeHead(body === undefined ? 404 : 200).end(body ?? 'not found');
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/schemas/`;
+}
+
+function fill(text: string, ws: string): string {
+  return Object.entries({ ...placeholders, '{ws}': ws }).reduce((result, [key, value]) => result.split(key).join(value), text);
+}
+
+function create(ws: string, path: string, content: Content): boolean {
+  const target = join(ws, path);
+  mkdirSync(dirname(target), { recursive: true });
+  let unprivileged = false;
+  if (typeof content === 'string' || Buffer.isBuffer(content)) writeFileSync(target, typeof content === 'string' ? fill(content, ws) : content);
+  else if ('fifo' in content) execFileSync('mkfifo', [target]);
+  else if ('dir' in content) mkdirSync(target, { recursive: true });
+  else if ('symlink' in content) symlinkSync(content.symlink, target);
+  else if ('sparse' in content) {
+    writeFileSync(target, '');
+    truncateSync(target, content.sparse);
+  } else if ('unreadable' in content) {
+    writeFileSync(target, content.unreadable);
+    chmodSync(target, 0o000);
+    unprivileged = true;
+  } else if ('dirMode' in content) {
+    mkdirSync(target);
+    chmodSync(target, content.dirMode);
+    unprivileged = true;
+  } else if ('synthOutput' in content) cpSync(cleanOutput, target, { recursive: true });
+  else if ('schemaMirror' in content) {
+    for (const [file, text] of loadSchemaTextsSync()) {
+      mkdirSync(dirname(join(target, file)), { recursive: true });
+      if (file === content.schemaMirror.replace) create(target, file, content.schemaMirror.by ?? '');
+      else writeFileSync(join(target, file), text);
+    }
+  }
+  return unprivileged;
+}
+
+interface Ran {
+  readonly row: HostileRow;
+  readonly result: ProcessResult;
+  readonly before: Record<string, string>;
+  readonly after: Record<string, string>;
+}
+
+async function runRow(row: HostileRow, index: number): Promise<Ran> {
+  const ws = join(work, `row-${index}`);
+  mkdirSync(ws);
+  // Files first, modes last: a directory of mode 000 would keep us from creating what goes inside.
+  let unprivileged = false;
+  const entries = Object.entries(row.files ?? {});
+  for (const [path, content] of entries) if (!(typeof content === 'object' && 'dirMode' in content)) unprivileged = create(ws, path, content) || unprivileged;
+  for (const [path, content] of entries) if (typeof content === 'object' && 'dirMode' in content) unprivileged = create(ws, path, content) || unprivileged;
+  if (unprivileged && UNPRIVILEGED.uid !== undefined) {
+    // The unprivileged user must reach the workspace; only the row's own files are off limits.
+    chmodSync(work, 0o755);
+    chmodSync(ws, 0o777);
+  }
+  const env = Object.fromEntries(Object.entries(row.env ?? {}).map(([name, value]) => [name, fill(value, ws)]));
+  // A row that names a mirror URL downloads into a cache of its own, outside the workspace. The others read
+  // the schemas where npm test's setup found them (../shared/schemas, or on a fresh clone the default cache).
+  const cache = row.env?.IGW_SCHEMAS_URL === undefined ? {} : { IGW_SCHEMAS_CACHE: mkdtempSync(join(work, 'cache-')) };
+  const before = snapshot(ws);
+  const result = await runTool(row.entry, (row.args ?? []).map((arg) => fill(arg, ws)), {
+    cwd: ws,
+    env: { ...cache, ...env },
+    ...(unprivileged ? UNPRIVILEGED : {}),
+  });
+  return { row, result, before, after: snapshot(ws) };
+}
+
+let ran: Ran[];
+
+beforeAll(async () => {
+  // Build each bundle once here, rather than in many processes at once (and the unprivileged user could not).
+  for (const entry of ['charts-gen/main.ts', 'validate/cli.ts', 'infra/plan.ts', 'spec/write-json-schema.ts', 'validate/schema-source.ts']) ensureBundle(entry);
+  cleanOutput = join(work, 'clean-output');
+  synthesize(resolveSpec({}, 'defaults'), cleanOutput);
+  const texts = loadSchemaTextsSync();
+  const tamperedFile = 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml';
+  const closed = await listen(() => undefined);
+  await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
+  placeholders = {
+    '{mirror}': await listen((file) => texts.get(file)),
+    '{tampered}': await listen((file) => (file === tamperedFile ? `${texts.get(file)}# tampered\n` : texts.get(file))),
+    '{closed-with-password}': closed.replace('http://', 'http://ci:pa55word@'),
+    '{closed}': closed,
+    '{pid}': String(process.pid),
+  };
+  const started = Date.now();
+  ran = await inParallel(HOSTILE_ROWS.map((row, index) => () => runRow(row, index)), 3);
+  process.stdout.write(`hostile-inputs: ${HOSTILE_ROWS.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  // Give the workspace back to ourselves (some rows made parts unreadable), then remove it.
+  execFileSync('chmod', ['-R', 'u+rwx', work]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('the table covers at least 60 hostile inputs, each with its own name', () => {
+  expect(HOSTILE_ROWS.length).toBeGreaterThanOrEqual(60);
+  expect(new Set(HOSTILE_ROWS.map((row) => row.name)).size).toBe(HOSTILE_ROWS.length);
+});
+
+describe.each(HOSTILE_ROWS.map((row) => [row.name, row] as const))('%s', (name) => {
+  const get = () => ran.find((entry) => entry.row.name === name) as Ran;
+
+  test('exits with the expected code, in seconds, without a stack trace', () => {
+    const { row, result } = get();
+    const output = `${result.stdout}${result.stderr}`;
+    expect({ exit: result.status, signal: result.signal }).toEqual({ exit: row.exit, signal: null });
+    expect(result.seconds).toBeLessThan(SECONDS);
+    expect(output).not.toMatch(STACK_LINE);
+    expect(output).not.toContain('internal error');
+  });
+
+  test('says what is wrong in one line per problem', () => {
+    const { row, result } = get();
+    const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line !== '');
+    expect(lines).toContainEqual(expect.stringMatching(row.says));
+    expect(lines.filter((line) => row.says.test(line))).toHaveLength(1);
+    if (row.exit !== 0) {
+      const problems = lines.filter((line) => !FRAMING.some((frame) => frame.test(line)));
+      expect(problems).toHaveLength(row.problems ?? 1);
+    }
+    if (row.secret) expect(`${result.stdout}${result.stderr}`).not.toContain(row.secret);
+  });
+
+  test('leaves every file as it was', () => {
+    const { before, after } = get();
+    expect(after).toEqual(before);
+  });
+});

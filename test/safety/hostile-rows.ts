@@ -1,0 +1,208 @@
+/**
+ * The hostile-input table: one row per bad input or fault, run by hostile-inputs.test.ts as a real child
+ * process of the entry point. Adding a case is adding a line.
+ *
+ * Each row runs in its own empty workspace directory, which is also the working directory, so relative
+ * paths in `args` and `files` land there. In `args` and `env`, these placeholders are replaced:
+ *   {ws}      the workspace's absolute path
+ *   {mirror}  a loopback HTTP server serving the pinned schemas, as a copy of ../shared/schemas would
+ *   {tampered} the same, with one file altered (its sha256 no longer matches the pin)
+ *   {closed}  a loopback URL where nothing listens ({closed-with-password}: the same with user:pa55word@)
+ *   {pid}     the pid of a live process (the test runner)
+ *
+ * The runner asserts for every row: the exit code; no stack trace; exactly one output line matching
+ * `says`; `problems` lines besides the fixed framing (a spec error's header, "Nothing was written",
+ * validate's summary, the pointer to --help); nothing `secret` in the output; the workspace byte-identical
+ * before and after; and an end within seconds.
+ */
+import type { EntryPoint } from './helpers';
+import { PINNED_SCHEMAS } from '../../validate/pinned-schemas';
+
+/** What to create at a path in the workspace. */
+export type Content =
+  | string
+  | Buffer
+  | { readonly fifo: true }
+  | { readonly dir: true }
+  | { readonly symlink: string }
+  /** A file of this size that occupies no disk: refused by size without being read. */
+  | { readonly sparse: number }
+  /** A regular file nobody but root can read (mode 000); the row runs as an unprivileged user when we are root. */
+  | { readonly unreadable: string }
+  /** A directory of this mode (for example 0o555: no writing). */
+  | { readonly dirMode: number }
+  /** A copy of a clean synth output directory (manifests and record). */
+  | { readonly synthOutput: true }
+  /** A copy of the pinned schemas laid out like ../shared/schemas, with one file replaced. */
+  | { readonly schemaMirror: { readonly replace?: string; readonly by?: Content } };
+
+export interface HostileRow {
+  readonly name: string;
+  readonly entry: EntryPoint;
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly files?: Readonly<Record<string, Content>>;
+  readonly exit: 0 | 1 | 2;
+  /** Exactly one output line must match. */
+  readonly says: RegExp;
+  /** Output lines besides the framing. @default 1 (0 for exit code 0) */
+  readonly problems?: number;
+  /** Text that must not appear anywhere in the output. */
+  readonly secret?: string;
+}
+
+export const FIFO = { fifo: true } as const;
+export const DIR = { dir: true } as const;
+export const link = (target: string) => ({ symlink: target });
+export const sparse = (bytes: number) => ({ sparse: bytes });
+export const MiB = 1024 * 1024;
+
+/** A spec file `spec.yaml` given to synth as its argument. */
+const spec = (name: string, content: Content, says: RegExp, more: Partial<HostileRow> = {}): HostileRow => ({
+  name,
+  entry: 'synth',
+  args: ['spec.yaml'],
+  files: { 'spec.yaml': content },
+  exit: 1,
+  says,
+  ...more,
+});
+/** A directory `m` holding the given manifest files, given to validate. */
+const manifests = (name: string, files: Record<string, Content>, says: RegExp, more: Partial<HostileRow> = {}): HostileRow => ({
+  name,
+  entry: 'validate',
+  args: ['m'],
+  files: { m: DIR, ...Object.fromEntries(Object.entries(files).map(([file, content]) => [`m/${file}`, content])) },
+  exit: 1,
+  says,
+  ...more,
+});
+/** An output directory `out` prepared with `files`, given to synth with the defaults. */
+const outdir = (name: string, files: Record<string, Content>, says: RegExp, more: Partial<HostileRow> = {}): HostileRow => ({
+  name,
+  entry: 'synth',
+  args: ['--out', 'out'],
+  files,
+  exit: 1,
+  says,
+  ...more,
+});
+/** validate of a clean synth output, with the schemas from `env`. */
+const schemas = (name: string, env: Record<string, string>, says: RegExp, more: Partial<HostileRow> = {}): HostileRow => ({
+  name,
+  entry: 'validate',
+  args: ['out'],
+  files: { out: { synthOutput: true } },
+  env,
+  exit: 1,
+  says,
+  ...more,
+});
+const usage = (entry: EntryPoint, args: string[], says: RegExp, more: Partial<HostileRow> = {}): HostileRow => ({ name: `${entry} ${args.join(' ')}`, entry, args, exit: 2, says, ...more });
+
+const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `l${i}: &l${i} [${Array(10).fill(i === 0 ? '*a' : `*l${i - 1}`).join(', ')}]`)].join('\n');
+const manyKeys = (count: number) => `${Array.from({ length: count }, (_, i) => `k${i}: ${i}`).join('\n')}\nk7: again\n`;
+const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n';
+
+export const HOSTILE_ROWS: readonly HostileRow[] = [
+  // Files: the spec.
+  spec('spec is a FIFO', FIFO, /^ {2}\(document\): cannot read the spec file: is a FIFO \(named pipe\), not a regular file$/),
+  { name: 'spec is /dev/zero', entry: 'synth', args: ['/dev/zero'], exit: 1, says: /^ {2}\(document\): cannot read the spec file: is a character device, not a regular file$/ },
+  spec('spec is a directory', DIR, /cannot read the spec file: is a directory, not a regular file$/),
+  spec('spec cannot be read', { unreadable: 'namespace: x\n' }, /cannot read the spec file: permission denied$/),
+  spec('spec is a 1 GiB sparse file', sparse(1024 * MiB), /cannot read the spec file: is larger than the 1 MiB limit$/),
+  spec('spec is binary', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe]), /cannot read the spec file: is not UTF-8 text \(a binary file\?\)$/),
+  spec('spec holds a NUL byte', 'namespace: "de\u0000fault"\n', /cannot read the spec file: holds the control character U\+0000 at line 1, column 15 \(a binary file\?\)$/),
+  spec('spec holds a terminal escape sequence', 'namespace: "\u001b[2J"\n', /holds the control character U\+001B at line 1, column 13/),
+  spec('spec is an alias bomb', aliasBomb, /^ {2}\(document\): not valid YAML: aliases that expand to more than 100 values$/),
+  spec('spec has 70,000 keys and one duplicate', manyKeys(70_000), /not valid YAML at line 70001, column 1: a key that appears twice in one mapping \(first at line 8, column 1\)$/),
+  spec('spec nests 101 levels', `${'['.repeat(101)}${']'.repeat(101)}`, /not valid YAML at line 1, column 101: collections nested more than 100 levels deep$/),
+  spec('spec nests 20,000 levels', `${'['.repeat(20_000)}${']'.repeat(20_000)}`, /not valid YAML at line 1, column \d+: collections nested too deeply to read \(RESOURCE_EXHAUSTION\)$/),
+  spec('spec is two documents', 'namespace: a\n---\nnamespace: b\n', /not valid YAML at line \d+, column \d+: more than one document \(remove the --- separators\) \(MULTIPLE_DOCS\)$/),
+  spec('spec aliases an anchor that does not exist', 'namespace: *hunter2\n', /not valid YAML at line 1, column 12: an alias names no anchor defined before it \(BAD_ALIAS\)$/, { secret: 'hunter2' }),
+  spec('spec aliases the value that contains it', 'gateway: &g { route: *g }\n', /not valid YAML at line 1, column 22: an alias inside the value it names \(a cycle\)$/),
+  spec('spec in JSON with a duplicate key', '{"namespace": "a", "namespace": "b"}', /a key that appears twice in one mapping \(first at line 1, column 2\)$/),
+  spec('spec with a key over 1024 characters', `${'k'.repeat(1100)}: 1\n`, /not valid YAML at line 1, column 1: .*\(KEY_OVER_1024_CHARS\)$/, { secret: 'k'.repeat(1100) }),
+  spec('spec is a symlink to /dev/zero', link('/dev/zero'), /is a character device, not a regular file$/),
+  spec('spec is a symlink loop', link('spec.yaml'), /cannot read the spec file: too many levels of symbolic links$/),
+  { name: 'spec does not exist', entry: 'synth', args: ['absent.yaml'], exit: 1, says: /^ {2}\(document\): cannot read the spec file: no such file$/ },
+  { name: 'spec path runs through a file', entry: 'synth', args: ['file.yaml/spec.yaml'], files: { 'file.yaml': 'a: 1\n' }, exit: 1, says: /cannot read the spec file: a parent of this path is not a directory$/ },
+  { name: 'spec path with a newline and an escape is shown escaped', entry: 'synth', args: ['bad\nname\u001b[31m.yaml'], exit: 1, says: /^bad\\u000Aname\\u001B\[31m\.yaml: 1 problem in the deployment spec$/ },
+
+  // Files: manifests read by validate.
+  manifests('a manifest is a FIFO', { 'pipe.yaml': FIFO }, /m\/pipe\.yaml: \?\/\?: \(file\): cannot read: is a FIFO \(named pipe\), not a regular file$/),
+  manifests('a manifest is a symlink to /dev/zero', { 'zero.yaml': link('/dev/zero') }, /zero\.yaml: \?\/\?: \(file\): cannot read: is a character device, not a regular file$/),
+  manifests('a manifest cannot be read', { 'secret.yaml': { unreadable: MANIFEST } }, /secret\.yaml: \?\/\?: \(file\): cannot read: permission denied$/),
+  manifests('a manifest is a 5 MiB sparse file', { 'big.yaml': sparse(5 * MiB) }, /big\.yaml: \?\/\?: \(file\): cannot read: is larger than the 4 MiB limit$/),
+  manifests('manifests add up to more than 16 MiB', { 'a.yaml': sparse(4 * MiB), 'b.yaml': sparse(4 * MiB), 'c.yaml': sparse(4 * MiB), 'd.yaml': sparse(4 * MiB), 'e.yaml': sparse(1024) }, /^m: its \.yaml files add up to 16 MiB, more than the 16 MiB the validator reads$/),
+  manifests('a manifest is an alias bomb', { 'bomb.yaml': aliasBomb }, /bomb\.yaml: \?\/\?: \(document 1\): not valid YAML: aliases that expand to more than 100 values$/),
+  manifests('a manifest has 50,000 keys and one duplicate', { 'keys.yaml': manyKeys(50_000) }, /keys\.yaml: \?\/\?: \(document 1\): not valid YAML at line 50001, column 1: a key that appears twice/),
+  manifests('a manifest quotes an undefined alias', { 'alias.yaml': 'apiVersion: v1\nkind: *s3cr3t\n' }, /alias\.yaml: \?\/\?: \(document 1\): not valid YAML at line 2, column 7: an alias names no anchor defined before it \(BAD_ALIAS\)$/, { secret: 's3cr3t' }),
+  manifests('a manifest file name holds a newline', { 'a\nb.yaml': 'kind: [\n' }, /^m\/a\\u000Ab\.yaml: \?\/\?: \(document 1\): not valid YAML/),
+  manifests('a secret-named value is not echoed', { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels:\n    api-token: "tok en-42"\n' }, /ConfigMap\/cm: metadata\.labels\.api-token: .*; got a value not shown \(the field may hold a secret\)$/, { secret: 'tok en-42' }),
+  { name: 'validate a directory that does not exist', entry: 'validate', args: ['absent'], exit: 1, says: /^absent: cannot read the directory \(no such directory\)$/ },
+  { name: 'validate a regular file', entry: 'validate', args: ['f.yaml'], files: { 'f.yaml': MANIFEST }, exit: 1, says: /^f\.yaml: not a directory$/ },
+  { name: 'validate an empty directory', entry: 'validate', args: ['e'], files: { e: DIR }, exit: 1, says: /^e: no \.yaml files to validate \(run npm run synth first\?\)$/ },
+  { name: 'validate a directory nobody may read', entry: 'validate', args: ['locked'], files: { locked: { dirMode: 0o000 } }, exit: 1, says: /permission denied/ },
+  { name: 'validate a directory with a corrupt synth record', entry: 'validate', args: ['out'], files: { out: { synthOutput: true }, 'out/.inference-gateway-synth': '{"tool": "inference-gateway", "format": 1, "files": [' }, exit: 1, says: /^out\/\.inference-gateway-synth: is not a synth record synth can read \(not JSON\)$/ },
+  { name: 'validate a directory left half-written by a killed synth', entry: 'validate', args: ['out'], files: { out: { synthOutput: true }, 'out/.inference-gateway-synth.journal': '{}' }, exit: 1, says: /^out: a synth was interrupted while writing here/ },
+  { name: 'validate with a --spec that is not the recorded one', entry: 'validate', args: ['out', '--spec', 'other.yaml'], files: { out: { synthOutput: true }, 'other.yaml': 'namespace: other\n' }, exit: 1, says: /^out: was synthesized from another spec than other\.yaml/ },
+  { name: 'validate with a --spec that is a FIFO', entry: 'validate', args: ['out', '--spec', 'p.yaml'], files: { out: { synthOutput: true }, 'p.yaml': FIFO }, exit: 1, says: /cannot read the spec file: is a FIFO/ },
+
+  // Command lines.
+  usage('synth', ['--bogus'], /^synth: unknown option --bogus$/),
+  usage('synth', ['--out'], /^synth: --out needs a value$/),
+  usage('synth', ['a.yaml', 'b.yaml'], /^synth: takes at most 1 spec file, got 2: a\.yaml b\.yaml$/),
+  usage('synth', [''], /^synth: an empty argument is not a file name$/),
+  usage('synth', ['--\u001b]0;pwned\u0007'], /^synth: unknown option --\\u001B\]0;pwned\\u0007$/),
+  usage('synth', ['--cdk8s-cli', '--out', 'x'], /^synth: --out cannot be combined with --cdk8s-cli$/),
+  { name: 'synth --help', entry: 'synth', args: ['--help'], exit: 0, says: /^usage: npm run synth -- \[spec-file\] \[--out <dir>\]$/ },
+  usage('validate', ['--strict'], /^validate: unknown option --strict$/),
+  usage('validate', ['--spec'], /^validate: --spec needs a value$/),
+  { name: 'validate -h', entry: 'validate', args: ['-h'], exit: 0, says: /^usage: npm run validate -- \[dir\] \[--spec <file>\]$/ },
+  usage('plan', ['spec.yaml'], /^plan: unknown argument spec\.yaml; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help$/),
+  usage('plan', ['--preview'], /^plan: unknown argument --preview; allowed: /),
+  usage('schema', ['--check'], /^schema: unknown option --check$/),
+  usage('import', ['--force'], /^import: unknown option --force$/),
+  usage('import', ['--output'], /^import: --output needs a value$/),
+
+  // Output directories.
+  outdir('output directory is a regular file', { out: 'x\n' }, /^out: is a regular file, not a directory; name a directory for the output$/),
+  outdir('output directory is a FIFO', { out: FIFO }, /^out: is a FIFO \(named pipe\), not a directory/),
+  { name: 'output directory is /dev/null', entry: 'synth', args: ['--out', '/dev/null'], exit: 1, says: /^\/dev\/null: is a character device, not a directory/ },
+  outdir('output directory is a dangling symlink', { out: link('nowhere') }, /^out: is a symbolic link whose target cannot be used \(no such file\)$/),
+  outdir('output directory is a symlink to a file', { out: link('f'), f: 'x\n' }, /^out: is a symbolic link to a regular file, not to a directory$/),
+  { name: 'output directory runs through a file', entry: 'synth', args: ['--out', 'f/out'], files: { f: 'x\n' }, exit: 1, says: /^f\/out: a parent of this path is not a directory$/ },
+  outdir('a user file has the name of a generated file', { out: DIR, 'out/notes.md': 'mine\n', 'out/gateway.k8s.yaml': 'kind: Mine\n' }, /^out\/gateway\.k8s\.yaml: exists and was not written by synth/),
+  outdir('a FIFO has the name of a generated file', { out: DIR, 'out/gateway.k8s.yaml': FIFO }, /^out\/gateway\.k8s\.yaml: is a FIFO \(named pipe\); synth writes only regular files/),
+  outdir('a symlink has the name of a generated file', { out: DIR, 'out/gateway.k8s.yaml': link('/etc/hostname') }, /^out\/gateway\.k8s\.yaml: is a symbolic link; synth writes only regular files/),
+  outdir('output directory may not be written', { out: { dirMode: 0o555 } }, /^out: cannot write here \(permission denied\)$/),
+  outdir('output directory holds a corrupt record', { out: DIR, 'out/.inference-gateway-synth': 'not json' }, /^out\/\.inference-gateway-synth: is not a synth record synth can read \(not JSON\)$/),
+  outdir('output directory holds a record naming ../', { out: DIR, 'out/.inference-gateway-synth': JSON.stringify({ tool: 'inference-gateway', format: 1, toolVersion: '0', files: { '../escape': 'a'.repeat(64) }, spec: {} }) }, /is not a record synth can use \(a file entry that is not a plain name with a sha256\)/),
+  outdir('output directory is locked by a live synth', { out: DIR, 'out/.inference-gateway-synth.lock': '{pid}\n' }, /^out: another synth \(process \d+\) is writing here; wait for it, or delete \.inference-gateway-synth\.lock if no synth is running$/),
+  outdir('output directory holds a corrupt journal', { out: DIR, 'out/.inference-gateway-synth.journal': '{"format": 1, "staging": "../../x"}' }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
+  { name: 'output directory . holds a user file named like ours', entry: 'synth', args: ['--out', '.'], files: { 'pool-vllm-llama3-8b-instruct.k8s.yaml': 'mine\n' }, exit: 1, says: /^\.\/pool-vllm-llama3-8b-instruct\.k8s\.yaml: exists and was not written by synth/ },
+
+  // Where the schemas come from.
+  schemas('IGW_SCHEMAS_DIR does not exist', { IGW_SCHEMAS_DIR: 'absent' }, /^IGW_SCHEMAS_DIR=absent: no such directory$/),
+  { ...schemas('IGW_SCHEMAS_DIR is empty', { IGW_SCHEMAS_DIR: 'mirror' }, /v0\.3\.0\/inference\.networking\.x-k8s\.io_inferencepools\.yaml: no such file \(a pinned schema file\)$/, { problems: PINNED_SCHEMAS.length }), files: { out: { synthOutput: true }, mirror: DIR } },
+  { ...schemas('IGW_SCHEMAS_DIR has a file whose sha256 is not the pin', { IGW_SCHEMAS_DIR: 'mirror' }, /\/mirror\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned 9aea7ae0/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml', by: 'kind: Tampered\n' } } } },
+  { ...schemas('IGW_SCHEMAS_DIR has a FIFO for a pinned file', { IGW_SCHEMAS_DIR: 'mirror' }, /gateway\.networking\.k8s\.io_httproutes\.yaml: is a FIFO \(named pipe\), not a regular file \(a pinned schema file\)$/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_httproutes.yaml', by: FIFO } } } },
+  schemas('IGW_SCHEMAS_URL is not http', { IGW_SCHEMAS_URL: 'file:///etc/' }, /^IGW_SCHEMAS_URL must be an http:\/\/ or https:\/\/ URL, not file:$/),
+  schemas('IGW_SCHEMAS_URL has nothing listening', { IGW_SCHEMAS_URL: '{closed}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\); set IGW_SCHEMAS_DIR/),
+  schemas('IGW_SCHEMAS_URL with a password has nothing listening', { IGW_SCHEMAS_URL: '{closed-with-password}' }, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\)/, { secret: 'pa55word' }),
+  schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/),
+  schemas('IGW_SCHEMAS_URL serves nothing (404)', { IGW_SCHEMAS_URL: '{mirror}missing/' }, /download failed \(HTTP 404\)/),
+  schemas('IGW_SCHEMAS_CACHE is set but empty', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: '' }, /^IGW_SCHEMAS_CACHE is set but empty/),
+  schemas('IGW_SCHEMAS_DIR and IGW_SCHEMAS_URL both set', { IGW_SCHEMAS_DIR: 'out', IGW_SCHEMAS_URL: '{mirror}' }, /^set IGW_SCHEMAS_DIR or IGW_SCHEMAS_URL, not both$/),
+
+  // The environment.
+  { name: 'IGW_CONFIG names no file', entry: 'synth', env: { IGW_CONFIG: 'absent.yaml' }, exit: 1, says: /^ {2}\(document\): cannot read the spec file: no such file$/ },
+  { name: 'IGW_CONFIG is set but empty', entry: 'synth', env: { IGW_CONFIG: '' }, exit: 2, says: /^synth: IGW_CONFIG is set but empty; unset it or set it to the spec file$/ },
+  { name: 'IGW_CONFIG is a directory', entry: 'synth', env: { IGW_CONFIG: '.' }, exit: 1, says: /cannot read the spec file: is a directory, not a regular file$/ },
+  { name: 'IGW_CONFIG and the argument name different files', entry: 'synth', args: ['a.yaml'], env: { IGW_CONFIG: 'b.yaml' }, exit: 2, says: /^synth: the spec file is given twice, as a\.yaml and as IGW_CONFIG=b\.yaml; drop one$/ },
+  { name: 'CDK8S_OUTDIR is set but empty', entry: 'synth', env: { CDK8S_OUTDIR: '' }, exit: 2, says: /^synth: CDK8S_OUTDIR is set but empty/ },
+  { name: 'CDK8S_OUTDIR and --out name different directories', entry: 'synth', args: ['--out', 'a'], env: { CDK8S_OUTDIR: 'b' }, exit: 2, says: /^synth: the output directory is given twice, as a and as CDK8S_OUTDIR=b; drop one$/ },
+  { name: 'validate with IGW_CONFIG a FIFO', entry: 'validate', args: ['out'], env: { IGW_CONFIG: 'p' }, files: { out: { synthOutput: true }, p: FIFO }, exit: 1, says: /cannot read the spec file: is a FIFO/ },
+  { name: 'plan with IGW_CONFIG /dev/zero', entry: 'plan', env: { IGW_CONFIG: '/dev/zero' }, exit: 1, says: /^ {2}\(document\): cannot read the spec file: is a character device, not a regular file$/ },
+];
