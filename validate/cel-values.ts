@@ -5,7 +5,7 @@
  * becomes `__namespace__`), and maps declared with additionalProperties keep their keys as they are.
  * Getting this wrong flips results: `'5s' <= '10s'` is false as strings but true as durations.
  */
-import { isCelError, run, type CelInput } from '@bufbuild/cel';
+import type { CelInput } from '@bufbuild/cel';
 import type { OpenApiSchema } from './openapi';
 import { isRecord } from './types';
 
@@ -41,6 +41,9 @@ const converted = new Map<string, CelInput | undefined>();
 function celConvert(fn: 'duration' | 'timestamp', text: string): CelInput | undefined {
   const key = `${fn}:${text}`;
   if (!converted.has(key)) {
+    // Loaded here, not at the top: see cel() in cel.ts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { isCelError, run } = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
     const result = run(`${fn}(s)`, { s: text });
     converted.set(key, isCelError(result) ? undefined : (result as CelInput));
   }

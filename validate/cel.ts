@@ -7,8 +7,23 @@
  * reason from `KUBERNETES_ONLY_CEL`; every other evaluation error (above all "no such key" when a rule
  * reads an absent field) is a failure, exactly as the API server treats it.
  */
-import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelInput, plan as planFn } from '@bufbuild/cel';
+
+/**
+ * @bufbuild/cel and its protobuf runtime take about a fifth of a validate run to load, so they are
+ * loaded on the first rule that is not answered by the verdict cache (cel-cache.ts).
+ */
+function cel(): typeof import('@bufbuild/cel') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+}
+
+let environment: ReturnType<typeof import('@bufbuild/cel').celEnv> | undefined;
+function env(): ReturnType<typeof import('@bufbuild/cel').celEnv> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  environment ??= cel().celEnv({ funcs: (require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext')).strings });
+  return environment;
+}
 
 /**
  * Kubernetes-only CEL functions and macros this validator cannot evaluate, and why a rule using them is
@@ -62,9 +77,7 @@ const SUPPORTED_FUNCTIONS = new Set([
 export const MESSAGE_EXPRESSION_NOTE =
   'messageExpression is not evaluated (it only words the error; the rule itself still runs and its static message or the rule text is reported)';
 
-const env = celEnv({ funcs: strings });
-
-type Program = ReturnType<typeof plan>;
+type Program = ReturnType<typeof planFn>;
 
 export type CompiledRule =
   | { readonly kind: 'evaluate'; readonly program: Program }
@@ -94,7 +107,7 @@ export function compileRule(rule: string): CompiledRule {
   if (cached) return cached;
   let result: CompiledRule;
   try {
-    const parsed = parse(rule);
+    const parsed = cel().parse(rule);
     const calls = new Set<string>();
     const idents = new Set<string>();
     collectNames(parsed.expr, calls, idents);
@@ -103,7 +116,7 @@ export function compileRule(rule: string): CompiledRule {
     if (idents.has('oldSelf')) result = { kind: 'transition' };
     else if (k8sOnly.length > 0) result = { kind: 'skip', reason: k8sOnly.map((name) => `${name}: ${KUBERNETES_ONLY_CEL[name]}`).join('; ') };
     else if (unknown.length > 0) result = { kind: 'unknown', reason: `calls ${unknown.join(', ')}, which the validator cannot evaluate` };
-    else result = { kind: 'evaluate', program: plan(env, parsed) };
+    else result = { kind: 'evaluate', program: cel().plan(env(), parsed) };
   } catch (error) {
     // The Kubernetes CEL dialect has syntax (`?.`, `[?`) that standard CEL parsers reject.
     result = { kind: 'unknown', reason: `does not parse as standard CEL (${(error as Error).message.split('\n')[0]})` };
@@ -122,7 +135,7 @@ export function evaluateRule(program: Program, self: CelInput): RuleOutcome {
   } catch (error) {
     return { ok: false, message: `evaluation error: ${(error as Error).message}` };
   }
-  if (isCelError(result)) {
+  if (cel().isCelError(result)) {
     const reason = result.message.replace(/^field not found: /, 'no such key: ');
     return { ok: false, message: `evaluation error: ${reason}` };
   }

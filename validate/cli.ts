@@ -113,7 +113,11 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       // validate, so a bad command line, directory or schema source is answered at once.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { validateWithSchemas } = require('./validator') as typeof import('./validator');
-      report = validateWithSchemas(files.objects, schemas, { spec: choice.spec });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { VerdictCache } = require('./cel-cache') as typeof import('./cel-cache');
+      const verdicts = VerdictCache.load();
+      report = validateWithSchemas(files.objects, schemas, { spec: choice.spec, verdicts });
+      verdicts.save();
     }
     const problems = [...files.problems, ...report.problems];
     for (const problem of problems) io.out(formatProblem(problem));

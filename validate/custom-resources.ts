@@ -3,6 +3,7 @@
  * validations (ajv), structural pruning and list types, and CEL rules at the level they are declared.
  */
 import { compileRule, evaluateRule, MESSAGE_EXPRESSION_NOTE } from './cel';
+import { verdictKey, type Verdict, VerdictCache } from './cel-cache';
 import { toCelValue } from './cel-values';
 import type { CrdVersion } from './crds';
 import { schemaErrors, type OpenApiSchema } from './openapi';
@@ -23,7 +24,15 @@ function withFieldPath(path: string, fieldPath: string | undefined): string {
   return path === '' ? suffix.replace(/^\./, '') : `${path}${suffix}`;
 }
 
-export function validateCustomResource(object: unknown, crd: CrdVersion): ResourceIssues {
+/** A rule's verdict for one value, computed with @bufbuild/cel only when the cache does not know it. */
+function ruleVerdict(rule: string, value: unknown, schema: OpenApiSchema): Verdict {
+  const compiled = compileRule(rule);
+  if (compiled.kind !== 'evaluate') return compiled;
+  const outcome = evaluateRule(compiled.program, toCelValue(value, schema));
+  return outcome.ok ? { kind: 'ok' } : { kind: 'fail', message: outcome.message };
+}
+
+export function validateCustomResource(object: unknown, crd: CrdVersion, verdicts: VerdictCache = new VerdictCache()): ResourceIssues {
   const defaulted = applyDefaults(object, crd.schema);
   const issues: StructuralIssue[] = schemaErrors(crd.schema, defaulted).filter((e) => !e.path.startsWith('metadata'));
   const skipped: SkippedRule[] = [];
@@ -33,23 +42,20 @@ export function validateCustomResource(object: unknown, crd: CrdVersion): Resour
       if (validation.messageExpression !== undefined) {
         skipped.push({ crd: crdLabel, path: path || '(object)', rule: validation.messageExpression, reason: MESSAGE_EXPRESSION_NOTE });
       }
-      const compiled = compileRule(validation.rule);
-      if (compiled.kind === 'transition') continue;
-      if (compiled.kind === 'skip') {
-        skipped.push({ crd: crdLabel, path: path || '(object)', rule: validation.rule, reason: compiled.reason });
+      const verdict = verdicts.verdict(verdictKey(crdLabel, path, validation.rule, value), () => ruleVerdict(validation.rule, value, schema));
+      if (verdict.kind === 'transition' || verdict.kind === 'ok') continue;
+      if (verdict.kind === 'skip') {
+        skipped.push({ crd: crdLabel, path: path || '(object)', rule: validation.rule, reason: verdict.reason });
         continue;
       }
       const where = withFieldPath(path, validation.fieldPath);
-      if (compiled.kind === 'unknown') {
-        issues.push({ path: where, message: `CEL rule ${JSON.stringify(validation.rule)} ${compiled.reason}; teach validate/cel.ts about it` });
+      if (verdict.kind === 'unknown') {
+        issues.push({ path: where, message: `CEL rule ${JSON.stringify(validation.rule)} ${verdict.reason}; teach validate/cel.ts about it` });
         continue;
       }
-      const outcome = evaluateRule(compiled.program, toCelValue(value, schema));
-      if (!outcome.ok) {
-        const stated = validation.message ?? `failed rule: ${validation.rule}`;
-        const detail = outcome.message === 'rule is false' ? '' : ` (${outcome.message}; rule: ${validation.rule})`;
-        issues.push({ path: where, message: `${stated}${detail}` });
-      }
+      const stated = validation.message ?? `failed rule: ${validation.rule}`;
+      const detail = verdict.message === 'rule is false' ? '' : ` (${verdict.message}; rule: ${validation.rule})`;
+      issues.push({ path: where, message: `${stated}${detail}` });
     }
   });
   return { issues, skipped, defaulted };

@@ -10,6 +10,7 @@ import { checkPolicies, checkRoutes, checkRoutingExtensions } from './checks/rou
 import { checkGpuPlacement, checkMountedFiles, checkReferencedObjects, checkSelectors, checkVllmArgs } from './checks/workloads';
 import { coreKind, validateCoreObject } from './core-kinds';
 import { crdRegistry, type CrdRegistry } from './crds';
+import { VerdictCache } from './cel-cache';
 import { validateCustomResource } from './custom-resources';
 import { checkMetadata } from './metadata';
 import { readManifestDirectory } from './manifest-files';
@@ -25,7 +26,12 @@ export interface ValidateOptions extends SchemaSourceOptions {
   readonly externals?: readonly ExternalRef[];
   /** Already loaded schema texts (skips the lookup). */
   readonly schemas?: SchemaTexts;
+  /** Verdicts of CEL rules remembered across runs (the command line loads and saves them). @default in memory */
+  readonly verdicts?: VerdictCache;
 }
+
+/** Verdicts remembered for the life of the process when the caller brings no cache of its own. */
+const processVerdicts = new VerdictCache();
 
 export interface ValidationReport {
   readonly problems: readonly Problem[];
@@ -49,7 +55,7 @@ interface Checked {
   readonly skipped: SkippedRule[];
 }
 
-function checkOne(object: Record<string, unknown>, file: string, registry: CrdRegistry): Checked {
+function checkOne(object: Record<string, unknown>, file: string, registry: CrdRegistry, verdicts: VerdictCache): Checked {
   const apiVersion = asString(object.apiVersion);
   const kind = asString(object.kind);
   if (!apiVersion || !kind) {
@@ -71,7 +77,7 @@ function checkOne(object: Record<string, unknown>, file: string, registry: CrdRe
   let skipped: SkippedRule[] = [];
   if (crd) {
     if (!crd.served) issues.push({ path: 'apiVersion', message: `${apiVersion} of ${kind} is not served by the pinned CRD` });
-    const result = validateCustomResource(object, crd);
+    const result = validateCustomResource(object, crd, verdicts);
     issues.push(...result.issues);
     skipped = result.skipped;
     stored = asRecord(result.defaulted);
@@ -103,7 +109,7 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
       problems.push({ file, kind: '?', name: '?', path: '(document)', message: 'is not a YAML mapping' });
       continue;
     }
-    const checked = checkOne(object, file, registry);
+    const checked = checkOne(object, file, registry, options.verdicts ?? processVerdicts);
     const kind = asString(object.kind) ?? '?';
     const name = asString(asRecord(object.metadata).name) ?? '?';
     for (const issue of checked.issues) problems.push({ file, kind, name, path: issue.path, message: issue.message });
