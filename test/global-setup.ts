@@ -1,12 +1,28 @@
 /**
- * Runs once before the test files: makes the pinned CRD schemas available. With ../shared/schemas (or
- * IGW_SCHEMAS_DIR) this only checks their sha256; on a fresh clone without it, it downloads them (from
- * IGW_SCHEMAS_URL, else upstream) into the cache the tests then read synchronously. Without network or a
- * mirror, the run stops with one line saying how to get them, instead of hundreds of failing tests.
+ * Runs once before the test files.
+ *
+ * 1. Gives the run a temporary directory of its own and points TMPDIR at it, so every temporary file or
+ *    directory a test, cdk8s (`cdk8s.outdir.*`) or a child process makes lands there; global-teardown.ts
+ *    removes it whole. Workers and child processes inherit TMPDIR from this process.
+ * 2. Makes the pinned CRD schemas available. With ../shared/schemas (or IGW_SCHEMAS_DIR) this only checks
+ *    their sha256; on a fresh clone without it, it downloads them (from IGW_SCHEMAS_URL, else upstream)
+ *    into the cache the tests then read synchronously. Without network or a mirror, the run stops with one
+ *    line saying how to get them, instead of hundreds of failing tests.
  */
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadSchemaTexts, SchemaSourceError } from '../validate/schema-source';
 
+/** The variable that holds the run's temporary directory, for the teardown. */
+export const RUN_TMPDIR_VARIABLE = 'IGW_TEST_RUN_TMPDIR';
+
 export default async function globalSetup(): Promise<void> {
+  const runDir = mkdtempSync(join(tmpdir(), 'igw-test-run-'));
+  // As open as /tmp itself (sticky, writable by all): some rows run as an unprivileged user.
+  chmodSync(runDir, 0o1777);
+  process.env[RUN_TMPDIR_VARIABLE] = runDir;
+  process.env.TMPDIR = runDir;
   try {
     await loadSchemaTexts({ download: true });
   } catch (error) {
