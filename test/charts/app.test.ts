@@ -134,3 +134,19 @@ describe('monitoring', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'collector', namespace: 'gke-gmp-system' }]);
   });
 });
+
+describe('every container requests the memory it needs (no pod is BestEffort)', () => {
+  const specs = {
+    guide: {},
+    GA: { inferenceExtension: { version: 'llm-d-v0.10.0' } },
+    'two pools behind one URL (body-based router)': { cluster: { gpuPool: { maxNodes: 6 } }, pools: [{ name: 'a' }, { name: 'b', modelServer: { baseModel: 'Qwen/Qwen2.5-7B-Instruct' } }] },
+  };
+
+  test.each(Object.entries(specs))('%s', (_name, document) => {
+    const containers = allContainers(synthDocument(document));
+    expect(containers.length).toBeGreaterThan(2);
+    for (const container of containers) {
+      expect([container.name, container.resources?.requests?.memory !== undefined, container.resources?.requests?.cpu !== undefined]).toEqual([container.name, true, true]);
+    }
+  });
+});
