@@ -3,13 +3,14 @@
  *
  * 1. Gives the run a temporary directory of its own and points TMPDIR at it, so every temporary file or
  *    directory a test, cdk8s (`cdk8s.outdir.*`) or a child process makes lands there; global-teardown.ts
- *    removes it whole. Workers and child processes inherit TMPDIR from this process.
+ *    removes it whole. Workers and child processes inherit TMPDIR from this process. A run killed before its
+ *    teardown leaves its directory; the next run removes it (the directory names the pid of its run).
  * 2. Makes the pinned CRD schemas available. With ../shared/schemas (or IGW_SCHEMAS_DIR) this only checks
  *    their sha256; on a fresh clone without it, it downloads them (from IGW_SCHEMAS_URL, else upstream)
  *    into the cache the tests then read synchronously. Without network or a mirror, the run stops with one
  *    line saying how to get them, instead of hundreds of failing tests.
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSchemaTexts, SchemaSourceError } from '../validate/schema-source';
@@ -17,8 +18,28 @@ import { loadSchemaTexts, SchemaSourceError } from '../validate/schema-source';
 /** The variable that holds the run's temporary directory, for the teardown. */
 export const RUN_TMPDIR_VARIABLE = 'IGW_TEST_RUN_TMPDIR';
 
+const RUN_DIR_PREFIX = 'igw-test-run-';
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Run directories of earlier runs that were killed before their teardown (their process is gone). */
+function removeAbandonedRunDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const match = new RegExp(`^${RUN_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (match && !processIsAlive(Number(match[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
-  const runDir = mkdtempSync(join(tmpdir(), 'igw-test-run-'));
+  removeAbandonedRunDirs();
+  const runDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
   // As open as /tmp itself (sticky, writable by all): some rows run as an unprivileged user.
   chmodSync(runDir, 0o1777);
   process.env[RUN_TMPDIR_VARIABLE] = runDir;
