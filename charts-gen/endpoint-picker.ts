@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { clusterScopedName, endpointPickerName, type ExtensionRelease, type ResourceRequestsSpec, type VllmMetricNames } from '../spec';
 import { DISTROLESS_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './security';
-import { appLabels, RBAC_API_GROUP } from './well-known';
+import { appLabels, ENDPOINT_PICKER_PORTS, RBAC_API_GROUP } from './well-known';
 
 export interface EndpointPickerProps {
   readonly namespace: string;
@@ -40,9 +40,9 @@ const METRIC_FLAGS: readonly (readonly [keyof VllmMetricNames, string])[] = [
  * /metrics are cluster-scoped, and those are all its ClusterRole grants.
  */
 export class EndpointPicker extends Construct {
-  static readonly GRPC_PORT = 9002;
-  static readonly GRPC_HEALTH_PORT = 9003;
-  static readonly METRICS_PORT = 9090;
+  static readonly GRPC_PORT = ENDPOINT_PICKER_PORTS.grpc;
+  static readonly GRPC_HEALTH_PORT = ENDPOINT_PICKER_PORTS.grpcHealth;
+  static readonly METRICS_PORT = ENDPOINT_PICKER_PORTS.metrics;
   /** gRPC health service name the picker registers. */
   static readonly HEALTH_SERVICE = 'inference-extension';
   /** Name of the picker's metrics port on the pod, which monitoring scrapes. */

@@ -18,6 +18,7 @@ import {
   clusterScopedName,
   endpointPickerName,
   poolMetricsReader,
+  scaleMemory,
   type EndpointPickerSpec,
   type ExtensionRelease,
   type VllmMetricNames,
@@ -26,7 +27,7 @@ import type { PoolReference } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import type { ModelServer } from './model-server';
 import { DISTROLESS_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './security';
-import { RBAC_API_GROUP } from './well-known';
+import { ENDPOINT_PICKER_PORTS, RBAC_API_GROUP } from './well-known';
 
 export interface RouterPoolProps {
   readonly namespace: string;
@@ -125,9 +126,9 @@ const PAYLOAD_AGNOSTIC_CONFIG = {
  * GKE's HealthCheckPolicy and GCPBackendPolicy, and the PodMonitoring with its metrics reader.
  */
 export class RouterPool extends Construct {
-  static readonly GRPC_PORT = 9002;
-  static readonly GRPC_HEALTH_PORT = 9003;
-  static readonly METRICS_PORT = 9090;
+  static readonly GRPC_PORT = ENDPOINT_PICKER_PORTS.grpc;
+  static readonly GRPC_HEALTH_PORT = ENDPOINT_PICKER_PORTS.grpcHealth;
+  static readonly METRICS_PORT = ENDPOINT_PICKER_PORTS.metrics;
   static readonly METRICS_PORT_NAME = 'metrics';
   /** The chart's scrape interval for the picker. */
   static readonly SCRAPE_INTERVAL = '10s';
@@ -353,11 +354,4 @@ export class RouterPool extends Construct {
       });
     }
   }
-}
-
-/** `factor` times a memory quantity (`2Gi` x 2 = `4Gi`), in the same unit. */
-function scaleMemory(quantity: string, factor: number): string {
-  const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) throw new Error(`not a memory quantity: ${quantity}`);
-  return `${Number(match[1]) * factor}${match[2]}`;
 }

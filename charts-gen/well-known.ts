@@ -30,3 +30,10 @@ export const MODEL_NAME_HEADER = 'X-Gateway-Model-Name';
 
 /** The user of distroless `:nonroot` images (the endpoint pickers and the body-based router). */
 export const DISTROLESS_NONROOT_UID = 65532;
+
+/**
+ * The endpoint pickers' ports, the same in both profiles (the v0.3.0 picker's and llm-d router v0.10.0's
+ * defaults): gRPC ext-proc for the gateway, gRPC health for the probes, and /metrics. 9002 is also what the
+ * InferencePool API tells implementations to assume when the pool names no port.
+ */
+export const ENDPOINT_PICKER_PORTS = { grpc: 9002, grpcHealth: 9003, metrics: 9090 } as const;

@@ -55,11 +55,21 @@ export function parseCpu(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
 
+/** A memory quantity with a binary suffix, the only kind the spec accepts (`512Mi`, `24Gi`). */
+const MEMORY_QUANTITY = /^(\d+)(Ki|Mi|Gi|Ti)$/;
+
 /** GiB in a Kubernetes memory quantity with a binary suffix (`512Mi`, `24Gi`). */
 export function parseMemoryGiB(quantity: string): number {
   const units: Record<string, number> = { Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024 };
-  const match = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  const match = MEMORY_QUANTITY.exec(quantity);
   return match ? Number(match[1]) * units[match[2]] : NaN;
+}
+
+/** `factor` times a memory quantity, in the same unit (`2Gi` x 2 = `4Gi`). */
+export function scaleMemory(quantity: string, factor: number): string {
+  const match = MEMORY_QUANTITY.exec(quantity);
+  if (!match) throw new Error(`not a memory quantity: ${quantity}`);
+  return `${Number(match[1]) * factor}${match[2]}`;
 }
 
 /** Whether the requests fit one node, with what is left there; undefined for an unknown machine type. */

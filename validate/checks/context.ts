@@ -1,4 +1,5 @@
 /** What every cross-object check receives: the object set, a way to report, and the optional spec. */
+import { ENDPOINT_PICKER_PORTS, MODEL_NAME_HEADER } from '../../charts-gen/well-known';
 import type { DeploymentSpec } from '../../spec';
 import type { Entry, ObjectSet } from '../object-set';
 
@@ -22,6 +23,6 @@ export interface CheckContext {
 export const INFERENCE_GROUPS = ['inference.networking.x-k8s.io', 'inference.networking.k8s.io'];
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 /** The port GKE assumes for an InferencePool's extension when `portNumber` is left out. */
-export const DEFAULT_EXTENSION_PORT = 9002;
+export const DEFAULT_EXTENSION_PORT = ENDPOINT_PICKER_PORTS.grpc;
 /** The header body-based routing sets from the request body's `model`, for HTTPRoutes to match on. */
-export const MODEL_NAME_HEADER = 'X-Gateway-Model-Name';
+export { MODEL_NAME_HEADER };
