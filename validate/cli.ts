@@ -15,7 +15,8 @@ import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type Deployme
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { ManifestReadError, readManifestDirectory } from './manifest-files';
-import { loadSchemaTexts, SchemaSourceError } from './schema-source';
+import { loadValidatorSchemaTexts } from './schema-bundle';
+import { SchemaSourceError } from './schema-source';
 import { formatProblem } from './types';
 import type { ValidationReport } from './validator';
 
@@ -108,7 +109,7 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
     const files = readManifestDirectory(dir);
     let report: ValidationReport = { problems: [], skippedRules: [], objectCount: 0 };
     if (files.objects.length > 0) {
-      const schemas = await loadSchemaTexts({ env: io.env, download: true });
+      const schemas = await loadValidatorSchemaTexts({ env: io.env, download: true });
       // The validator (Ajv, CEL, the core-kind validators) is loaded only when there is something to
       // validate, so a bad command line, directory or schema source is answered at once.
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -49,6 +49,8 @@ export interface HostileRow {
   readonly problems?: number;
   /** Text that must not appear anywhere in the output. */
   readonly secret?: string;
+  /** The row serves or copies the pinned CRD files themselves, so it runs only where they are at hand. */
+  readonly needsPinnedFiles?: boolean;
 }
 
 export const FIFO = { fifo: true } as const;
@@ -207,12 +209,12 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   // Where the schemas come from.
   schemas('IGW_SCHEMAS_DIR does not exist', { IGW_SCHEMAS_DIR: 'absent' }, /^IGW_SCHEMAS_DIR=absent: no such directory$/),
   { ...schemas('IGW_SCHEMAS_DIR is empty', { IGW_SCHEMAS_DIR: 'mirror' }, /v0\.3\.0\/inference\.networking\.x-k8s\.io_inferencepools\.yaml: no such file \(a pinned schema file\)$/, { problems: PINNED_SCHEMAS.length }), files: { out: { synthOutput: true }, mirror: DIR } },
-  { ...schemas('IGW_SCHEMAS_DIR has a file whose sha256 is not the pin', { IGW_SCHEMAS_DIR: 'mirror' }, /\/mirror\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned 9aea7ae0/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml', by: 'kind: Tampered\n' } } } },
-  { ...schemas('IGW_SCHEMAS_DIR has a FIFO for a pinned file', { IGW_SCHEMAS_DIR: 'mirror' }, /gateway\.networking\.k8s\.io_httproutes\.yaml: is a FIFO \(named pipe\), not a regular file \(a pinned schema file\)$/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_httproutes.yaml', by: FIFO } } } },
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_DIR has a file whose sha256 is not the pin', { IGW_SCHEMAS_DIR: 'mirror' }, /\/mirror\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned 9aea7ae0/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml', by: 'kind: Tampered\n' } } } },
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_DIR has a FIFO for a pinned file', { IGW_SCHEMAS_DIR: 'mirror' }, /gateway\.networking\.k8s\.io_httproutes\.yaml: is a FIFO \(named pipe\), not a regular file \(a pinned schema file\)$/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_httproutes.yaml', by: FIFO } } } },
   schemas('IGW_SCHEMAS_URL is not http', { IGW_SCHEMAS_URL: 'file:///etc/' }, /^IGW_SCHEMAS_URL must be an http:\/\/ or https:\/\/ URL, not file:$/),
   schemas('IGW_SCHEMAS_URL has nothing listening', { IGW_SCHEMAS_URL: '{closed}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\); set IGW_SCHEMAS_DIR/),
   schemas('IGW_SCHEMAS_URL with a password has nothing listening', { IGW_SCHEMAS_URL: '{closed-with-password}' }, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\)/, { secret: 'pa55word' }),
-  schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/),
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/) },
   schemas('IGW_SCHEMAS_URL serves nothing (404)', { IGW_SCHEMAS_URL: '{mirror}missing/' }, /download failed \(HTTP 404\)/),
   schemas('IGW_SCHEMAS_CACHE is set but empty', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: '' }, /^IGW_SCHEMAS_CACHE is set but empty/),
   schemas('IGW_SCHEMAS_DIR and IGW_SCHEMAS_URL both set', { IGW_SCHEMAS_DIR: 'out', IGW_SCHEMAS_URL: '{mirror}' }, /^set IGW_SCHEMAS_DIR or IGW_SCHEMAS_URL, not both$/),
