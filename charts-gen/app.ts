@@ -14,6 +14,7 @@ import {
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { applyCommonLabels, commonLabels } from './common-labels';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -134,6 +135,8 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
     });
   }
+  // Last, over whatever the constructs above added: every object carries the common labels.
+  applyCommonLabels(app, commonLabels(spec));
   return app;
 }
 

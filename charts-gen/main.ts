@@ -4,7 +4,7 @@
  * directory through output-dir.ts, which never touches a file synth did not write.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { printable } from '../spec/text-file';
@@ -46,17 +46,51 @@ function loadSpec(specFile: string | undefined): DeploymentSpec {
   return specFile === undefined ? resolveSpec({}, 'defaults') : loadSpecFile(specFile);
 }
 
-/** Synthesizes `spec` into `outdir`; see output-dir.ts for what is and is not touched. */
-export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: string) => void = () => undefined): OutputReport {
+/** A folder's files as synth renders them: name -> text. */
+export type RenderedFolder = ReadonlyMap<string, string>;
+
+/**
+ * Everything synth writes for `spec`, folder by folder ('' the output directory, `crds` its CRD folder),
+ * rendered in memory: the chart files, then the GitOps bundle's files (gitops-bundle.ts).
+ */
+export function renderOutput(spec: DeploymentSpec): ReadonlyMap<string, RenderedFolder> {
   // Loaded only now: cdk8s and cdk8s-plus take most of synth's start-up, and a usage error, --help or a
   // bad spec file should answer at once.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildApp, chartYaml, renderCharts } = require('./app') as typeof import('./app');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bundle = require('./gitops-bundle') as typeof import('./gitops-bundle');
   // renderCharts, not app.synth(): cdk8s' synth resolves the whole app again for every chart.
-  const render = (staging: string): void => {
-    for (const chart of renderCharts(buildApp(spec, staging))) writeFileSync(join(staging, chart.file), chartYaml(chart));
-  };
-  return writeOutput(outdir, { render, spec, log });
+  const charts = renderCharts(buildApp(spec, DEFAULT_OUTDIR));
+  const top = new Map(charts.map((chart) => [chart.file, chartYaml(chart)]));
+  for (const file of bundle.topFolderFiles(spec, [...top.keys()])) top.set(file.name, file.text);
+  const crds = new Map(bundle.crdFolderFiles(spec).map((file) => [file.name, file.text]));
+  return new Map([
+    [bundle.CRDS_DIR, crds],
+    ['', top],
+  ]);
+}
+
+/**
+ * Synthesizes `spec` into `outdir`; see output-dir.ts for what is and is not touched. The CRD folder is
+ * an output directory of its own (its own record), published first, so the CRDs are in place before the
+ * objects that use them.
+ */
+export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: string) => void = () => undefined): OutputReport {
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  const removed: string[] = [];
+  for (const [folder, files] of renderOutput(spec)) {
+    const render = (staging: string): void => {
+      for (const [name, text] of files) writeFileSync(join(staging, name), text);
+    };
+    const report = writeOutput(folder === '' ? outdir : join(outdir, folder), { render, spec, log });
+    const named = (name: string) => (folder === '' ? name : `${folder}/${name}`);
+    written.push(...report.written.map(named));
+    unchanged.push(...report.unchanged.map(named));
+    removed.push(...report.removed.map(named));
+  }
+  return { written, unchanged, removed };
 }
 
 function reportLines(report: OutputReport, outdir: string): string[] {
@@ -76,7 +110,10 @@ function reportLines(report: OutputReport, outdir: string): string[] {
 function mirrorForCdk8sCli(report: OutputReport, outdir: string, scratch: string): void {
   mkdirSync(scratch, { recursive: true });
   // Copies of what was published, read back so they are byte-identical to it.
-  for (const name of [...report.written, ...report.unchanged]) writeFileSync(join(scratch, name), readFileSync(join(outdir, name)));
+  for (const name of [...report.written, ...report.unchanged]) {
+    mkdirSync(dirname(join(scratch, name)), { recursive: true });
+    writeFileSync(join(scratch, name), readFileSync(join(outdir, name)));
+  }
 }
 
 export function main(args: readonly string[] = [], io: SynthIo = processIo): number {

@@ -40,6 +40,11 @@ export interface ExtensionRelease {
   readonly poolVersion: string;
   /** CRD manifests `pulumi up` applies before any custom resource: only what GKE does not install. */
   readonly crdManifestUrls: readonly string[];
+  /**
+   * The same CRDs as pinned files (validate/pinned-schemas.ts), which synth writes into its `crds/` folder
+   * from the schema bundle: what a GitOps bundle must install before its first custom resource.
+   */
+  readonly crdFiles: readonly string[];
   /** Oldest GKE version the release works on (GA: the first that installs InferencePool v1 itself). */
   readonly minGkeVersion: string;
   /** Endpoint picker image, and the tag a spec's picker image must carry. */
@@ -88,6 +93,10 @@ export const EXTENSION_RELEASES = {
     poolGroup: 'inference.networking.x-k8s.io',
     poolVersion: 'v1alpha2',
     crdManifestUrls: [`https://github.com/${EXTENSION_REPO}/releases/download/v0.3.0/manifests.yaml`],
+    crdFiles: [
+      'inference-extension/v0.3.0/inference.networking.x-k8s.io_inferencepools.yaml',
+      'inference-extension/v0.3.0/inference.networking.x-k8s.io_inferencemodels.yaml',
+    ],
     minGkeVersion: '1.32.3',
     endpointPickerImage: `${EXTENSION_REGISTRY}/epp:v0.3.0`,
     endpointPickerTag: 'v0.3.0',
@@ -121,6 +130,7 @@ export const EXTENSION_RELEASES = {
       `https://raw.githubusercontent.com/${LLM_D_ROUTER_REPO}/v0.10.0/config/crd/bases/llm-d.ai_inferenceobjectives.yaml`,
       `https://raw.githubusercontent.com/${LLM_D_ROUTER_REPO}/v0.10.0/config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml`,
     ],
+    crdFiles: ['llm-d-router/v0.10.0/llm-d.ai_inferenceobjectives.yaml', 'llm-d-router/v0.10.0/llm-d.ai_inferencemodelrewrites.yaml'],
     minGkeVersion: '1.34.0-gke.1626000',
     endpointPickerImage: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0',
     endpointPickerTag: 'v0.10.0',

@@ -4,7 +4,7 @@
  * spec/yaml-text.ts. Kept apart from the validator so the CLI can read (and refuse) a directory before it
  * loads Ajv and CEL.
  */
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errnoReason, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
@@ -33,28 +33,99 @@ export const MAX_MANIFEST_BYTES = 4 * MiB;
 /** The most all manifest files of a directory may add up to (about 8 s to parse at the same rate). */
 export const MAX_MANIFEST_DIRECTORY_BYTES = 16 * MiB;
 
-/**
- * Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. Only regular files
- * are read, each at most MAX_MANIFEST_BYTES; anything else is a problem line, not a hang or a crash.
- */
-export function readManifestDirectory(dir: string): ManifestFiles {
+/** The file names kustomize reads as a folder's kustomization (kustomize's own list, in its order). */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+const isManifestName = (name: string): boolean => /\.ya?ml$/.test(name) && !(KUSTOMIZATION_FILES as readonly string[]).includes(name);
+
+function listDirectory(dir: string): string[] {
   const shown = printable(dir);
-  let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${shown}: not a directory`);
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    return readdirSync(dir).sort();
   } catch (error) {
     if (error instanceof ManifestReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ManifestReadError(`${shown}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : errnoReason(error)})`);
   }
-  if (names.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The kustomization file of a folder, if it has one. */
+function kustomizationOf(dir: string, names: readonly string[]): string | undefined {
+  const name = KUSTOMIZATION_FILES.find((candidate) => names.includes(candidate));
+  return name === undefined ? undefined : join(dir, name);
+}
+
+/**
+ * Checks a kustomization against its folder: every listed resource exists here, and every manifest here
+ * is listed (kustomize, and so Argo CD, Flux and `kubectl apply -k`, applies only what it lists).
+ */
+function checkKustomization(file: string, dir: string, manifests: readonly string[], problems: Problem[]): void {
+  const report = (path: string, message: string) => problems.push({ file, kind: 'Kustomization', name: '-', path, message });
+  let text: string;
+  try {
+    text = readTextFile(file, MAX_MANIFEST_BYTES);
+  } catch (error) {
+    if (!(error instanceof TextFileError)) throw error;
+    report('(file)', `cannot read: ${error.reason}`);
+    return;
+  }
+  const parsed = parseYamlText(text, false);
+  for (const problem of parsed.problems) report(`(document ${problem.document})`, formatYamlProblem(problem));
+  if (parsed.problems.length > 0) return;
+  const value = parsed.documents[0]?.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    report('(document)', 'is not a YAML mapping');
+    return;
+  }
+  const resources = (value as { resources?: unknown }).resources ?? [];
+  if (!Array.isArray(resources) || !resources.every((entry) => typeof entry === 'string')) {
+    report('resources', 'must be a list of file or folder names');
+    return;
+  }
+  resources.forEach((entry: string, index) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('/') || entry.split('/').includes('..')) return; // remote or outside: not ours to check
+    const target = join(dir, entry);
+    if (!existsSync(target)) report(`resources[${index}]`, `${printable(entry)} does not exist in ${printable(dir)}`);
+  });
+  const listed = new Set(resources.map((entry: string) => entry.replace(/^\.\//, '')));
+  for (const name of manifests) {
+    if (!listed.has(name)) report('resources', `does not list ${printable(name)}, so kustomize (Argo CD, Flux, kubectl apply -k) will not apply it`);
+  }
+}
+
+/**
+ * Reads every `*.yaml`/`*.yml` file of `dir` (sorted), and of each folder right below it that holds a
+ * kustomization (synth's `crds/`), into documents. A kustomization file is not a manifest: it is checked
+ * against its folder instead (see checkKustomization). Only regular files are read, each at most
+ * MAX_MANIFEST_BYTES; anything else is a problem line, not a hang or a crash.
+ */
+export function readManifestDirectory(dir: string): ManifestFiles {
+  const shown = printable(dir);
+  const names = listDirectory(dir);
+  const folders: { readonly dir: string; readonly names: readonly string[] }[] = [{ dir, names }];
+  for (const name of names) {
+    const sub = join(dir, name);
+    if (!isDirectory(sub)) continue;
+    const subNames = listDirectory(sub);
+    if (kustomizationOf(sub, subNames) !== undefined) folders.push({ dir: sub, names: subNames });
+  }
+  const files = folders.flatMap((folder) => folder.names.filter(isManifestName).map((name) => join(folder.dir, name)));
+  if (files.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
   // Sizes first, from metadata alone, so an oversized directory is refused before anything is parsed.
   let total = 0;
-  for (const name of names) {
+  for (const file of files) {
     let stats: Stats | undefined;
     try {
-      stats = statSync(join(dir, name));
+      stats = statSync(file);
     } catch {
       stats = undefined; // reported when the file is read
     }
@@ -65,8 +136,11 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   }
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
+  for (const folder of folders) {
+    const kustomization = kustomizationOf(folder.dir, folder.names);
+    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, folder.names.filter(isManifestName), problems);
+  }
+  for (const file of files) {
     let text: string;
     try {
       text = readTextFile(file, MAX_MANIFEST_BYTES);
@@ -83,4 +157,3 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   }
   return { objects, problems };
 }
-
