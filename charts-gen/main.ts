@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
 import { printable } from '../spec/text-file';
-import { OutputError, writeOutput, type OutputReport } from './output-dir';
+import { OutputError, preflightOutput, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
 export const OUTDIR_VARIABLE = 'CDK8S_OUTDIR';
@@ -80,7 +80,14 @@ export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: str
   const written: string[] = [];
   const unchanged: string[] = [];
   const removed: string[] = [];
-  for (const [folder, files] of renderOutput(spec)) {
+  const folders = renderOutput(spec);
+  // Every folder is checked before any is written, so a refusal in one leaves all of them untouched. The
+  // output folder first: when it cannot be used, what it says is the whole story.
+  const top = preflightOutput(outdir, folders.get('') ?? new Map());
+  if (top.length > 0) throw new OutputError(top);
+  const inner = [...folders].flatMap(([folder, files]) => (folder === '' ? [] : preflightOutput(join(outdir, folder), files)));
+  if (inner.length > 0) throw new OutputError(inner);
+  for (const [folder, files] of folders) {
     const render = (staging: string): void => {
       for (const [name, text] of files) writeFileSync(join(staging, name), text);
     };

@@ -466,3 +466,39 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
     unlock();
   }
 }
+
+/**
+ * What writeOutput would refuse in `outdir` for `files` (name -> bytes), checked without writing or
+ * creating anything: for a run that publishes into several folders (synth's crds/ and its output folder)
+ * and must refuse all of them before writing any. A folder with an unfinished journal is left to
+ * writeOutput, which finishes the journal first; a folder that does not exist yet has nothing to refuse.
+ */
+export function preflightOutput(outdir: string, files: ReadonlyMap<string, string>): string[] {
+  let dir: string;
+  try {
+    if (lstatOrUndefined(outdir) === undefined) return [];
+    dir = resolveOutputDir(outdir);
+    if (hasPendingJournal(dir)) return [];
+    const previous = readRecord(dir, outdir);
+    const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
+    const problems: string[] = [];
+    for (const [name, text] of files) {
+      const current = inspect(dir, name);
+      if (current.kind === 'absent' || (current.kind === 'file' && current.sha256 === sha256(text))) continue;
+      if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; synth writes only regular files and leaves this alone (move it away)`);
+      else if (previous?.files[name] === undefined) problems.push(`${show(name)}: exists and was not written by synth; move it away or choose another output directory`);
+      else if (current.sha256 !== previous.files[name]) problems.push(`${show(name)}: changed since synth wrote it; move it away (or restore it) so synth can replace it`);
+    }
+    for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
+      if (files.has(name)) continue;
+      const current = inspect(dir, name);
+      if (current.kind !== 'absent' && !(current.kind === 'file' && current.sha256 === recorded)) {
+        problems.push(`${show(name)}: synth wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
+      }
+    }
+    return problems;
+  } catch (error) {
+    if (error instanceof OutputError) return [...error.problems];
+    throw error;
+  }
+}

@@ -8,7 +8,8 @@
  *
  * Exit codes: 0 no problems, 1 problems found or input that cannot be used, 2 usage error.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../charts-gen/output-dir';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
@@ -63,8 +64,10 @@ function recordedSpec(dir: string): DeploymentSpec | undefined {
   if (!isDirectory(dir)) return undefined;
   let record;
   try {
-    if (hasPendingJournal(dir)) {
-      throw new InputProblem(`${printable(dir)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
+    // The folder itself, or a folder synth writes inside it (crds/), may hold an unfinished journal.
+    const interrupted = [dir, ...readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory)].find((folder) => hasPendingJournal(folder));
+    if (interrupted !== undefined) {
+      throw new InputProblem(`${printable(interrupted)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
     }
     record = readRecord(dir);
   } catch (error) {
