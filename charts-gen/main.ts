@@ -22,13 +22,15 @@ export const CDK8S_CLI_SCRATCH = '.cdk8s-cli-out';
 const CDK8S_CLI_FLAG = '--cdk8s-cli';
 
 export const USAGE = [
-  'usage: npm run synth -- [spec-file] [--out <dir>]',
+  'usage: npm run synth -- [spec-file] [--out <dir>] [--check]',
   '  spec-file    the deployment spec (YAML); default: $IGW_CONFIG, else the built-in defaults',
   '  --out <dir>  where to write the manifests; default: $CDK8S_OUTDIR, else dist',
+  '  --check      write nothing; exit 0 when <dir> holds exactly what the spec synthesizes, else 1 listing the differences',
   '  -h, --help   show this help',
   'Only files synth wrote (listed in <dir>/.inference-gateway-synth) are ever replaced or removed.',
-  'Exit codes: 0 written, 1 bad spec or output directory, 2 usage error.',
+  'Exit codes: 0 written (--check: up to date), 1 bad spec or output directory (--check: differences), 2 usage error.',
 ].join('\n');
+const CHECK_FLAG = '--check';
 
 export interface SynthIo {
   readonly out: (line: string) => void;
@@ -125,16 +127,19 @@ function mirrorForCdk8sCli(report: OutputReport, outdir: string, scratch: string
 
 export function main(args: readonly string[] = [], io: SynthIo = processIo): number {
   let fromCdk8sCli = false;
+  let check = false;
   let specFile: string | undefined;
   let outdir: string;
   let scratch: string | undefined;
   try {
-    const line = parseCommandLine(args, { options: { '--out': ['-o'] }, flags: [CDK8S_CLI_FLAG], positional: { max: 1, name: 'spec file' } });
+    const line = parseCommandLine(args, { options: { '--out': ['-o'] }, flags: [CDK8S_CLI_FLAG, CHECK_FLAG], positional: { max: 1, name: 'spec file' } });
     if (line.help) {
       io.out(USAGE);
       return 0;
     }
     fromCdk8sCli = line.flags.has(CDK8S_CLI_FLAG);
+    check = line.flags.has(CHECK_FLAG);
+    if (fromCdk8sCli && check) throw new UsageError(`${CHECK_FLAG} cannot be combined with ${CDK8S_CLI_FLAG}`);
     specFile = pathFromArgumentOrVariable(line.positional[0], SPEC_FILE_VARIABLE, io.env, 'spec file');
     const cliOutdir = io.env[OUTDIR_VARIABLE];
     if (fromCdk8sCli && line.options.has('--out')) throw new UsageError(`--out cannot be combined with ${CDK8S_CLI_FLAG}`);
@@ -154,6 +159,18 @@ export function main(args: readonly string[] = [], io: SynthIo = processIo): num
   const say = fromCdk8sCli ? io.err : io.out;
   try {
     const spec = loadSpec(specFile);
+    if (check) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { checkOutput } = require('./check-output') as typeof import('./check-output');
+      const differences = checkOutput(spec, outdir, renderOutput(spec));
+      for (const line of differences) io.out(line);
+      if (differences.length === 0) {
+        io.out(`${printable(outdir)}: up to date with the spec`);
+        return 0;
+      }
+      io.out(`${printable(outdir)}: ${differences.length} difference${differences.length === 1 ? '' : 's'} from what the spec synthesizes; run npm run synth -- ${specFile === undefined ? '' : `${printable(specFile)} `}--out ${printable(outdir)} to update it`);
+      return 1;
+    }
     const report = synthesize(spec, outdir, say);
     for (const line of reportLines(report, outdir)) say(line);
     if (scratch !== undefined) mirrorForCdk8sCli(report, outdir, scratch);
