@@ -205,3 +205,25 @@ describe('the instance label', () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe('the GitOps examples (their CRDs are not pinned here: what can be checked offline is checked)', () => {
+  const read = (file: string) => parseAllDocuments(readFileSync(join(examples, 'gitops', file), 'utf8')).map((document) => document.toJS());
+
+  test('the Argo CD Application syncs crds/ and the folder synth writes, as one Application ordered by the waves synth sets', () => {
+    const [application] = read('argocd-application.yaml');
+    expect(application).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' });
+    const [crds, folder] = application.spec.sources.map((source: { path: string }) => source.path);
+    expect(crds).toBe(`${folder}/crds`);
+    expect(application.spec.syncPolicy.automated.prune).toBe(true);
+  });
+
+  test('the Flux Kustomizations apply crds/ first and wait for it; the workloads depend on it and are not waited for', () => {
+    const [crds, workloads] = read('flux-kustomizations.yaml');
+    for (const kustomization of [crds, workloads]) expect(kustomization).toMatchObject({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' });
+    expect(crds.spec.path).toBe(`${workloads.spec.path}/crds`);
+    expect(crds.spec.wait).toBe(true);
+    expect(workloads.spec.dependsOn).toEqual([{ name: crds.metadata.name }]);
+    // With the GA profile only the picker's leader is Ready: a wait for every replica would never end.
+    expect(workloads.spec.wait).toBe(false);
+  });
+});
