@@ -3,7 +3,7 @@
  * as it is (docs/gitops.md):
  *
  * - `crds/`: the CustomResourceDefinitions the spec's profiles need and GKE does not install (each
- *   profile's `crdFiles`, taken from the schema bundle), one file each, with their own kustomization.yaml.
+ *   profile's `crdManifests`, taken from the schema bundle), one file each, with their own kustomization.yaml.
  *   A folder of their own so they can be applied first: Flux with a Kustomization the workloads' one
  *   `dependsOn` (Flux applies one Kustomization in one go, and a custom resource whose CRD is not yet
  *   established fails its dry-run), Argo CD through the sync wave annotation (-1, before the default 0).
@@ -16,7 +16,7 @@
  * Every object here carries the common labels (common-labels.ts) like the chart objects.
  */
 import { Yaml } from 'cdk8s';
-import { activeVersions, extensionRelease, type DeploymentSpec } from '../spec';
+import { activeVersions, extensionRelease, type DeploymentSpec, type ExtensionVersion } from '../spec';
 import { bundledCrds } from '../validate/schema-bundle';
 import { commonLabels, withCommonLabels } from './common-labels';
 
@@ -59,16 +59,24 @@ export function namespaceObject(spec: DeploymentSpec): KubeObject | undefined {
   return withCommonLabels(inFirstWave({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: spec.namespace } }), commonLabels(spec));
 }
 
+/**
+ * The CRDs one profile needs and GKE does not install (all, or those of one of its `crdManifests`), from
+ * the schema bundle, with the common labels: what synth writes into crds/ and what `pulumi up` applies
+ * before any custom resource.
+ */
+export function releaseCrds(spec: DeploymentSpec, version: ExtensionVersion, manifest?: number): KubeObject[] {
+  const labels = commonLabels(spec);
+  const manifests = extensionRelease(version).crdManifests;
+  return (manifest === undefined ? manifests.flat() : manifests[manifest]).flatMap((file) =>
+    bundledCrds(file).map((crd) => withCommonLabels(inFirstWave(structuredClone(crd) as unknown as KubeObject), labels)),
+  );
+}
+
 /** The CRDs of every active profile (both during a migration), each once, in profile order. */
 export function profileCrds(spec: DeploymentSpec): KubeObject[] {
-  const labels = commonLabels(spec);
   const byName = new Map<string, KubeObject>();
   for (const version of activeVersions(spec)) {
-    for (const file of extensionRelease(version).crdFiles) {
-      for (const crd of bundledCrds(file)) {
-        if (!byName.has(crd.metadata.name)) byName.set(crd.metadata.name, withCommonLabels(inFirstWave(structuredClone(crd) as unknown as KubeObject), labels));
-      }
-    }
+    for (const crd of releaseCrds(spec, version)) if (!byName.has(String(crd.metadata.name))) byName.set(String(crd.metadata.name), crd);
   }
   return [...byName.values()];
 }
