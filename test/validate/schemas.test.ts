@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl, validateWithSchemas, type SchemaTexts } from '../../validate';
@@ -189,6 +189,68 @@ suite('a mirror URL', () => {
       const texts = await loadSchemaTexts(options);
       expect(server.requests).toEqual([PINNED_SCHEMAS[0].file]);
       expect(sha256(texts.get(PINNED_SCHEMAS[0].file) as string)).toBe(PINNED_SCHEMAS[0].sha256);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+suite('downloads through a proxy (Node\'s own fetch ignores HTTPS_PROXY)', () => {
+  /**
+   * A forward proxy on loopback for hosts that do not resolve. undici's proxy agent tunnels every request,
+   * http:// included, through CONNECT (RFC 9110 section 9.3.6), as corporate proxies expect: the tunnel is
+   * joined to a loopback server holding the mirror files.
+   */
+  async function proxy(): Promise<Served> {
+    const mirror = await serve(mirrorFiles());
+    const requests: string[] = [];
+    const server = createServer((_request, response) => response.writeHead(405).end());
+    server.on('connect', (request: IncomingMessage, client: Socket) => {
+      requests.push(`CONNECT ${request.url}`);
+      const upstream = connect(Number(new URL(mirror.url).port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      requests,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await mirror.close();
+      },
+      mirrorRequests: mirror.requests,
+    } as Served & { mirrorRequests: string[] };
+  }
+
+  const throughProxy = (proxyUrl: string, extra: NodeJS.ProcessEnv = {}): SchemaSourceOptions => ({
+    ...overHttp('http://mirror.invalid/mirror/'),
+    env: { IGW_SCHEMAS_URL: 'http://mirror.invalid/mirror/', HTTP_PROXY: proxyUrl, ...extra },
+  });
+
+  test('HTTP_PROXY carries every download to a mirror the machine cannot reach itself', async () => {
+    const server = await proxy();
+    try {
+      const texts = await loadSchemaTexts(throughProxy(server.url));
+      expect(new Set(server.requests)).toEqual(new Set(['CONNECT mirror.invalid:80']));
+      expect((server as Served & { mirrorRequests: string[] }).mirrorRequests.sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+      expect([...texts.keys()].sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('NO_PROXY exempts the host: the download goes direct and the proxy sees nothing', async () => {
+    const server = await proxy();
+    try {
+      await expect(loadSchemaTexts(throughProxy(server.url, { NO_PROXY: 'mirror.invalid' }))).rejects.toThrow(/^http:\/\/mirror\.invalid\/mirror\/.+: download failed \((ENOTFOUND|EAI_AGAIN)\)/);
+      expect(server.requests).toEqual([]);
     } finally {
       await server.close();
     }
