@@ -13,6 +13,7 @@ import {
   syncerConfigText,
 } from './derived';
 import { minimumGracePeriodSeconds } from './drain';
+import { checkEnv, checkExtraArgs, checkTolerations } from './escape-hatches';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
@@ -206,6 +207,9 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   if (isNumber(server.rollout.maxSurge) && isNumber(server.rollout.maxUnavailable) && server.rollout.maxSurge + server.rollout.maxUnavailable === 0) {
     report(`${at}.modelServer.rollout`, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress');
   }
+  checkExtraArgs(server.extraArgs, `${at}.modelServer.extraArgs`, report);
+  checkEnv(server.env, `${at}.modelServer.env`, report);
+  checkTolerations(server.tolerations, `${at}.modelServer.tolerations`, report);
   checkPinned(report, `${at}.modelServer.image`, server.image);
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);
