@@ -279,6 +279,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The pid of a live process other than this one that holds the directory's lock, if any. */
+function lockHolder(dir: string): number | undefined {
+  let holder = NaN;
+  try {
+    holder = Number.parseInt(readRegularFile(join(dir, LOCK_FILE), 64).toString('utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder) ? holder : undefined;
+}
+
 /** Takes the directory's lock (a file holding our pid); a lock left by a process that is gone is taken over. */
 function lock(dir: string, shownDir: string): () => void {
   const path = join(dir, LOCK_FILE);
@@ -478,7 +489,15 @@ export function preflightOutput(outdir: string, files: ReadonlyMap<string, strin
   try {
     if (lstatOrUndefined(outdir) === undefined) return [];
     dir = resolveOutputDir(outdir);
-    if (hasPendingJournal(dir)) return [];
+    const holder = lockHolder(dir);
+    if (holder !== undefined) {
+      return [`${printable(outdir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`];
+    }
+    // writeOutput finishes a pending journal first; one it could not read would stop it there.
+    if (hasPendingJournal(dir)) {
+      readJournal(dir, outdir);
+      return [];
+    }
     const previous = readRecord(dir, outdir);
     const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
     const problems: string[] = [];

@@ -59,13 +59,22 @@ function isDirectory(dir: string): boolean {
   }
 }
 
+/** The folders right inside `dir`; none when it cannot be listed (readManifestDirectory reports that). */
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory);
+  } catch {
+    return [];
+  }
+}
+
 /** The spec synth recorded in `dir`, if any. A path that is not a readable directory is left for readManifestDirectory to report. */
 function recordedSpec(dir: string): DeploymentSpec | undefined {
   if (!isDirectory(dir)) return undefined;
   let record;
   try {
     // The folder itself, or a folder synth writes inside it (crds/), may hold an unfinished journal.
-    const interrupted = [dir, ...readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory)].find((folder) => hasPendingJournal(folder));
+    const interrupted = [dir, ...subfolders(dir)].find((folder) => hasPendingJournal(folder));
     if (interrupted !== undefined) {
       throw new InputProblem(`${printable(interrupted)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
     }

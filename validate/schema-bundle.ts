@@ -11,7 +11,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { PINNED_SCHEMAS, type PinnedSchema } from './pinned-schemas';
 import {
   loadSchemaTexts,
@@ -84,12 +83,15 @@ function compactCrd(document: Record<string, unknown>, file: string): BundledCrd
 
 /** The bundle of the pinned files' texts (each already checked against its sha256 by the loader). */
 export function buildSchemaBundle(texts: SchemaTexts): SchemaBundle {
+  // Loaded here only: synth and the validator read the bundle (JSON) and never need a YAML parser for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parse = (text: string) => (require('yaml') as typeof import('yaml')).parseAllDocuments(text);
   const crds: Record<string, BundledCrd[]> = {};
   for (const schema of PINNED_SCHEMAS) {
     const text = texts.get(schema.file);
     if (text === undefined) throw new SchemaSourceError(`${schema.file}: missing from the pinned files`);
     if (sha256(text) !== schema.sha256) throw new SchemaSourceError(`${schema.file}: sha256 ${sha256(text)} does not match the pinned ${schema.sha256}`);
-    crds[schema.file] = parseAllDocuments(text)
+    crds[schema.file] = parse(text)
       .map((document) => document.toJS() as Record<string, unknown> | null)
       .filter((document): document is Record<string, unknown> => document?.kind === 'CustomResourceDefinition')
       .map((document) => compactCrd(document, schema.file));

@@ -179,7 +179,7 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   usage('synth', [''], /^synth: an empty argument is not a file name$/),
   usage('synth', ['--\u001b]0;pwned\u0007'], /^synth: unknown option --\\u001B\]0;pwned\\u0007$/),
   usage('synth', ['--cdk8s-cli', '--out', 'x'], /^synth: --out cannot be combined with --cdk8s-cli$/),
-  { name: 'synth --help', entry: 'synth', args: ['--help'], exit: 0, says: /^usage: npm run synth -- \[spec-file\] \[--out <dir>\]$/ },
+  { name: 'synth --help', entry: 'synth', args: ['--help'], exit: 0, says: /^usage: npm run synth -- \[spec-file\] \[--out <dir>\] \[--check\]$/ },
   usage('validate', ['--strict'], /^validate: unknown option --strict$/),
   usage('validate', ['--spec'], /^validate: --spec needs a value$/),
   { name: 'validate -h', entry: 'validate', args: ['-h'], exit: 0, says: /^usage: npm run validate -- \[dir\] \[--spec <file>\]$/ },
