@@ -18,7 +18,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -489,6 +491,11 @@ export function preflightOutput(outdir: string, files: ReadonlyMap<string, strin
   try {
     if (lstatOrUndefined(outdir) === undefined) return [];
     dir = resolveOutputDir(outdir);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      return [`${printable(outdir)}: cannot write here (${errnoReason(error)})`];
+    }
     const holder = lockHolder(dir);
     if (holder !== undefined) {
       return [`${printable(outdir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`];
