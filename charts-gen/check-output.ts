@@ -7,12 +7,13 @@
  * would now remove is still there, no interrupted synth left a journal, and the record names the same
  * spec (validate reads the spec from the record).
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { version as TOOL_VERSION } from '../package.json';
 import type { DeploymentSpec } from '../spec';
 import { MiB, printable, readRegularFile, TextFileError } from '../spec/text-file';
-import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from './output-dir';
+import { hasPendingJournal, OutputError, OWN_PREFIX, readRecord, RECORD_FILE, sha256 } from './output-dir';
 
 /** Larger than any file synth writes. */
 const MAX_FILE_BYTES = 16 * MiB;
@@ -66,4 +67,26 @@ export function checkOutput(spec: DeploymentSpec, outdir: string, folders: Reado
     const dir = folder === '' ? outdir : join(outdir, folder);
     return differences(dir, printable(dir), files, spec);
   });
+}
+
+/**
+ * True when `dir` already holds exactly `files` and a record synth would write again unchanged (same
+ * files, spec and tool version), with no lock, journal or leftover of a killed run: publishing would
+ * change nothing there, so synth can leave the folder alone without taking its lock or syncing anything
+ * to disk. Anything else, including anything unreadable, is false, and writeOutput does the work.
+ */
+export function isUpToDate(dir: string, files: ReadonlyMap<string, string>, spec: DeploymentSpec): boolean {
+  try {
+    if (readdirSync(dir).some((name) => name.startsWith(OWN_PREFIX))) return false;
+    const record = readRecord(dir);
+    if (record === undefined || record.toolVersion !== TOOL_VERSION || !isDeepStrictEqual(record.spec, JSON.parse(JSON.stringify(spec)))) return false;
+    if (Object.keys(record.files).length !== files.size) return false;
+    for (const [name, text] of files) {
+      const expected = sha256(text);
+      if (record.files[name] !== expected || sha256(readRegularFile(join(dir, name), MAX_FILE_BYTES)) !== expected) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -89,12 +89,20 @@ export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: str
   if (top.length > 0) throw new OutputError(top);
   const inner = [...folders].flatMap(([folder, files]) => (folder === '' ? [] : preflightOutput(join(outdir, folder), files)));
   if (inner.length > 0) throw new OutputError(inner);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isUpToDate } = require('./check-output') as typeof import('./check-output');
   for (const [folder, files] of folders) {
+    const named = (name: string) => (folder === '' ? name : `${folder}/${name}`);
+    const dir = folder === '' ? outdir : join(outdir, folder);
+    // A folder that already holds exactly this output is left alone: no lock, no staging, no fsync.
+    if (isUpToDate(dir, files, spec)) {
+      unchanged.push(...[...files.keys()].sort().map(named));
+      continue;
+    }
     const render = (staging: string): void => {
       for (const [name, text] of files) writeFileSync(join(staging, name), text);
     };
-    const report = writeOutput(folder === '' ? outdir : join(outdir, folder), { render, spec, log });
-    const named = (name: string) => (folder === '' ? name : `${folder}/${name}`);
+    const report = writeOutput(dir, { render, spec, log });
     written.push(...report.written.map(named));
     unchanged.push(...report.unchanged.map(named));
     removed.push(...report.removed.map(named));

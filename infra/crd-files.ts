@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Yaml } from 'cdk8s';
-import { releaseCrds } from '../charts-gen/gitops-bundle';
+import { crdText, releaseCrds } from '../charts-gen/gitops-bundle';
 import type { DeploymentSpec, ExtensionVersion } from '../spec';
 import { projectRoot, sha256 } from '../validate/schema-source';
 
@@ -19,7 +18,7 @@ export function crdCacheDir(root: string = projectRoot()): string {
 
 /** The path of a file holding the CRDs of one of `version`'s `crdManifests`, written when it is not there yet. */
 export function crdManifestFile(spec: DeploymentSpec, version: ExtensionVersion, manifest: number, dir: string = crdCacheDir()): string {
-  const text = Yaml.stringify(...releaseCrds(spec, version, manifest));
+  const text = releaseCrds(spec, version, manifest).map(crdText).join('---\n');
   const file = join(dir, `${version}-crds-${manifest + 1}-${sha256(text).slice(0, 16)}.yaml`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });

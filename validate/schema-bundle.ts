@@ -131,7 +131,7 @@ export function bundleMismatch(bundle: Partial<SchemaBundle>): string | undefine
   return undefined;
 }
 
-let loaded: { readonly path: string; readonly bundle: SchemaBundle; readonly texts: SchemaTexts } | undefined;
+let loaded: { readonly path: string; readonly bundle: SchemaBundle; texts?: SchemaTexts } | undefined;
 
 /** The committed bundle, checked against PINNED_SCHEMAS; read once per process. */
 export function readSchemaBundle(root: string = projectRoot()): SchemaBundle {
@@ -150,14 +150,22 @@ function loadBundle(root: string): NonNullable<typeof loaded> {
   }
   const mismatch = bundleMismatch(bundle);
   if (mismatch) throw new SchemaSourceError(`${SCHEMA_BUNDLE_PATH} does not match validate/pinned-schemas.ts (${mismatch}); run ${UPDATE_COMMAND}`);
-  const texts = new Map(PINNED_SCHEMAS.map((schema) => [schema.file, JSON.stringify(bundle.crds[schema.file])]));
-  loaded = { path, bundle, texts };
+  loaded = { path, bundle };
   return loaded;
 }
 
 /** The bundle's CRDs as schema texts (one JSON array per pinned file), the form the validator reads. */
 export function bundledSchemaTexts(root: string = projectRoot()): SchemaTexts {
-  return loadBundle(root).texts;
+  const entry = loadBundle(root);
+  // Made on first use only: synth reads a few CRDs and never needs the texts.
+  entry.texts ??= new Map(PINNED_SCHEMAS.map((schema) => [schema.file, JSON.stringify(entry.bundle.crds[schema.file])]));
+  return entry.texts;
+}
+
+/** The pinned file a bundled CRD comes from, by the CRD's name. */
+export function bundledCrdSource(name: string, root: string = projectRoot()): PinnedSchema | undefined {
+  const { bundle } = loadBundle(root);
+  return bundle.sources.find((source) => bundle.crds[source.file]?.some((crd) => crd.metadata.name === name));
 }
 
 /** The CRDs of one pinned file, as the bundle keeps them. */

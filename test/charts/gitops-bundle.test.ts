@@ -4,7 +4,7 @@
  * wrote, the common labels on every object of every profile; `npm run validate` of the folder is clean and
  * `synth --check` says whether the folder is what the spec synthesizes, writing nothing.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -225,5 +225,27 @@ describe('the GitOps examples (their CRDs are not pinned here: what can be check
     expect(workloads.spec.dependsOn).toEqual([{ name: crds.metadata.name }]);
     // With the GA profile only the picker's leader is Ready: a wait for every replica would never end.
     expect(workloads.spec.wait).toBe(false);
+  });
+});
+
+describe('a synth that would change nothing', () => {
+  test('leaves an up-to-date folder alone: every file unchanged, same inode and mtime, no lock or staging left', () => {
+    const spec = resolveSpec({ namespace: 'llm' }, 'llm');
+    const dir = synthTo('idle', spec);
+    const stat = (file: string) => { const s = statSync(join(dir, file)); return [s.ino, s.mtimeMs]; };
+    const before = ['gateway.k8s.yaml', 'crds/kustomization.yaml', '.inference-gateway-synth'].map(stat);
+    const report = synthesize(spec, dir);
+    expect(report.written).toEqual([]);
+    expect(report.unchanged).toContain('crds/inferencepools.inference.networking.x-k8s.io.yaml');
+    expect(report.unchanged).toContain('namespace.k8s.yaml');
+    expect(['gateway.k8s.yaml', 'crds/kustomization.yaml', '.inference-gateway-synth'].map(stat)).toEqual(before);
+  });
+
+  test("a killed run's leftover in an otherwise up-to-date folder is cleaned up by the next run", () => {
+    const spec = resolveSpec({}, 'defaults');
+    const dir = synthTo('idle-leftover', spec);
+    mkdirSync(join(dir, '.inference-gateway-synth.staging-abc123'));
+    synthesize(spec, dir);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.inference-gateway-synth.'))).toEqual([]);
   });
 });
