@@ -334,14 +334,24 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     if (!ordered) recorder.violations.push({ kind, type, ...(name === undefined ? {} : { name }), api, project: apiProject });
   };
 
-  /** Models BOOTSTRAP_SERVICES: an enablement waits for those of the same project the program enables. */
+  /**
+   * Models BOOTSTRAP_SERVICES: an enablement waits for those of the same project that the program
+   * enables. One registered before such a bootstrap enablement cannot have waited for it.
+   */
+  const otherServices: { project: string; name: string }[] = [];
   const checkBootstrap = (inputs: Record<string, unknown>, name: string, dependencies: readonly string[]): void => {
     const project = apiProjectOf(inputs, settings.defaultProject);
-    if ((BOOTSTRAP_SERVICES as readonly string[]).includes(String(inputs.service))) return;
+    if ((BOOTSTRAP_SERVICES as readonly string[]).includes(String(inputs.service))) {
+      for (const early of otherServices.filter((other) => other.project === project)) {
+        recorder.violations.push({ kind: 'resource', type: SERVICE_TYPE, name: early.name, api: String(inputs.service), project });
+      }
+      return;
+    }
+    otherServices.push({ project, name });
     for (const api of BOOTSTRAP_SERVICES) {
       const key = `${project}|${api}`;
       const urn = serviceUrns.get(key);
-      if (urn === undefined || !enabled.has(key) || !waitsFor(dependencies, urn)) recorder.violations.push({ kind: 'resource', type: SERVICE_TYPE, name, api, project });
+      if (urn !== undefined && !(enabled.has(key) && waitsFor(dependencies, urn))) recorder.violations.push({ kind: 'resource', type: SERVICE_TYPE, name, api, project });
     }
   };
 
