@@ -26,6 +26,8 @@ export interface MockRun {
   readonly violations: EnablementViolation[];
   /** Every object of every ConfigGroup, expanded as pulumi-kubernetes would register them. */
   readonly objects: KubeEntry[];
+  /** Registrations and invokes in the order they reached the mocks (see Recorder.events). */
+  readonly events: string[];
   readonly outputs: StackOutputs;
   /** The exported stack outputs, resolved. */
   readonly exported: { readonly clusterName: string; readonly gatewayAddress: string | undefined; readonly curlCommand: string };
