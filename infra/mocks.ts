@@ -21,6 +21,8 @@ export interface SeenOptions {
   readonly dependencies: readonly string[];
   /** Input property -> URNs its value came from; a replaced source makes a ForceNew property unknown. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** `customTimeouts.delete`, when the program set one (the provider's own default applies otherwise). */
+  readonly deleteTimeout?: string;
 }
 
 /** One registered (or read) resource as the engine would see it. */
@@ -260,6 +262,7 @@ interface ResourceRequest {
   getDeletebeforereplace?(): boolean;
   getDeletebeforereplacedefined?(): boolean;
   getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getCustomtimeouts?(): { getDelete(): string } | undefined;
 }
 
 interface MockMonitorLike {
@@ -469,6 +472,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
         ...(request.getDeletebeforereplacedefined?.() ? { deleteBeforeReplace: request.getDeletebeforereplace?.() ?? false } : {}),
         dependencies: request.getDependenciesList(),
         propertyDependencies: propertyDependencies(request),
+        ...(request.getCustomtimeouts?.()?.getDelete() ? { deleteTimeout: request.getCustomtimeouts?.()?.getDelete() } : {}),
       },
     };
   };

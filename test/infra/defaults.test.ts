@@ -212,7 +212,7 @@ describe('Kubernetes objects', () => {
       .map((object) => [object.kind, object.metadata?.name, Object.fromEntries(Object.entries(object.metadata?.annotations ?? {}).filter(([key]) => key.startsWith(PULUMI_ANNOTATION_PREFIX)))])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(annotated).toEqual([
-      ['Deployment', 'vllm-llama3-8b-instruct', { 'pulumi.com/timeoutSeconds': '3600' }],
+      ['Deployment', 'vllm-llama3-8b-instruct', { 'pulumi.com/timeoutSeconds': '2400' }],
       ['Gateway', 'inference-gateway', { 'pulumi.com/waitFor': 'condition=Programmed', 'pulumi.com/timeoutSeconds': '1200' }],
     ]);
   });

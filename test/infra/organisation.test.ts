@@ -8,7 +8,8 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ADC_ARGUMENT } from '../../infra/kubeconfig';
 import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type Recorder } from '../../infra/mocks';
-import { GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
+import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
+import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
 import { compareRuns } from '../../infra/plan-model';
 import { runWithMocks, type MockRun } from '../../infra/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
@@ -166,6 +167,15 @@ describe('replacements that keep serving', () => {
       expect(plain(pool).nodeDrainConfigs).toEqual([NODE_DRAIN_CONFIG]);
       expect(poolDeletionRespectsPdbs(plain(pool))).toBe(true);
     }
+    expect(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout).toBe(GPU_POOL_DELETE_TIMEOUT);
+  });
+
+  test('the wait for the model servers is bounded: 40 minutes, an hour with flex-start capacity', async () => {
+    const flex = await runSpec({ cluster: { gpuPool: { provisioning: 'flex-start' } } });
+    const timeout = (run: MockRun) => run.objects.find((entry) => entry.name === VLLM)?.object.metadata?.annotations?.['pulumi.com/timeoutSeconds'];
+    expect(timeout(defaults)).toBe(String(MODEL_SERVER_TIMEOUT_SECONDS));
+    expect(MODEL_SERVER_TIMEOUT_SECONDS).toBeLessThan(3600);
+    expect(timeout(flex)).toBe(String(FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS));
   });
 
   test('flex-start pools send no upgrade settings (GKE upgrades them short-lived); Spot keeps surge-free upgrades', async () => {
