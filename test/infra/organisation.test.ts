@@ -11,6 +11,7 @@ import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, t
 import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
 import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
 import { compareRuns } from '../../infra/plan-model';
+import { describeViolation } from '../../infra/plan';
 import { runWithMocks, type MockRun } from '../../infra/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
 import { resolveSpec } from '../../spec';
@@ -253,5 +254,13 @@ describe('the new mock models catch the defects they are for', () => {
     expect(poolDeletionRespectsPdbs({})).toBe(false);
     expect(poolDeletionRespectsPdbs({ nodeDrainConfigs: [{ respectPdbDuringNodePoolDeletion: false }] })).toBe(false);
     expect(poolDeletionRespectsPdbs({ nodeDrainConfigs: [{ respectPdbDuringNodePoolDeletion: true }] })).toBe(true);
+  });
+});
+
+describe('the plan names a grant to a missing service agent', () => {
+  test('describeViolation says which agent and why', () => {
+    expect(describeViolation({ kind: 'agent', type: 'gcp:projects/iAMMember:IAMMember', name: 'grant', api: 'container.googleapis.com', project: 'h', member: AGENT })).toBe(
+      `  gcp:projects/iAMMember:IAMMember grant grants to ${AGENT}, the container.googleapis.com service agent, before a ServiceIdentity has created it ("does not exist" on a first run)`,
+    );
   });
 });
