@@ -165,7 +165,7 @@ export class Network extends pulumi.ComponentResource {
         router: router.name,
         natIpAllocateOption: 'AUTO_ONLY',
         sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
-        subnetworks: [{ name: this.nodeSubnet.id, sourceIpRangesToNats: ['ALL_IP_RANGES'] }],
+        subnetworks: [{ name: this.nodeSubnet.selfLink, sourceIpRangesToNats: ['ALL_IP_RANGES'] }],
         logConfig: { enable: true, filter: 'ERRORS_ONLY' },
       },
       child,

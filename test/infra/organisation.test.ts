@@ -42,7 +42,7 @@ describe('private nodes and egress', () => {
     const nat = plain(one(defaults, 'gcp:compute/routerNat:RouterNat'));
     const router = one(defaults, 'gcp:compute/router:Router');
     expect(nat).toMatchObject({ region: 'us-central1', sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS', natIpAllocateOption: 'AUTO_ONLY', router: plain(router).name });
-    expect(nat.subnetworks).toEqual([{ name: 'projects/example-project/regions/us-central1/subnetworks/inference-gateway-nodes', sourceIpRangesToNats: ['ALL_IP_RANGES'] }]);
+    expect(nat.subnetworks).toEqual([{ name: 'https://www.googleapis.com/compute/v1/projects/example-project/regions/us-central1/subnetworks/inference-gateway-nodes', sourceIpRangesToNats: ['ALL_IP_RANGES'] }]);
     expect(one(defaults, CLUSTER).options.dependencies).toEqual(expect.arrayContaining([one(defaults, 'gcp:compute/routerNat:RouterNat').urn, router.urn]));
   });
 
