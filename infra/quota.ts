@@ -2,8 +2,10 @@
  * The GPU quota check that runs before the cluster is created. The GPU pool starts at 0 nodes, so a
  * missing quota does not fail any create: it shows up only as a scale-up the cluster autoscaler never
  * makes ("FailedScaleUp ... QUOTA_EXCEEDED" events) while `pulumi up` waits for the vLLM Deployment.
- * Reading the quotas through the Cloud Quotas API (`gcp.cloudquota.getSQuotaInfo`, which also runs during
- * `pulumi preview`) turns that into one line before anything costly exists.
+ * Reading the quotas through the Cloud Quotas API (`gcp.cloudquota.getSQuotaInfo`) turns that into one
+ * line before anything costly exists. The read runs during `pulumi preview` once the APIs it waits for
+ * exist; before that (a first run), @pulumi/pulumi returns an unknown result in preview
+ * (runtime/invoke.js: a dependsOn resource whose id is unknown) and the check runs in `pulumi up`.
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
