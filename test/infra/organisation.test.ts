@@ -25,9 +25,11 @@ const withConfig = (options: Omit<Parameters<typeof runWithMocks>[0], 'config'>,
 
 let defaults: MockRun;
 let sharedVpc: MockRun;
+let flex: MockRun;
 beforeAll(async () => {
   defaults = await runSpec({});
   sharedVpc = await runSpec({ cluster: { sharedVpc: { hostProject: HOST, attachServiceProject: true } } });
+  flex = await runSpec({ cluster: { gpuPool: { provisioning: 'flex-start' } } });
 });
 
 describe('private nodes and egress', () => {
@@ -171,23 +173,20 @@ describe('replacements that keep serving', () => {
     expect(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout).toBe(GPU_POOL_DELETE_TIMEOUT);
   });
 
-  test('the wait for the model servers is bounded: 40 minutes, an hour with flex-start capacity', async () => {
-    const flex = await runSpec({ cluster: { gpuPool: { provisioning: 'flex-start' } } });
+  test('the wait for the model servers is bounded: 40 minutes, an hour with flex-start capacity', () => {
     const timeout = (run: MockRun) => run.objects.find((entry) => entry.name === VLLM)?.object.metadata?.annotations?.['pulumi.com/timeoutSeconds'];
     expect(timeout(defaults)).toBe(String(MODEL_SERVER_TIMEOUT_SECONDS));
     expect(MODEL_SERVER_TIMEOUT_SECONDS).toBeLessThan(3600);
     expect(timeout(flex)).toBe(String(FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS));
   });
 
-  test('flex-start pools send no upgrade settings (GKE upgrades them short-lived); Spot keeps surge-free upgrades', async () => {
-    const flex = await runSpec({ cluster: { gpuPool: { provisioning: 'flex-start' } } });
+  test('flex-start pools send no upgrade settings (GKE upgrades them short-lived); Spot keeps surge-free upgrades', () => {
     expect(plain(one(flex, NODE_POOL, GPU_POOL))).not.toHaveProperty('upgradeSettings');
     expect((plain(one(flex, NODE_POOL, GPU_POOL)).management as Inputs).autoRepair).toBe(false);
     expect(plain(one(defaults, NODE_POOL, GPU_POOL)).upgradeSettings).toEqual(GPU_UPGRADE_SETTINGS);
   });
 
-  test('the plan says outage when the pool being deleted ignores PodDisruptionBudgets, and a move one at a time when it does not', async () => {
-    const flex = await runSpec({ cluster: { gpuPool: { provisioning: 'flex-start' } } });
+  test('the plan says outage when the pool being deleted ignores PodDisruptionBudgets, and a move one at a time when it does not', () => {
     const respecting = compareRuns(defaults, flex).find((change) => change.name === VLLM);
     expect(respecting?.reasons.join('; ')).toMatch(/respects the PodDisruptionBudget: pods move one at a time/);
     // A stack made before this change: its pool carries no drain config.
