@@ -4,7 +4,9 @@ import {
   activeVersions,
   extensionRelease,
   guideMetricsReader,
+  isAutoscaled,
   maxLoraRank,
+  poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
   poolStacks,
@@ -14,6 +16,8 @@ import {
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { ModelServerAutoscaler } from './autoscaler';
+import { MetricsAdapter } from './metrics-adapter';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -26,6 +30,8 @@ import { RouterPool } from './router-pool';
 /** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
 export const METRICS_READER_CHART = 'metrics-reader';
 export const GATEWAY_CHART = 'gateway';
+/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
+export const METRICS_ADAPTER_CHART = 'metrics-adapter';
 /** Pool charts carry a prefix so no pool name can collide with the other charts. */
 export const poolChartId = (poolName: string): string => `pool-${poolName}`;
 /** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
@@ -53,6 +59,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    autoscaled: isAutoscaled(pool),
   });
 }
 
@@ -70,6 +77,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
+    if (pool.autoscaling !== undefined) {
+      new ModelServerAutoscaler(this, 'Autoscaler', {
+        namespace,
+        modelServer,
+        autoscaling: pool.autoscaling,
+        prometheusMetric: poolAutoscalingMetric(pool),
+        scaleDownPodsPerMinute: Math.max(1, pool.modelServer.disruptionBudget.maxUnavailable),
+      });
+    }
     const vllmMetrics = poolMetrics(pool);
     const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
       const common = {
@@ -114,6 +130,10 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       names: guideMetricsReader(spec.namespace, spec.monitoring.collectorNamespace),
       collectorNamespace: spec.monitoring.collectorNamespace,
     });
+  }
+
+  if (spec.pools.some(isAutoscaled)) {
+    new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
   }
 
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));

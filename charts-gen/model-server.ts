@@ -16,6 +16,12 @@ export interface ModelServerProps {
   readonly healthPath: string;
   /** `--max-lora-rank`: the largest adapter rank vLLM accepts. */
   readonly maxLoraRank: number;
+  /**
+   * A HorizontalPodAutoscaler owns the pod count: the Deployment then sets no `replicas`, so applying it
+   * again never resets what the HPA chose (with server-side apply the HPA's field manager keeps it).
+   * @default false: `server.replicas` pods
+   */
+  readonly autoscaled?: boolean;
 }
 
 /**
@@ -153,7 +159,7 @@ export class ModelServer extends Construct {
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
-        replicas: server.replicas,
+        replicas: props.autoscaled ? undefined : server.replicas,
         selector: { matchLabels: { ...this.podLabels } },
         // GPUs are scarce: by default a rollout replaces pods one at a time instead of waiting for a
         // surge pod that no free GPU can host.

@@ -12,6 +12,7 @@ import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { WorkloadAccess } from './workload-access';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
 
@@ -30,6 +31,8 @@ export interface StackOutputs {
   readonly cluster: Cluster;
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
+  /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
+  readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
   readonly clusterName: pulumi.Output<string>;
   readonly gatewayAddress: pulumi.Output<string | undefined>;
@@ -55,15 +58,18 @@ export function deploy(settings: StackSettings): StackOutputs {
   const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, afterApis);
   const nodeIdentity = new NodeIdentity(prefix, { clusterName: spec.cluster.name, project }, afterApis);
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
-  // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and
-  // Pulumi waits for each Deployment to become ready.
+  // Grants to Kubernetes service accounts name the cluster's Workload Identity pool, which exists once
+  // the cluster does.
+  const workloadAccess = new WorkloadAccess(prefix, { spec, project }, { dependsOn: [apis, cluster] });
+  // The Kubernetes objects wait for the node pools (the endpoint picker needs the system pool, and Pulumi
+  // waits for each Deployment to become ready) and for their access in Google Cloud.
   const kubernetes = new KubernetesWorkloads(
     prefix,
     { spec, cluster, charts: chartObjects(spec), hfToken: settings.hfToken },
-    { dependsOn: [nodePools] },
+    { dependsOn: [nodePools, workloadAccess] },
   );
 
   const request = completionsRequest(spec);
   const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
-  return { apis, network, cluster, nodeIdentity, nodePools, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
+  return { apis, network, cluster, nodeIdentity, nodePools, workloadAccess, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
 }

@@ -12,6 +12,7 @@ import {
   routeRuleCount,
   syncerConfigText,
 } from './derived';
+import { replicasThePoolHolds } from './autoscaling';
 import { minimumGracePeriodSeconds } from './drain';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
@@ -210,6 +211,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);
   checkVllmRelease(pool, at, report);
+  checkAutoscaling(spec, pool, at, report);
   checkEndpointPicker(spec, pool, at, report);
   checkPoolNames(spec, pool, at, report);
   checkAdapters(pool, at, report);
@@ -226,6 +228,29 @@ function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
     }
   } else if (isString(server.vllmVersion) && fromImage !== undefined && fromImage !== server.vllmVersion) {
     report(`${at}.modelServer.vllmVersion`, `must match the image's tag (${fromImage}) or be left out, got ${server.vllmVersion}`);
+  }
+}
+
+function checkAutoscaling(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+  const scaling = pool.autoscaling;
+  if (!isObject(scaling)) return;
+  const { minReplicas, maxReplicas, metric, target } = scaling;
+  if (isNumber(minReplicas) && isNumber(maxReplicas) && minReplicas > maxReplicas) {
+    report(`${at}.autoscaling.minReplicas`, `must be <= maxReplicas (${maxReplicas}), got ${minReplicas}`);
+  }
+  if (metric === 'kvCache' && isNumber(target) && target > 1) {
+    report(`${at}.autoscaling.target`, `must be at most 1 for metric kvCache (vLLM reports the KV cache in use as a share from 0 to 1), got ${target}`);
+  }
+  const gpu = spec.cluster.gpuPool;
+  const gpus = pool.modelServer.gpus;
+  if (isNumber(maxReplicas) && isNumber(gpu.maxNodes) && isNumber(gpu.acceleratorCount) && isNumber(gpus) && gpus <= gpu.acceleratorCount) {
+    const holds = replicasThePoolHolds(gpu.maxNodes, gpu.acceleratorCount, gpus);
+    if (maxReplicas > holds) {
+      report(
+        `${at}.autoscaling.maxReplicas`,
+        `must be at most ${holds}, the model server pods the GPU pool holds (cluster.gpuPool.maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} / modelServer.gpus ${gpus}); the HPA would ask for pods no node can take; lower maxReplicas or raise maxNodes, got ${maxReplicas}`,
+      );
+    }
   }
 }
 
@@ -486,15 +511,20 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   if (!isNumber(gpu.maxNodes) || !isNumber(gpu.acceleratorCount)) return;
   let needed = 0;
   for (const pool of pools) {
-    const { replicas, gpus, rollout } = pool.modelServer;
+    const { gpus, rollout } = pool.modelServer;
+    // An autoscaled pool may grow to maxReplicas; a single pool above what the GPU pool holds is reported
+    // on its own maxReplicas (checkAutoscaling), not again here.
+    const scaling = isObject(pool.autoscaling) ? pool.autoscaling : undefined;
+    const replicas = scaling === undefined ? pool.modelServer.replicas : scaling.maxReplicas;
     if (!isNumber(replicas) || !isNumber(gpus) || !isNumber(rollout.maxSurge)) return;
+    if (scaling !== undefined && gpus <= gpu.acceleratorCount && replicas > replicasThePoolHolds(gpu.maxNodes, gpu.acceleratorCount, gpus)) return;
     needed += (replicas + rollout.maxSurge) * gpus;
   }
   const capacity = gpu.maxNodes * gpu.acceleratorCount;
   if (needed > capacity) {
     report(
       'cluster.gpuPool.maxNodes',
-      `the pools need ${needed} GPUs (replicas plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
+      `the pools need ${needed} GPUs (replicas, or autoscaling.maxReplicas, plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
     );
   }
 }
