@@ -17,6 +17,7 @@ import {
 } from '../spec';
 import { LoraAdapters } from './adapters';
 import { ModelServerAutoscaler } from './autoscaler';
+import { mirrorImages } from './image-mirror';
 import { MetricsAdapter } from './metrics-adapter';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
@@ -154,6 +155,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
     });
   }
+  mirrorImages(app, spec);
   return app;
 }
 

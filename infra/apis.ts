@@ -19,6 +19,16 @@ export interface ApisArgs {
    * @default no host project: everything lives in `project`
    */
   readonly hostProject?: string;
+  /**
+   * Enable Artifact Registry and the Container File System API, for the image mirror and GKE image streaming.
+   * @default false
+   */
+  readonly imageStreaming?: boolean;
+  /**
+   * Enable Cloud Storage, for a bucket of model weights.
+   * @default false
+   */
+  readonly storage?: boolean;
 }
 
 /**
@@ -28,6 +38,8 @@ export interface ApisArgs {
  */
 export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.resourceManager] as const;
 export const MODEL_ARMOR_API = API.modelArmor;
+/** APIs image streaming from an Artifact Registry mirror calls. */
+export const IMAGE_STREAMING_APIS = [API.artifactRegistry, API.containerFilesystem] as const;
 /**
  * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
  * setup), and Resource Manager for the IAM grants this program makes on the host project.
@@ -57,7 +69,12 @@ export class Apis extends pulumi.ComponentResource {
       );
     const shortName = (service: string): string => service.split('.')[0];
 
-    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : [])];
+    const services = [
+      ...REQUIRED_APIS,
+      ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []),
+      ...(args.imageStreaming ? IMAGE_STREAMING_APIS : []),
+      ...(args.storage ? [API.storage] : []),
+    ];
     const enabled = services.map((service) => enable(args.project, service, `${args.namePrefix}-${shortName(service)}`));
     if (args.hostProject !== undefined) {
       enabled.push(...HOST_PROJECT_APIS.map((service) => enable(args.hostProject as string, service, `${args.namePrefix}-host-${shortName(service)}`)));

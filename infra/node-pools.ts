@@ -176,6 +176,10 @@ export class NodePools extends pulumi.ComponentResource {
         // boot disk: an 8B model is 16 GB and reloads on every pod start.
         ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
         taints: [{ ...GPU_TAINT }],
+        // Image streaming: containers start while their image is still arriving, for images stored in
+        // Artifact Registry (cluster.images). An in-place update of the pool (not in force-new.ts), which
+        // GKE applies by recreating the nodes.
+        gcfsConfig: { enabled: spec.images.streaming },
         ...nodeIdentity,
         labels: { 'inference-gateway/node-pool': 'gpu' },
         resourceLabels: { 'inference-gateway': spec.name },

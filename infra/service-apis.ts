@@ -17,6 +17,12 @@ export const API = {
   /** Resource Manager API: project IAM policies (IAMMember) and project lookups (getProject). */
   resourceManager: 'cloudresourcemanager.googleapis.com',
   modelArmor: 'modelarmor.googleapis.com',
+  /** Artifact Registry: the remote repositories that mirror upstream registries. */
+  artifactRegistry: 'artifactregistry.googleapis.com',
+  /** Container File System API: GKE image streaming needs it on in the project (GKE image streaming page). */
+  containerFilesystem: 'containerfilesystem.googleapis.com',
+  /** Cloud Storage: the bucket of model weights and its IAM. */
+  storage: 'storage.googleapis.com',
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -36,6 +42,8 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   // Clusters, node pools and getEngineVersions are Kubernetes Engine API calls.
   ['gcp:container/', API.container],
   ['gcp:networkservices/', API.networkServices],
+  ['gcp:artifactregistry/', API.artifactRegistry],
+  ['gcp:storage/', API.storage],
 ];
 
 /**

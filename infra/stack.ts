@@ -12,6 +12,7 @@ import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { ImageMirror } from './image-mirror';
 import { WorkloadAccess } from './workload-access';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
@@ -31,6 +32,8 @@ export interface StackOutputs {
   readonly cluster: Cluster;
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
+  /** Artifact Registry remote repositories, when `cluster.images.streaming` is on. */
+  readonly imageMirror?: ImageMirror;
   /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
   readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
@@ -48,7 +51,14 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
   // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
-  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
+  const apis = new Apis(prefix, {
+    project,
+    namePrefix: prefix,
+    enableModelArmor: spec.cluster.enableModelArmor,
+    hostProject,
+    imageStreaming: spec.cluster.images.streaming,
+    storage: spec.pools.some((pool) => pool.modelServer.weightsFrom === 'gcs'),
+  });
   const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
@@ -57,6 +67,7 @@ export function deploy(settings: StackSettings): StackOutputs {
   );
   const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, afterApis);
   const nodeIdentity = new NodeIdentity(prefix, { clusterName: spec.cluster.name, project }, afterApis);
+  const imageMirror = spec.cluster.images.streaming ? new ImageMirror(prefix, { cluster: spec.cluster, project }, afterApis) : undefined;
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
   // Grants to Kubernetes service accounts name the cluster's Workload Identity pool, which exists once
   // the cluster does.
@@ -66,10 +77,10 @@ export function deploy(settings: StackSettings): StackOutputs {
   const kubernetes = new KubernetesWorkloads(
     prefix,
     { spec, cluster, charts: chartObjects(spec), hfToken: settings.hfToken },
-    { dependsOn: [nodePools, workloadAccess] },
+    { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : [])] },
   );
 
   const request = completionsRequest(spec);
   const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
-  return { apis, network, cluster, nodeIdentity, nodePools, workloadAccess, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
+  return { apis, network, cluster, nodeIdentity, nodePools, imageMirror, workloadAccess, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
 }

@@ -32,9 +32,12 @@ export class WorkloadAccess extends pulumi.ComponentResource {
     const { spec, project } = args;
     const child = childOptions(this, opts);
     const grants: pulumi.CustomResource[] = [];
-    const projectNumber = pulumi.output(gcp.organizations.getProjectOutput({ projectId: project }, invokeOptions(this, opts)).number);
-    const principal = (namespace: string, serviceAccount: string) =>
-      projectNumber.apply((number) => workloadPrincipal(number ?? '', project, namespace, serviceAccount));
+    // Looked up once, and only when some grant needs it.
+    let projectNumber: pulumi.Output<string> | undefined;
+    const principal = (namespace: string, serviceAccount: string) => {
+      projectNumber ??= gcp.organizations.getProjectOutput({ projectId: project }, invokeOptions(this, opts)).apply((found) => found.number ?? '');
+      return projectNumber.apply((number) => workloadPrincipal(number, project, namespace, serviceAccount));
+    };
 
     if (spec.pools.some(isAutoscaled)) {
       grants.push(

@@ -142,6 +142,10 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
       report(`cluster.${poolKey}.minNodes`, `must be <= maxNodes (${nodePool.maxNodes}), got ${nodePool.minNodes}`);
     }
   }
+  const images = cluster.images;
+  if (isObject(images) && images.streaming === false && isString(images.mirrorProject)) {
+    report('cluster.images.mirrorProject', `needs cluster.images.streaming: the Artifact Registry repositories the manifests would pull from are made only with it, got ${images.mirrorProject}`);
+  }
   const gpu = cluster.gpuPool;
   const count = gpu.acceleratorCount;
   if (isNumber(count)) {

@@ -35,9 +35,12 @@ describe('Google Cloud APIs', () => {
   test("the guide's container, compute and networkservices, plus IAM and Resource Manager, are enabled in the project, and Model Armor is not", () => {
     const services = ofType(result, 'gcp:projects/service:Service').map((s) => plain(s));
     expect(services.map((s) => s.service).sort()).toEqual([
+      // Image streaming (cluster.images.streaming, on by default): the mirror and the streaming backend.
+      'artifactregistry.googleapis.com',
       'cloudresourcemanager.googleapis.com',
       'compute.googleapis.com',
       'container.googleapis.com',
+      'containerfilesystem.googleapis.com',
       'iam.googleapis.com',
       'networkservices.googleapis.com',
     ]);

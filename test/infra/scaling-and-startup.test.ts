@@ -4,15 +4,22 @@
  */
 import type { MockRun } from '../../infra/program';
 import { GUIDE_POOL_NAME, METRICS_ADAPTER } from '../../spec';
-import { CONFIG_GROUP, PROJECT, ofType, plain, runSpec } from './harness';
+import { CONFIG_GROUP, PROJECT, gpuNodeConfig, ofType, one, plain, run, runSpec } from './harness';
 
 const IAM_MEMBER = 'gcp:projects/iAMMember:IAMMember';
 const ADAPTER_PRINCIPAL = `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject/ns/${METRICS_ADAPTER.namespace}/sa/${METRICS_ADAPTER.serviceAccount}`;
 
+const REPOSITORY = 'gcp:artifactregistry/repository:Repository';
+const SERVICE = 'gcp:projects/service:Service';
+
 let defaults: MockRun;
 let autoscaled: MockRun;
+let noStreaming: MockRun;
+let mirrored: MockRun;
 beforeAll(async () => {
   defaults = await runSpec({});
+  noStreaming = await runSpec({ cluster: { images: { streaming: false } } });
+  mirrored = await runSpec({ cluster: { images: { mirrorProject: PROJECT } } });
   autoscaled = await runSpec({ cluster: { gpuPool: { maxNodes: 4 } }, pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1, maxReplicas: 4 } }] });
 });
 
@@ -47,5 +54,55 @@ describe('autoscaling: what serves the metric', () => {
   test('without autoscaling there is no grant and no adapter', () => {
     expect(ofType(defaults, IAM_MEMBER).map(plain).filter((inputs) => inputs.role === 'roles/monitoring.viewer')).toEqual([]);
     expect(defaults.objects.filter((entry) => entry.group === 'metrics-adapter')).toEqual([]);
+  });
+});
+
+describe('image streaming and the Artifact Registry mirror', () => {
+  test('the GPU pool has image streaming on (gcfsConfig), by default', () => {
+    expect(gpuNodeConfig(defaults).gcfsConfig).toEqual({ enabled: true });
+    expect(gpuNodeConfig(noStreaming).gcfsConfig).toEqual({ enabled: false });
+  });
+
+  test("remote repositories mirror Docker Hub, registry.k8s.io and ghcr.io in the cluster's region", () => {
+    const repositories = ofType(defaults, REPOSITORY).map(plain);
+    expect(repositories.map((inputs) => inputs.repositoryId).sort()).toEqual(['inference-gateway-docker-hub', 'inference-gateway-ghcr', 'inference-gateway-registry-k8s-io']);
+    for (const inputs of repositories) {
+      expect(inputs).toMatchObject({ project: PROJECT, location: 'us-central1', format: 'DOCKER', mode: 'REMOTE_REPOSITORY' });
+    }
+    const upstreams = repositories.map((inputs) => inputs.remoteRepositoryConfig as Record<string, unknown>);
+    expect(upstreams).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ dockerRepository: { publicRepository: 'DOCKER_HUB' } }),
+        expect.objectContaining({ commonRepository: { uri: 'https://registry.k8s.io' } }),
+        expect.objectContaining({ commonRepository: { uri: 'https://ghcr.io' } }),
+      ]),
+    );
+  });
+
+  test('Artifact Registry and the Container File System API are enabled first (the mocks time enablement)', () => {
+    const services = ofType(defaults, SERVICE).map((service) => plain(service).service);
+    expect(services).toEqual(expect.arrayContaining(['artifactregistry.googleapis.com', 'containerfilesystem.googleapis.com']));
+    expect(defaults.violations).toEqual([]);
+    expect(mirrored.violations).toEqual([]);
+  });
+
+  test('without streaming: no repositories and neither API', () => {
+    expect(ofType(noStreaming, REPOSITORY)).toEqual([]);
+    const services = ofType(noStreaming, SERVICE).map((service) => plain(service).service);
+    expect(services).not.toContain('artifactregistry.googleapis.com');
+    expect(services).not.toContain('containerfilesystem.googleapis.com');
+  });
+
+  test('the manifests keep upstream images by default, and pull through the repositories when the spec names the mirror project', () => {
+    const vllm = (result: MockRun) => one(result, CONFIG_GROUP, `pool-${GUIDE_POOL_NAME}`) && result.objects.find((entry) => entry.object.kind === 'Deployment' && entry.ref.name === GUIDE_POOL_NAME);
+    const image = (result: MockRun) => ((vllm(result)?.object.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image);
+    expect(image(defaults)).toBe('vllm/vllm-openai:v0.8.5');
+    expect(image(mirrored)).toBe(`us-central1-docker.pkg.dev/${PROJECT}/inference-gateway-docker-hub/vllm/vllm-openai:v0.8.5`);
+  });
+
+  test("a mirror project other than the stack's is a configuration error", async () => {
+    await expect(run({ 'inference-gateway:spec': JSON.stringify({ cluster: { images: { mirrorProject: 'another-project' } } }) })).rejects.toThrow(
+      /cluster\.images\.mirrorProject must be this stack's gcp:project \(example-project\).*got another-project/,
+    );
   });
 });
