@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
@@ -12,13 +13,18 @@ import {
   poolStacks,
   syncerConfig,
   usesBodyBasedRouting,
+  weightsFromGcs,
+  weightsServiceAccounts,
+  weightsUri,
   type DeploymentSpec,
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { applyAfter } from './apply-order';
 import { ModelServerAutoscaler } from './autoscaler';
 import { mirrorImages } from './image-mirror';
 import { MetricsAdapter } from './metrics-adapter';
+import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -45,15 +51,30 @@ export interface PoolChartProps {
   readonly metricsReader?: MetricsReader;
 }
 
-/** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
+/**
+ * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
+ * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ */
 export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+  const gcs = weightsFromGcs(pool);
+  const accounts = weightsServiceAccounts(pool);
+  const fill = gcs
+    ? new WeightsFill(scope, 'WeightsFill', {
+        namespace,
+        name: accounts.fill,
+        model: pool.modelServer.baseModel,
+        uri: weightsUri(pool),
+        downloaderImage: pool.modelServer.image,
+        hfTokenSecret: pool.modelServer.hfTokenSecret,
+      })
+    : undefined;
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
     syncerImage: pool.adapters.syncerImage,
   });
-  return new ModelServer(scope, 'ModelServer', {
+  const modelServer = new ModelServer(scope, 'ModelServer', {
     namespace,
     name: pool.name,
     server: pool.modelServer,
@@ -61,7 +82,17 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
     autoscaled: isAutoscaled(pool),
+    weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
+  if (fill !== undefined) {
+    const account = new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', {
+      metadata: { name: accounts.modelServer, namespace },
+      automountServiceAccountToken: false,
+    });
+    applyAfter(modelServer.deployment, account);
+    applyAfter(modelServer.deployment, fill.job);
+  }
+  return modelServer;
 }
 
 /**

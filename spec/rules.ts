@@ -13,6 +13,7 @@ import {
   syncerConfigText,
 } from './derived';
 import { replicasThePoolHolds } from './autoscaling';
+import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
@@ -216,6 +217,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);
   checkVllmRelease(pool, at, report);
   checkAutoscaling(spec, pool, at, report);
+  checkWeights(pool, at, report);
   checkEndpointPicker(spec, pool, at, report);
   checkPoolNames(spec, pool, at, report);
   checkAdapters(pool, at, report);
@@ -232,6 +234,24 @@ function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
     }
   } else if (isString(server.vllmVersion) && fromImage !== undefined && fromImage !== server.vllmVersion) {
     report(`${at}.modelServer.vllmVersion`, `must match the image's tag (${fromImage}) or be left out, got ${server.vllmVersion}`);
+  }
+}
+
+function checkWeights(pool: PoolSpec, at: string, report: Report): void {
+  const server = pool.modelServer;
+  if (server.weightsFrom === 'gcs') {
+    if (server.weightsBucket === undefined) {
+      report(`${at}.modelServer.weightsBucket`, "is required when weightsFrom is gcs: the Cloud Storage bucket the fill Job writes and vLLM reads (pulumi up creates it in cluster.region)");
+    }
+    const version = isString(server.image) ? (server.vllmVersion ?? vllmVersionOfImage(server.image)) : undefined;
+    if (isString(version) && !vllmStreamsFromGcs(version)) {
+      report(
+        `${at}.modelServer.weightsFrom`,
+        `gcs needs vLLM ${VLLM_GCS_STREAMING_SINCE} or later, whose image streams gs:// models with the Run:ai Model Streamer; this pool runs vLLM ${version} (the GA profile's vLLM can); use huggingface, got gcs`,
+      );
+    }
+  } else if (server.weightsFrom === 'huggingface' && isString(server.weightsBucket)) {
+    report(`${at}.modelServer.weightsBucket`, `is read only with weightsFrom gcs; remove it or set weightsFrom: gcs, got ${server.weightsBucket}`);
   }
 }
 

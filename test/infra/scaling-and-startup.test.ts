@@ -16,7 +16,9 @@ let defaults: MockRun;
 let autoscaled: MockRun;
 let noStreaming: MockRun;
 let mirrored: MockRun;
+let gcs: MockRun;
 beforeAll(async () => {
+  gcs = await runSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' }, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'my-weights' } }] });
   defaults = await runSpec({});
   noStreaming = await runSpec({ cluster: { images: { streaming: false } } });
   mirrored = await runSpec({ cluster: { images: { mirrorProject: PROJECT } } });
@@ -104,5 +106,38 @@ describe('image streaming and the Artifact Registry mirror', () => {
     await expect(run({ 'inference-gateway:spec': JSON.stringify({ cluster: { images: { mirrorProject: 'another-project' } } }) })).rejects.toThrow(
       /cluster\.images\.mirrorProject must be this stack's gcp:project \(example-project\).*got another-project/,
     );
+  });
+});
+
+describe('weights from Cloud Storage', () => {
+  const BUCKET = 'gcp:storage/bucket:Bucket';
+  const BUCKET_MEMBER = 'gcp:storage/bucketIAMMember:BucketIAMMember';
+  const principal = (account: string) => `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject/ns/default/sa/${account}`;
+
+  test("a bucket in the cluster's region, private and refusing deletion while it holds weights", () => {
+    expect(ofType(gcs, BUCKET).map(plain)).toEqual([
+      expect.objectContaining({ project: PROJECT, name: 'my-weights', location: 'US-CENTRAL1', uniformBucketLevelAccess: true, publicAccessPrevention: 'enforced', forceDestroy: false }),
+    ]);
+    expect(ofType(defaults, BUCKET)).toEqual([]);
+  });
+
+  test('the model server may read it and the fill Job may write it, each as its Kubernetes service account', () => {
+    const members = ofType(gcs, BUCKET_MEMBER).map(plain).map((inputs) => [inputs.role, inputs.member]);
+    expect(members.sort()).toEqual([
+      ['roles/storage.objectUser', principal(`${GUIDE_POOL_NAME}-fill`)],
+      ['roles/storage.objectViewer', principal(GUIDE_POOL_NAME)],
+    ]);
+  });
+
+  test('Cloud Storage is enabled before the bucket and its grants', () => {
+    expect(ofType(gcs, SERVICE).map((service) => plain(service).service)).toContain('storage.googleapis.com');
+    expect(gcs.violations).toEqual([]);
+  });
+
+  test('pulumi up waits for the fill Job to complete, with the model server timeout, before the Deployment', () => {
+    const job = gcs.objects.find((entry) => entry.object.kind === 'Job');
+    expect(job?.object.metadata?.annotations?.['pulumi.com/timeoutSeconds']).toBe('3600');
+    const deployment = gcs.objects.find((entry) => entry.object.kind === 'Deployment' && entry.ref.name === GUIDE_POOL_NAME);
+    expect([...(deployment?.waitsFor ?? [])].some((key) => key.includes(`Job`) && key.includes(`${GUIDE_POOL_NAME}-fill`))).toBe(true);
   });
 });
