@@ -6,6 +6,7 @@ export * from './derived';
 export * from './autoscaling';
 export * from './image-mirror';
 export * from './weights';
+export * from './cold-start';
 export { DEFAULT_SPEC, DEFAULT_HF_TOKEN_SECRET, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
 export { scaleMemory } from './machines';
 export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds } from './drain';
