@@ -548,7 +548,7 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   if (needed > capacity) {
     report(
       'cluster.gpuPool.maxNodes',
-      `the pools need ${needed} GPUs (replicas, or autoscaling.maxReplicas, plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
+      `the pools need ${needed} GPUs (${pools.some((pool) => isObject(pool.autoscaling)) ? 'replicas, or autoscaling.maxReplicas,' : 'replicas'} plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
     );
   }
 }

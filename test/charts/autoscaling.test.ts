@@ -182,3 +182,23 @@ describe('spec errors', () => {
     expect(specErrors({ pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1 } }] })).toEqual([expect.stringMatching(/^pools\[0\]\.autoscaling\.maxReplicas: /)]);
   });
 });
+
+describe('the validator holds an HPA to what its consumers need', () => {
+  const spec = resolveSpec(ACCEPTANCE, 'test');
+  const objects = () => synthObjects(spec);
+  const deploymentOf = (all: ReturnType<typeof synthObjects>) =>
+    all.find((o) => (o.object as K8sObject).kind === 'Deployment' && (o.object as K8sObject).metadata.name === GUIDE_POOL_NAME)?.object as K8sObject;
+  const hpaOf = (all: ReturnType<typeof synthObjects>) => all.find((o) => (o.object as K8sObject).kind === 'HorizontalPodAutoscaler')?.object as K8sObject;
+
+  test('a Deployment under an HPA that sets replicas is reported (every apply would reset the HPA)', () => {
+    const all = objects();
+    deploymentOf(all).spec.replicas = 3;
+    expect(lines(validate(all, spec))).toEqual([expect.stringMatching(/^Deployment\/vllm-llama3-8b-instruct: spec\.replicas: is set, but HorizontalPodAutoscaler vllm-llama3-8b-instruct owns/)]);
+  });
+
+  test('an HPA whose target is not in the manifests is reported', () => {
+    const all = objects();
+    hpaOf(all).spec.scaleTargetRef.name = 'typo';
+    expect(lines(validate(all, spec))).toEqual([expect.stringMatching(/^HorizontalPodAutoscaler\/vllm-llama3-8b-instruct: spec\.scaleTargetRef: Deployment "typo" is not in namespace default/)]);
+  });
+});
