@@ -177,8 +177,8 @@ export class NodePools extends pulumi.ComponentResource {
         ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
         taints: [{ ...GPU_TAINT }],
         // Image streaming: containers start while their image is still arriving, for images stored in
-        // Artifact Registry (cluster.images). An in-place update of the pool (not in force-new.ts), which
-        // GKE applies by recreating the nodes.
+        // Artifact Registry (cluster.images). Not ForceNew (force-new.ts): switching it keeps the pool and
+        // its name; GKE applies it to running nodes through a node update, which may recreate them.
         gcfsConfig: { enabled: spec.images.streaming },
         ...nodeIdentity,
         labels: { 'inference-gateway/node-pool': 'gpu' },
