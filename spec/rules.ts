@@ -12,7 +12,7 @@ import {
   routeRuleCount,
   syncerConfigText,
 } from './derived';
-import { replicasThePoolHolds } from './autoscaling';
+import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
 import { a3HighRegions } from './regions';
@@ -76,6 +76,9 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const pools = listOf<PoolSpec>(spec.pools);
   pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report));
   checkAcrossPools(spec, pools, report);
+  if (spec.namespace === METRICS_ADAPTER.namespace && pools.some((pool) => isObject(pool.autoscaling))) {
+    report('namespace', `${METRICS_ADAPTER.namespace} is the Custom Metrics Stackdriver Adapter's own namespace, which autoscaling creates and deletes with the adapter; choose another, got ${spec.namespace}`);
+  }
   return issues;
 }
 

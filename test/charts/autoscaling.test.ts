@@ -202,3 +202,8 @@ describe('the validator holds an HPA to what its consumers need', () => {
     expect(lines(validate(all, spec))).toEqual([expect.stringMatching(/^HorizontalPodAutoscaler\/vllm-llama3-8b-instruct: spec\.scaleTargetRef: Deployment "typo" is not in namespace default/)]);
   });
 });
+
+test("the pools' namespace may not be the adapter's (its Namespace object would be created twice)", () => {
+  expect(specErrors({ namespace: 'custom-metrics', ...ACCEPTANCE })).toEqual([expect.stringMatching(/^namespace: custom-metrics is the Custom Metrics Stackdriver Adapter's own namespace/)]);
+  expect(specErrors({ namespace: 'custom-metrics' })).toEqual([]);
+});
