@@ -68,6 +68,10 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
         hfTokenSecret: pool.modelServer.hfTokenSecret,
       })
     : undefined;
+  // Before the Deployment in the file too, for the appliers that go by file order (kubectl, Flux).
+  const account = gcs
+    ? new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', { metadata: { name: accounts.modelServer, namespace }, automountServiceAccountToken: false })
+    : undefined;
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
@@ -84,11 +88,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     autoscaled: isAutoscaled(pool),
     weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
-  if (fill !== undefined) {
-    const account = new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', {
-      metadata: { name: accounts.modelServer, namespace },
-      automountServiceAccountToken: false,
-    });
+  if (fill !== undefined && account !== undefined) {
     applyAfter(modelServer.deployment, account);
     applyAfter(modelServer.deployment, fill.job);
   }

@@ -113,3 +113,11 @@ describe('spec errors', () => {
     ]);
   });
 });
+
+test('in file order (kubectl apply -f, Flux) the service accounts and the Job come before the Deployment', () => {
+  const order = synthDocument(GCS).map((object) => `${object.kind}/${object.metadata.name}`);
+  const at = (key: string) => order.indexOf(key);
+  expect(at(`ServiceAccount/${FILL}`)).toBeLessThan(at(`Job/${FILL}`));
+  expect(at(`Job/${FILL}`)).toBeLessThan(at(`Deployment/${GUIDE_POOL_NAME}`));
+  expect(at(`ServiceAccount/${GUIDE_POOL_NAME}`)).toBeLessThan(at(`Deployment/${GUIDE_POOL_NAME}`));
+});
