@@ -19,7 +19,10 @@ import { vllmVersion } from './derived';
 import type { AutoscalingMetric, PoolSpec } from './types';
 import { vllmMetrics } from './versions';
 
-/** Targets GKE's best-practice page suggests starting from and raising while latency allows. */
+/**
+ * Starting targets, ours: raise them while latency allows (GKE's best-practice page says to tune the
+ * threshold against the latency target; it gives no number for vLLM that we rely on).
+ */
 export const DEFAULT_AUTOSCALING_TARGETS: Readonly<Record<AutoscalingMetric, number>> = {
   // A few waiting requests per pod: a queue forms before latency grows much.
   queue: 3,
