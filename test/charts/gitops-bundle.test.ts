@@ -53,7 +53,11 @@ async function run(main: (args: string[], io: { out: (l: string) => void; err: (
 const PROFILES: [string, DeploymentSpec][] = [
   ['the defaults (v0.3.0)', resolveSpec({}, 'defaults')],
   ['namespace llm', resolveSpec({ namespace: 'llm' }, 'llm')],
-  ...['ga-profile.yaml', 'migration.yaml', 'one-url.yaml', 'two-pools.yaml'].map((file): [string, DeploymentSpec] => [`examples/${file}`, loadSpecFile(join(examples, file))]),
+  // Every example spec, so an example (or construct) added later is covered without touching this list.
+  ...readdirSync(examples)
+    .filter((file) => file.endsWith('.yaml') && !file.startsWith('Pulumi.'))
+    .sort()
+    .map((file): [string, DeploymentSpec] => [`examples/${file}`, loadSpecFile(join(examples, file))]),
 ];
 
 describe.each(PROFILES)('%s', (name, spec) => {
