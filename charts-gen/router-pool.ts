@@ -27,7 +27,7 @@ import type { PoolReference } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import type { ModelServer } from './model-server';
 import { DISTROLESS_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './security';
-import { ENDPOINT_PICKER_PORTS, RBAC_API_GROUP } from './well-known';
+import { ENDPOINT_PICKER_PORTS, RBAC_API_GROUP, READY_REPLICAS_ANNOTATION } from './well-known';
 
 export interface RouterPoolProps {
   readonly namespace: string;
@@ -228,7 +228,14 @@ export class RouterPool extends Construct {
     const healthService = (kind: 'liveness' | 'readiness'): string => (leaderElection ? kind : 'inference-extension');
     const memoryLimit = release.endpointPickerMemoryLimitFactor === undefined ? undefined : scaleMemory(props.endpointPicker.resources.memory, release.endpointPickerMemoryLimitFactor);
     new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: pickerName, namespace, labels: { ...this.labels, ...RouterPool.MODE_LABEL } },
+      metadata: {
+        name: pickerName,
+        namespace,
+        labels: { ...this.labels, ...RouterPool.MODE_LABEL },
+        // With leader election one Ready replica (the leader) is the healthy state: consumers that wait
+        // for every replica (Pulumi, Argo CD, kstatus) are told so, see READY_REPLICAS_ANNOTATION.
+        ...(leaderElection ? { annotations: { [READY_REPLICAS_ANNOTATION]: '1' } } : {}),
+      },
       spec: {
         replicas,
         // Recreate, as the chart: with leader election only the leader is ever Ready, so a rolling update

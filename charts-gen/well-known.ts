@@ -37,3 +37,11 @@ export const DISTROLESS_NONROOT_UID = 65532;
  * InferencePool API tells implementations to assume when the pool names no port.
  */
 export const ENDPOINT_PICKER_PORTS = { grpc: 9002, grpcHealth: 9003, metrics: 9090 } as const;
+
+/**
+ * On a Deployment whose healthy state has fewer Ready replicas than `spec.replicas`: that number. The GA
+ * picker with leader election is such a Deployment (llm-d-router v0.10.0 cmd/epp/runner/health.go: the
+ * `readiness` service answers SERVING only on the leader). Pulumi's await (infra/manifests.ts) and the
+ * Argo CD health check in docs/gitops.md read it; Kubernetes ignores it.
+ */
+export const READY_REPLICAS_ANNOTATION = 'inference-gateway/ready-replicas';
