@@ -59,7 +59,8 @@ describe('the GA InferencePool', () => {
 describe('the endpoint picker Deployment', () => {
   test('is apps/v1 Deployment vllm-llama3-8b-instruct-epp in default, with the chart labels and the mode label', () => {
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.metadata).toEqual({ name: EPP, namespace: 'default', labels: { ...LABELS, ...MODE } });
+    // The annotation tells Pulumi and Argo CD that the leader alone being Ready is healthy (test/infra/picker-await).
+    expect(deployment.metadata).toEqual({ name: EPP, namespace: 'default', labels: { ...LABELS, ...MODE }, annotations: { 'inference-gateway/ready-replicas': '1' } });
   });
 
   test('runs 2 replicas by default (our deviation: the chart runs 1) under leader election', () => {
