@@ -45,3 +45,9 @@ export const ENDPOINT_PICKER_PORTS = { grpc: 9002, grpcHealth: 9003, metrics: 90
  * Argo CD health check in docs/gitops.md read it; Kubernetes ignores it.
  */
 export const READY_REPLICAS_ANNOTATION = 'inference-gateway/ready-replicas';
+
+/**
+ * Header naming the InferenceObjective (and so the priority) of a request to the GA picker (llm-d-router
+ * v0.10.0 pkg/epp/metadata/consts.go ObjectiveKey); without it a request runs at priority 0.
+ */
+export const OBJECTIVE_HEADER = 'x-llm-d-inference-objective';

@@ -36,7 +36,8 @@ describe('during the migration (steps 1 to 3)', () => {
     const objects = steps[step];
     expect(findObject(objects, 'InferencePool', POOL).apiVersion).toBe('inference.networking.x-k8s.io/v1alpha2');
     expect(findObject(objects, 'InferencePool', GA_POOL).apiVersion).toBe('inference.networking.k8s.io/v1');
-    expect(findAll(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${POOL}-epp`, `${GA_POOL}-epp`]);
+    // The body-based router tells the guide's models apart, so each gets its objective (priority) on the GA stack.
+    expect(findAll(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${POOL}-epp`, `${GA_POOL}-epp`, 'body-based-router']);
     expect(findAll(objects, 'InferenceModel').map((model) => model.spec.poolRef.name)).toEqual([POOL, POOL, POOL]);
     expect(findAll(objects, 'InferenceObjective').map((objective) => objective.spec.poolRef)).toEqual([
       { group: 'inference.networking.k8s.io', name: GA_POOL },
@@ -47,7 +48,7 @@ describe('during the migration (steps 1 to 3)', () => {
 
   test('each stack has its own policies and monitoring: ClusterPodMonitoring for the v0.3.0 picker, PodMonitoring for the GA one', () => {
     const names = (kind: string) => findAll(steps[2], kind).map((object) => object.metadata.name);
-    expect(names('HealthCheckPolicy')).toEqual([POOL, GA_POOL]);
+    expect(names('HealthCheckPolicy')).toEqual([POOL, GA_POOL, 'bbr-healthcheck']);
     expect(names('GCPBackendPolicy')).toEqual([POOL, GA_POOL]);
     expect(names('ClusterPodMonitoring')).toEqual([`default.${POOL}`]);
     expect(names('PodMonitoring')).toEqual([GA_POOL]);
@@ -66,14 +67,24 @@ describe('during the migration (steps 1 to 3)', () => {
     [1, 0],
     [2, 50],
     [3, 100],
-  ])('step %i: one HTTPRoute rule sends %i percent to the v1 InferencePool and the rest to the v1alpha2 one', (step, percent) => {
+  ])('step %i: every HTTPRoute rule sends %i percent to the v1 InferencePool and the rest to the v1alpha2 one, setting each model its objective', (step, percent) => {
+    const backendRefs = [
+      { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: POOL, weight: 100 - percent },
+      { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: GA_POOL, weight: percent },
+    ];
+    const byModel = (model: string, objective: string) => ({
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: model }] }],
+      filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-llm-d-inference-objective', value: objective }] } }],
+      backendRefs,
+    });
     expect(findObject(steps[step], 'HTTPRoute', 'my-route').spec.rules).toEqual([
+      byModel('food-review', 'food-review'),
+      byModel('meta-llama/Llama-3.1-8B-Instruct', 'llama3-base-model'),
+      byModel('cad-fabricator', 'cad-fabricator'),
       {
         matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-        backendRefs: [
-          { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: POOL, weight: 100 - percent },
-          { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: GA_POOL, weight: percent },
-        ],
+        filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-llm-d-inference-objective'] } }],
+        backendRefs,
       },
     ]);
   });
@@ -127,7 +138,7 @@ describe('the model servers across the migration', () => {
 describe('after the migration (step 4)', () => {
   test('only the GA stack is left, under the kept inferencePoolName', () => {
     expect(findAll(steps[4], 'InferencePool').map((pool) => `${pool.apiVersion} ${pool.metadata.name}`)).toEqual([`inference.networking.k8s.io/v1 ${GA_POOL}`]);
-    expect(findAll(steps[4], 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${GA_POOL}-epp`]);
+    expect(findAll(steps[4], 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${GA_POOL}-epp`, 'body-based-router']);
     expect(findAll(steps[4], 'InferenceModel')).toEqual([]);
     expect(findAll(steps[4], 'ClusterPodMonitoring')).toEqual([]);
   });
