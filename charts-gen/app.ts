@@ -4,6 +4,7 @@ import {
   activeVersions,
   extensionRelease,
   guideMetricsReader,
+  inferencePoolCrd,
   maxLoraRank,
   poolMetrics,
   poolRoute,
@@ -90,6 +91,7 @@ export class PoolChart extends Chart {
         ...common,
         monitoring: spec.monitoring.metricsReader,
         collectorNamespace: spec.monitoring.collectorNamespace,
+        inferencePoolCrd: inferencePoolCrd(spec.cluster.version),
       });
       new InferenceObjectives(this, `InferenceObjectives-${stack.release.id}`, { namespace, pool: routerPool.reference, models: pool.models, labels: routerPool.labels });
       return { pool: routerPool.reference, weight: stack.weight };

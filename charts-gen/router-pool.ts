@@ -17,6 +17,8 @@ import { PodMonitoring, PodMonitoringSpecEndpointsPort, PodMonitoringSpecEndpoin
 import {
   clusterScopedName,
   endpointPickerName,
+  GKE_INFERENCE_POOL_CRDS,
+  inferencePoolHas,
   poolMetricsReader,
   scaleMemory,
   type EndpointPickerSpec,
@@ -49,6 +51,11 @@ export interface RouterPoolProps {
   readonly monitoring?: boolean;
   /** Namespace of Managed Prometheus' collector. @default 'gmp-system' */
   readonly collectorNamespace?: string;
+  /**
+   * The InferencePool v1 CRD release the cluster has at its minimum version (`inferencePoolCrd`): fields
+   * newer than it are left out. @default the oldest GKE-installed CRD (GKE_INFERENCE_POOL_CRDS)
+   */
+  readonly inferencePoolCrd?: string;
 }
 
 /** The picker's config file name in its ConfigMap and under /config (the chart's default). */
@@ -215,7 +222,7 @@ export class RouterPool extends Construct {
       metadata: { name: this.name, namespace, labels: { ...this.labels } },
       spec: {
         targetPorts: [{ number: modelServer.port }],
-        appProtocol: InferencePoolSpecAppProtocol.HTTP,
+        ...(inferencePoolHas(props.inferencePoolCrd ?? GKE_INFERENCE_POOL_CRDS[0].crd, 'appProtocol') ? { appProtocol: InferencePoolSpecAppProtocol.HTTP } : {}),
         selector: { matchLabels: { ...modelServer.podLabels } },
         // The chart's choice: if the picker is down, the gateway still sends requests (unscored) rather
         // than failing them.

@@ -210,3 +210,41 @@ export function vllmMetrics(vllmVersion: string): VllmMetricNames {
 export const VLLM_MAX_LORA_RANKS = [8, 16, 32, 64, 128, 256, 320, 512] as const;
 /** vLLM's own default `--max-lora-rank`. */
 export const VLLM_DEFAULT_MAX_LORA_RANK = 16;
+
+/**
+ * Which InferencePool v1 CRD (an inference-extension release) a GKE cluster has, by the oldest GKE version
+ * known to install it. GKE installs the GA CRDs itself from 1.34.0-gke.1626000 (the GKE Inference Gateway
+ * docs; llm-d's "Installing Gateway API CRDs" note: "GKE automatically installs all GA CRDs for Gateway API
+ * and Gateway API Inference Extension on GKE versions 1.34.0-gke.1626000 or later"). Neither they nor
+ * the GKE release notes we could search name the inference-extension release of that CRD. 1.34.0-gke.1626000
+ * shipped in autumn 2025, when the released v1 CRDs were v1.0.0 (tagged 2025-09-08) and v1.1.0
+ * (2025-10-24), whose InferencePool schemas are alike; so we assume v1.0.0, the oldest v1 schema, until a
+ * source names a later one for some GKE version (then add a row: newer rows may only add fields).
+ */
+export const GKE_INFERENCE_POOL_CRDS: readonly { readonly sinceGke: string; readonly crd: string }[] = [{ sinceGke: '1.34.0-gke.1626000', crd: 'v1.0.0' }];
+
+/**
+ * The first inference-extension release whose InferencePool v1 CRD has each optional field we would set.
+ * `spec.appProtocol` came with v1.4.0 (tagged 2026-03-19; absent from v1.0.0 through v1.3.0
+ * config/crd/bases/inference.networking.k8s.io_inferencepools.yaml). A strict apply (kubectl, Argo CD,
+ * server-side field validation) refuses a field the CRD lacks. llm-d-router v0.10.0 reads an unset
+ * appProtocol as "no protocol constraint" (cmd/epp/runner/health.go checkProtocolSupport), so leaving it
+ * out costs nothing.
+ */
+export const INFERENCE_POOL_FIELDS_SINCE = { appProtocol: 'v1.4.0' } as const;
+
+/** Orders inference-extension release tags such as v1.0.0 and v1.4.0. */
+export function compareReleaseTags(a: string, b: string): number {
+  return compareVllmVersions(a.replace(/^v/, ''), b.replace(/^v/, ''));
+}
+
+/** The InferencePool v1 CRD of a cluster at (at least) `gkeVersion`: the newest row it reaches, else the oldest row. */
+export function inferencePoolCrd(gkeVersion: string): string {
+  const reached = GKE_INFERENCE_POOL_CRDS.filter((row) => compareGkeVersions(gkeVersion, row.sinceGke) >= 0);
+  return (reached.length > 0 ? reached[reached.length - 1] : GKE_INFERENCE_POOL_CRDS[0]).crd;
+}
+
+/** Whether that CRD has an optional InferencePool field. */
+export function inferencePoolHas(crd: string, field: keyof typeof INFERENCE_POOL_FIELDS_SINCE): boolean {
+  return compareReleaseTags(crd, INFERENCE_POOL_FIELDS_SINCE[field]) >= 0;
+}

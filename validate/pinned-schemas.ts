@@ -31,6 +31,13 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: '85c341123c19cbe787cb622ce776d8493d57f618bd37ab08b93ee003d16b9d90',
   },
   {
+    file: 'inference-extension/v1.0.0/inference.networking.k8s.io_inferencepools.yaml',
+    repository: 'kubernetes-sigs/gateway-api-inference-extension',
+    ref: 'v1.0.0',
+    upstreamPath: 'config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+    sha256: 'b37cbcbc1cadb0211fec066051ee6f14296ad4712041c5fe9530f2a1a2b97084',
+  },
+  {
     file: 'inference-extension/v1.6.0/inference.networking.k8s.io_inferencepools.yaml',
     repository: 'kubernetes-sigs/gateway-api-inference-extension',
     ref: 'v1.6.0',
