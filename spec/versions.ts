@@ -158,7 +158,17 @@ export function extensionRelease(version: ExtensionVersion): ExtensionRelease {
   return EXTENSION_RELEASES[version];
 }
 
-/** Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor). */
+/**
+ * Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor).
+ *
+ * No upper bound: upstream dropped the v1alpha2 InferencePool CRD from its manifests in v1.5.0 (tagged
+ * 2026-04-18; config/crd/bases has no inference.networking.x-k8s.io_inferencepools.yaml from then on), but
+ * the guide profile installs the v0.3.0 CRDs itself, and we found no GKE release note or GKE page saying
+ * some version stopped reconciling v1alpha2 pools: Google's "Migrate GKE Inference Gateway from v1alpha2 to
+ * v1" page runs both stacks side by side and names no end date or version. Not confirmed either way; if a
+ * source names one, bound the guide profile's cluster version here and let the rules and `npm run plan`
+ * say why.
+ */
 export const MIN_GKE_VERSION = '1.32.3';
 
 /** Orders GKE versions such as 1.32.3 and 1.33.5-gke.1200 (major, minor, patch, then the gke build). */
