@@ -6,6 +6,7 @@ import {
   guideMetricsReader,
   inferencePoolCrd,
   maxLoraRank,
+  modelServerEngine,
   poolMetrics,
   poolRoute,
   poolStacks,
@@ -40,7 +41,7 @@ export interface PoolChartProps {
 }
 
 /** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
-export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec, engine?: string): ModelServer {
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
@@ -54,6 +55,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    engine,
   });
 }
 
@@ -70,7 +72,7 @@ export class PoolChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, pool } = props;
     const namespace = spec.namespace;
-    const modelServer = addModelServer(this, namespace, pool);
+    const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
     const vllmMetrics = poolMetrics(pool);
     const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
       const common = {

@@ -20,7 +20,11 @@ import {
   GKE_INFERENCE_POOL_CRDS,
   inferencePoolHas,
   poolMetricsReader,
+  PRE_RENAME_VLLM_ENGINE,
+  PRE_RENAME_VLLM_VERSION,
   scaleMemory,
+  VLLM_ENGINE,
+  vllmMetrics,
   type EndpointPickerSpec,
   type ExtensionRelease,
   type VllmMetricNames,
@@ -62,14 +66,37 @@ export interface RouterPoolProps {
 const CONFIG_FILE = 'default-plugins.yaml';
 const CONFIG_DIRECTORY = '/config';
 
+/** One core-metrics-extractor engine entry with a vLLM's metric names. */
+function engineEntry(name: string, vllm: VllmMetricNames): Record<string, string> {
+  return {
+    name,
+    queuedRequestsSpec: vllm.queuedRequests,
+    runningRequestsSpec: vllm.runningRequests,
+    kvUsageSpec: vllm.kvCacheUsage,
+    loraSpec: vllm.loraInfo,
+    cacheInfoSpec: vllm.cacheInfo,
+  };
+}
+
 /**
  * The EndpointPickerConfig the llm-d-router-gateway chart (v0.10.0) renders for vLLM over HTTP: queue,
  * KV-cache and prefix-cache scorers over metrics scraped from each model server. The core metrics
- * extractor is told the metric names only when the running vLLM's differ from its built-in `vllm`
- * engine; such an entry replaces the built-in one whole, so every name is repeated.
+ * extractor picks the names per pod by its engine label, and unlabelled pods get `defaultEngine`
+ * (extractor/metrics factories.go, extractor.go):
+ * - pods labelled with the built-in `vllm` engine (their vLLM exports its names): an entry for the
+ *   pre-rename names becomes the default, so pods of the older vLLM still running while an upgrade rolls
+ *   keep being scored (both read correctly, each with its own names);
+ * - unlabelled pods whose vLLM's names differ from the built-in ones: an entry named `vllm` replaces the
+ *   built-in one whole, so every name is repeated;
+ * - otherwise the chart's bare extractor.
  */
-export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricNames): Record<string, unknown> {
+export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricNames, labelled = false): Record<string, unknown> {
   const differs = (Object.keys(builtIn) as (keyof VllmMetricNames)[]).some((key) => vllm[key] !== builtIn[key]);
+  const extractor = labelled
+    ? { type: 'core-metrics-extractor', parameters: { defaultEngine: PRE_RENAME_VLLM_ENGINE, engineConfigs: [engineEntry(PRE_RENAME_VLLM_ENGINE, vllmMetrics(PRE_RENAME_VLLM_VERSION))] } }
+    : differs
+      ? { type: 'core-metrics-extractor', parameters: { engineConfigs: [engineEntry(VLLM_ENGINE, vllm)] } }
+      : { type: 'core-metrics-extractor' };
   return {
     apiVersion: 'llm-d.ai/v1alpha1',
     kind: 'EndpointPickerConfig',
@@ -78,23 +105,7 @@ export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricN
       { type: 'kv-cache-utilization-scorer' },
       { type: 'prefix-cache-scorer' },
       { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
-      differs
-        ? {
-            type: 'core-metrics-extractor',
-            parameters: {
-              engineConfigs: [
-                {
-                  name: 'vllm',
-                  queuedRequestsSpec: vllm.queuedRequests,
-                  runningRequestsSpec: vllm.runningRequests,
-                  kvUsageSpec: vllm.kvCacheUsage,
-                  loraSpec: vllm.loraInfo,
-                  cacheInfoSpec: vllm.cacheInfo,
-                },
-              ],
-            },
-          }
-        : { type: 'core-metrics-extractor' },
+      extractor,
     ],
     schedulingProfiles: [
       {
@@ -212,7 +223,7 @@ export class RouterPool extends Construct {
       });
     }
 
-    const configText = stringify(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults));
+    const configText = stringify(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults, modelServer.engine === VLLM_ENGINE));
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: pickerName, namespace },
       data: { [CONFIG_FILE]: configText, 'payload-agnostic.yaml': stringify(PAYLOAD_AGNOSTIC_CONFIG) },

@@ -51,3 +51,10 @@ export const READY_REPLICAS_ANNOTATION = 'inference-gateway/ready-replicas';
  * v0.10.0 pkg/epp/metadata/consts.go ObjectiveKey); without it a request runs at priority 0.
  */
 export const OBJECTIVE_HEADER = 'x-llm-d-inference-objective';
+
+/**
+ * Pod label the GA picker's core metrics extractor reads to pick, per model server pod, which metric names
+ * to scrape (llm-d-router v0.10.0 extractor/metrics: `engineLabelKey` default, unlabelled pods get
+ * `defaultEngine`).
+ */
+export const ENGINE_TYPE_LABEL = 'llm-d.ai/engine-type';

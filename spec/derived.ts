@@ -14,6 +14,7 @@ import {
   VLLM_MAX_LORA_RANKS,
   vllmMetrics,
   vllmVersionOfImage,
+  VLLM_ENGINE,
   type ExtensionRelease,
   type ExtensionVersion,
   type VllmMetricNames,
@@ -69,6 +70,22 @@ export function minimumGkeVersion(versions: readonly ExtensionVersion[]): string
   return versions
     .map((version) => extensionRelease(version).minGkeVersion)
     .reduce((highest, next) => (compareGkeVersions(next, highest) > 0 ? next : highest), MIN_GKE_VERSION);
+}
+
+/**
+ * The engine label a pool's model server pods carry for the GA picker: the built-in `vllm` engine when
+ * the GA API runs and the pool's vLLM exports exactly that engine's names; else none. Only a vLLM upgrade
+ * (which restarts the pods anyway) adds it, so moving traffic during a migration restarts nothing; and
+ * while such an upgrade rolls, the picker reads each pod with the names it exports (labelled: the new
+ * ones; not yet: the pre-rename ones, see endpointPickerConfig).
+ */
+export function modelServerEngine(spec: DeploymentSpec, pool: PoolSpec): string | undefined {
+  if (!usesObjectives(spec)) return undefined;
+  const version = vllmVersion(pool);
+  if (version === undefined) return undefined;
+  const exported = vllmMetrics(version);
+  const builtIn = extensionRelease(spec.inferenceExtension.version).endpointPickerMetricDefaults;
+  return (Object.keys(builtIn) as (keyof VllmMetricNames)[]).every((key) => exported[key] === builtIn[key]) ? VLLM_ENGINE : undefined;
 }
 
 /** The vLLM release a pool runs: stated, or read from its image tag; undefined when neither says. */

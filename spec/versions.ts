@@ -202,6 +202,17 @@ export function compareVllmVersions(a: string, b: string): number {
  */
 export const KV_CACHE_METRIC_RENAMED_IN = '0.10.0';
 
+/** The GA picker's built-in engine for vLLM (its names are `endpointPickerMetricDefaults` of the GA release). */
+export const VLLM_ENGINE = 'vllm';
+/**
+ * An engine we define for the GA picker with the names of a vLLM before the rename, and make its
+ * `defaultEngine`: pods without the engine label (those of an older vLLM still running during a rollout)
+ * are read with the names they export.
+ */
+export const PRE_RENAME_VLLM_ENGINE = 'vllm-before-0.10';
+/** A vLLM release that exports the pre-rename names (the guide's). */
+export const PRE_RENAME_VLLM_VERSION = '0.8.5';
+
 /** The metric names a vLLM release exports (all other names are stable since 0.8). */
 export function vllmMetrics(vllmVersion: string): VllmMetricNames {
   return {

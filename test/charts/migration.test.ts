@@ -5,7 +5,7 @@
  * GA InferencePool's name. Moving traffic never restarts a model server; leaving the migration does.
  */
 import { parse } from 'yaml';
-import { resolveSpec } from '../../spec';
+import { resolveSpec, vllmMetrics, vllmVersionOfImage } from '../../spec';
 import { specIssues } from '../spec/helpers';
 import { findAll, findContainer, findObject, inventory, selects, synthApp, type K8sObject } from './helpers';
 
@@ -25,6 +25,24 @@ const STEPS = [
 ];
 const steps: K8sObject[][] = STEPS.map((document, step) => synthApp(resolveSpec(document, `step ${step}`)));
 const MIGRATING = [1, 2, 3];
+
+/** The GA picker's built-in engines (llm-d-router v0.10.0 extractor/metrics/factories.go defaultEngineConfigs, vllm only). */
+const BUILT_IN_KV = { vllm: 'vllm:kv_cache_usage_perc' } as Record<string, string>;
+
+/**
+ * The KV-cache metric the v0.10.0 core metrics extractor reads for a pod with these labels: the engine
+ * named by label `engineLabelKey` (default llm-d.ai/engine-type), else `defaultEngine` (default vllm)
+ * (extractor.go getEngineTypeFromEndpoint, mapping_registry.go Get); configured entries replace built-in
+ * ones of the same name, the rest stay (factories.go).
+ */
+function pickerKvCacheMetric(extractor: K8sObject, labels: Record<string, string>): string {
+  const parameters = extractor.parameters ?? {};
+  const engines: Record<string, string> = { ...BUILT_IN_KV };
+  for (const entry of parameters.engineConfigs ?? []) engines[entry.name] = entry.kvUsageSpec;
+  const labelled = labels[parameters.engineLabelKey ?? 'llm-d.ai/engine-type'];
+  const engine = labelled !== undefined && labelled !== '' && engines[labelled] !== undefined ? labelled : (parameters.defaultEngine ?? 'vllm');
+  return engines[engine];
+}
 
 const vllmPodTemplate = (step: number) => JSON.stringify(findObject(steps[step], 'Deployment', POOL).spec.template);
 const gaPicker = (step: number) => findObject(steps[step], 'Deployment', `${GA_POOL}-epp`);
@@ -154,10 +172,24 @@ describe('after the migration (step 4)', () => {
     ]);
   });
 
-  test("the GA picker's config no longer names vllm:gpu_cache_usage_perc: vLLM v0.21.0 exports the picker's built-in names", () => {
-    expect(gaPickerConfig(3)).toContain('vllm:gpu_cache_usage_perc');
-    expect(gaPickerConfig(4)).not.toContain('vllm:gpu_cache_usage_perc');
-    expect(parse(gaPickerConfig(4)).plugins).toContainEqual({ type: 'core-metrics-extractor' });
+  test('while vLLM rolls from v0.8.5 to v0.21.0 the GA picker reads every pod by the names it exports', () => {
+    const config = parse(gaPickerConfig(4));
+    const extractor = config.plugins.find((plugin: K8sObject) => plugin.type === 'core-metrics-extractor');
+    // The pods of step 3 (vLLM v0.8.5) and of step 4 (v0.21.0) run side by side during the rolling update.
+    const pods = [3, 4].map((step) => ({
+      labels: findObject(steps[step], 'Deployment', POOL).spec.template.metadata.labels as Record<string, string>,
+      image: findContainer(findObject(steps[step], 'Deployment', POOL), 'vllm').image as string,
+    }));
+    expect(pods.map((pod) => pod.image)).toEqual(['vllm/vllm-openai:v0.8.5', 'vllm/vllm-openai:v0.21.0']);
+    const read = pods.map((pod) => pickerKvCacheMetric(extractor, pod.labels));
+    expect(read).toEqual(['vllm:gpu_cache_usage_perc', 'vllm:kv_cache_usage_perc']);
+    expect(read).toEqual(pods.map((pod) => vllmMetrics(vllmVersionOfImage(pod.image) as string).kvCacheUsage));
+  });
+
+  test('the label comes with the vLLM upgrade, so moving traffic (steps 1 to 3) never relabels a model server pod', () => {
+    expect([0, 1, 2, 3].map((step) => findObject(steps[step], 'Deployment', POOL).spec.template.metadata.labels)).toEqual(Array(4).fill({ app: POOL }));
+    expect(findObject(steps[4], 'Deployment', POOL).spec.template.metadata.labels).toEqual({ app: POOL, 'llm-d.ai/engine-type': 'vllm' });
+    expect(findObject(steps[4], 'Deployment', POOL).spec.selector).toEqual({ matchLabels: { app: POOL } });
   });
 
   test("the GA picker's pod template changes with its config (the config sha) and in nothing else, so it restarts to read it", () => {

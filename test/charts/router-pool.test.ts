@@ -190,7 +190,9 @@ describe("the endpoint picker's config", () => {
     expect(Object.keys(config.data)).toEqual(['default-plugins.yaml', 'payload-agnostic.yaml']);
   });
 
-  test("default-plugins.yaml is the chart's queue, KV-cache and prefix-cache scoring with the built-in vLLM metric names (vLLM v0.21.0 exports them)", () => {
+  // Our deviation: the model server pods carry llm-d.ai/engine-type: vllm (the built-in names, which vLLM
+  // v0.21.0 exports), and unlabelled pods (an older vLLM still rolling out) are read with the pre-rename names.
+  test("default-plugins.yaml is the chart's queue, KV-cache and prefix-cache scoring; labelled pods get the built-in vLLM names, unlabelled ones the pre-rename names", () => {
     expect(parse(config.data['default-plugins.yaml'])).toEqual({
       apiVersion: 'llm-d.ai/v1alpha1',
       kind: 'EndpointPickerConfig',
@@ -199,7 +201,22 @@ describe("the endpoint picker's config", () => {
         { type: 'kv-cache-utilization-scorer' },
         { type: 'prefix-cache-scorer' },
         { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
-        { type: 'core-metrics-extractor' },
+        {
+          type: 'core-metrics-extractor',
+          parameters: {
+            defaultEngine: 'vllm-before-0.10',
+            engineConfigs: [
+              {
+                name: 'vllm-before-0.10',
+                queuedRequestsSpec: 'vllm:num_requests_waiting',
+                runningRequestsSpec: 'vllm:num_requests_running',
+                kvUsageSpec: 'vllm:gpu_cache_usage_perc',
+                loraSpec: 'vllm:lora_requests_info',
+                cacheInfoSpec: 'vllm:cache_config_info',
+              },
+            ],
+          },
+        },
       ],
       schedulingProfiles: [
         {
