@@ -196,7 +196,19 @@ export function sharesRoutePrefix(pool: PoolSpec): boolean {
  * HTTPRoute matches.
  */
 export function usesBodyBasedRouting(spec: DeploymentSpec): boolean {
-  return spec.pools.filter(sharesRoutePrefix).length > 1 || spec.pools.some((pool) => needsModelRules(spec, pool));
+  return routingOf(spec).bodyRouted;
+}
+
+/** Per spec once, not per pool: poolRoute is called for every pool, and a spec may have many. */
+const routing = new WeakMap<DeploymentSpec, { readonly sharing: readonly PoolSpec[]; readonly bodyRouted: boolean }>();
+function routingOf(spec: DeploymentSpec): { readonly sharing: readonly PoolSpec[]; readonly bodyRouted: boolean } {
+  let known = routing.get(spec);
+  if (known === undefined) {
+    const sharing = spec.pools.filter(sharesRoutePrefix);
+    known = { sharing, bodyRouted: sharing.length > 1 || spec.pools.some((pool) => needsModelRules(spec, pool)) };
+    routing.set(spec, known);
+  }
+  return known;
 }
 
 export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
@@ -209,8 +221,8 @@ export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
     return needsModelRules(spec, pool) ? { kind: 'model', pathPrefix, modelNames, objectives, catchAll: true } : { kind: 'path', pathPrefix, ...single };
   }
   const pathPrefix = spec.gateway.route.pathPrefix;
-  const sharing = spec.pools.filter(sharesRoutePrefix);
-  if (sharing.length === 1 && !needsModelRules(spec, pool)) return { kind: 'shared', pathPrefix, ...single };
+  const { sharing, bodyRouted } = routingOf(spec);
+  if (!bodyRouted || (sharing.length === 1 && !needsModelRules(spec, pool))) return { kind: 'shared', pathPrefix, ...single };
   return { kind: 'model', pathPrefix, modelNames, objectives, catchAll: sharing[0] === pool };
 }
 
