@@ -223,7 +223,7 @@ export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
   const pathPrefix = spec.gateway.route.pathPrefix;
   const { sharing, bodyRouted } = routingOf(spec);
   if (!bodyRouted || (sharing.length === 1 && !needsModelRules(spec, pool))) return { kind: 'shared', pathPrefix, ...single };
-  return { kind: 'model', pathPrefix, modelNames, objectives, catchAll: sharing[0] === pool };
+  return { kind: 'model', pathPrefix, modelNames, objectives, catchAll: pool.name === (spec.gateway.route.catchAllPool ?? sharing[0].name) };
 }
 
 /** An HTTPRoute holds at most 16 rules (Gateway API CRD); more rules go to further routes. */

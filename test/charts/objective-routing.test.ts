@@ -5,6 +5,7 @@
  * body-based routing a catch-all rule must answer requests that name no known model.
  */
 import { resolveSpec } from '../../spec';
+import { specIssues } from '../spec/helpers';
 import { findAll, synthApp, type K8sObject } from './helpers';
 
 const GA = { version: 'llm-d-v0.10.0' };
@@ -96,6 +97,29 @@ describe('two GA pools behind one URL', () => {
     expect(rules(objects).filter((rule) => !isCatchAll(rule)).map((rule) => [modelMatched(rule), objectiveSet(rule), rule.backendRefs[0].name])).toEqual([
       ['meta-llama/Llama-3.1-8B-Instruct', 'llama-base-model', 'llama'],
       ['Qwen/Qwen2.5-7B-Instruct', 'qwen-base-model', 'qwen'],
+    ]);
+  });
+});
+
+describe('gateway.route.catchAllPool', () => {
+  const TWO = {
+    inferenceExtension: GA,
+    cluster: { gpuPool: { maxNodes: 6 } },
+    pools: [
+      { name: 'llama', modelServer: { baseModel: 'meta-llama/Llama-3.1-8B-Instruct' } },
+      { name: 'qwen', modelServer: { baseModel: 'Qwen/Qwen2.5-7B-Instruct' } },
+    ],
+  };
+
+  test('names the pool the catch-all rule sends to', () => {
+    const objects = synthApp(resolveSpec({ ...TWO, gateway: { route: { catchAllPool: 'qwen' } } }, 'catch-all qwen'));
+    const catchAll = rules(objects).filter(isCatchAll);
+    expect(catchAll.map((rule) => rule.backendRefs)).toEqual([[{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen' }]]);
+  });
+
+  test('must name a pool under the shared prefix', () => {
+    expect(specIssues({ ...TWO, gateway: { route: { catchAllPool: 'mistral' } } })).toEqual([
+      'gateway.route.catchAllPool: must name a pool without a routePathPrefix (pools under gateway.route.pathPrefix: llama, qwen), got mistral',
     ]);
   });
 });
