@@ -122,7 +122,7 @@ const synth = (pools) => ({ label: `synth, ${name(pools)}`, argv: [node, 'script
 const validate = (pools) => ({ label: `validate, ${name(pools)}`, argv: [node, 'scripts/run.js', 'validate/cli.ts', outDir(pools)], env: specEnv(pools), okExit: [1] });
 const npmSynth = { label: 'npm run synth', argv: ['npm', 'run', '--silent', 'synth'], env: { CDK8S_OUTDIR: join(work, 'npm') } };
 const npmValidate = { label: 'npm run validate', argv: ['npm', 'run', '--silent', 'validate', '--', outDir(undefined)] };
-const plan = { label: 'plan', argv: [node, 'scripts/run.js', 'infra/plan.ts'] };
+const plan = { label: 'plan', argv: [node, 'scripts/run.js', 'plan/cli.ts'] };
 const npmTest = { label: 'npm test', argv: ['npm', 'test', '--silent'] };
 
 const rows = [];

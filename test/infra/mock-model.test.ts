@@ -5,8 +5,8 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../infra/mocks';
-import { compareRuns } from '../../infra/plan-model';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../plan/mocks';
+import { compareRuns } from '../../plan/plan-model';
 
 /** Runs `body` under fresh recording mocks and waits until every registration has settled. */
 async function program(body: () => void): Promise<Recorder> {

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main, parseArguments, USAGE } from '../../infra/plan';
-import { runWithMocks, type MockRun, type MockRunOptions } from '../../infra/program';
+import { main, parseArguments, USAGE } from '../../plan/cli';
+import { runWithMocks, type MockRun, type MockRunOptions } from '../../plan/program';
 
 interface PlanResult {
   readonly code: number;

@@ -11,7 +11,7 @@
  */
 import { type ObjectRef, matchesRef, refKey, refOf } from './config-group-order';
 import { GCP_DELETE_BEFORE_REPLACE, GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
-import type { KubeObject } from './manifests';
+import type { KubeObject } from '../infra/manifests';
 import { unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
 import type { MockRun } from './program';
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { SPEC_FILE_VARIABLE } from '../spec';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from './config';
+import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
 
 /** The project the plan pretends to deploy to when no stack names one. */
 export const PLAN_PROJECT = 'example-project';

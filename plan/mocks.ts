@@ -6,8 +6,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { orderConfigGroup, type ObjectRef } from './config-group-order';
-import type { KubeObject } from './manifests';
-import { apiOf, apiProjectOf } from './service-apis';
+import type { KubeObject } from '../infra/manifests';
+import { apiOf, apiProjectOf } from '../infra/service-apis';
 
 /** The resource options the engine acts on, as the program sent them. */
 export interface SeenOptions {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { SpecError } from '../spec';
-import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from './config';
+import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
 import type { EnablementViolation } from './mocks';
 import { summarize, table } from './plan-summary';
 import { compareRuns, type PlannedChange } from './plan-model';
