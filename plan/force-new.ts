@@ -4,13 +4,15 @@
  * separated, list elements without indices (`nodeConfig.guestAccelerators.count`); a change anywhere
  * under a listed path replaces.
  *
- * Google Cloud entries: the `ForceNew: true` fields (and ForceNew CustomizeDiffs) of the Terraform
- * provider that pulumi-gcp bridges. @pulumi/gcp 9.37.0 bridges terraform-provider-google-beta of about
- * v7.46 (pulumi-gcp provider/go.mod; /work/notes/research-gcp.md §0). The fields were read from
- * terraform-provider-google v7.45.0 (identical for these resources to v7.39.0), plus the beta-only
- * fields the research note lists from google-beta's pre-8.0 main (marked "beta"). A TypeList block marked
- * ForceNew replaces only when the block appears or disappears (SDKv2 applies it to the count), so such
- * blocks are listed only where every field under them is ForceNew too. Kubernetes entries:
+ * Google Cloud entries: the `ForceNew: true` fields (and `customdiff.ForceNewIfChange`) of the Terraform
+ * provider that pulumi-gcp bridges, terraform-provider-google-beta v7.45.0 (the `upstream` submodule of
+ * pulumi-gcp v9.35.0, the newest tag in the snapshot read; see docs/plan.md for the pin and refreshing).
+ * test/plan/force-new-table.test.ts holds these lists equal to plan/provider-schema/force-new.fixture.json,
+ * which plan/provider-schema/derive-force-new.mjs derives from the provider's Go source. A TypeList block
+ * marked ForceNew replaces only when the block appears or disappears (SDKv2 applies it to the count), so
+ * such blocks are listed only where every field under them is ForceNew too. machineType, diskSizeGb,
+ * labels, taints and the like are not ForceNew: they update in place (see google-cloud-rules.ts for what
+ * such an update does to the nodes). Kubernetes entries:
  * pulumi-kubernetes provider/pkg/provider/diff.go (`forceNew`, `metadataForceNewProperties`) and
  * provider.go (`Diff`).
  */
@@ -27,7 +29,7 @@ export interface ForceNewRule {
   readonly source: string;
 }
 
-const TPG = 'terraform-provider-google v7.45.0';
+const TPG = 'terraform-provider-google-beta v7.45.0';
 
 /** IPv4 CIDR as [first, last] address, or undefined. */
 function cidrBounds(value: unknown): [number, number] | undefined {
@@ -42,23 +44,23 @@ function cidrBounds(value: unknown): [number, number] | undefined {
 export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
   'gcp:projects/service:Service': {
     paths: ['project', 'service'],
-    source: `${TPG} google/services/resourcemanager/resource_google_project_service.go`,
+    source: `${TPG} google-beta/services/resourcemanager/resource_google_project_service.go`,
   },
   'gcp:serviceaccount/account:Account': {
     paths: ['project', 'accountId'],
-    source: `${TPG} google/services/resourcemanager/resource_google_service_account.go`,
+    source: `${TPG} google-beta/services/resourcemanager/resource_google_service_account.go`,
   },
   'gcp:projects/iAMMember:IAMMember': {
     paths: ['project', 'role', 'member', 'condition'],
-    source: `${TPG} google/tpgiamresource/resource_iam_member.go, google/services/resourcemanager/iam_project.go`,
+    source: `${TPG} google-beta/tpgiamresource/resource_iam_member.go, google-beta/services/resourcemanager/iam_project.go`,
   },
   'gcp:compute/subnetworkIAMMember:SubnetworkIAMMember': {
     paths: ['project', 'region', 'subnetwork', 'role', 'member', 'condition'],
-    source: `${TPG} google/tpgiamresource/resource_iam_member.go, google/services/compute/iam_compute_subnetwork.go`,
+    source: `${TPG} google-beta/tpgiamresource/resource_iam_member.go, google-beta/services/compute/iam_compute_subnetwork.go`,
   },
   'gcp:compute/network:Network': {
     paths: ['project', 'name', 'autoCreateSubnetworks', 'description', 'internalIpv6Range', 'networkProfile', 'params'],
-    source: `${TPG} google/services/compute/resource_compute_network.go`,
+    source: `${TPG} google-beta/services/compute/resource_compute_network.go`,
   },
   'gcp:compute/subnetwork:Subnetwork': {
     paths: ['project', 'name', 'network', 'region', 'description', 'externalIpv6Prefix', 'internalIpv6Prefix', 'params', 'reservedInternalRange', 'resolveSubnetMask'],
@@ -74,93 +76,82 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
         why: 'the primary range can only grow in place',
       },
     ],
-    source: `${TPG} google/services/compute/resource_compute_subnetwork.go`,
+    source: `${TPG} google-beta/services/compute/resource_compute_subnetwork.go`,
   },
   'gcp:container/cluster:Cluster': {
     paths: [
-      'project',
-      'name',
-      'location',
-      'network',
-      'subnetwork',
-      'networkingMode',
-      'initialNodeCount',
-      'clusterIpv4Cidr',
-      'description',
-      'enableKubernetesAlpha',
-      'enableTpu',
-      'enableAutopilot',
-      'confidentialNodes',
-      'defaultMaxPodsPerNode',
-      'datapathProvider',
-      'dataplaneOptimizationMode',
-      'masterAuth.clientCertificateConfig',
-      'tpuConfig',
-      'userManagedKeysConfig',
-      'nodePoolDefaults',
-      'nodePoolAutoConfig.linuxNodeConfig',
-      'nodePoolAutoConfig.nodeKubeletConfig',
-      'clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey',
-      'ipAllocationPolicy.clusterIpv4CidrBlock',
-      'ipAllocationPolicy.servicesIpv4CidrBlock',
-      'ipAllocationPolicy.clusterSecondaryRangeName',
-      'ipAllocationPolicy.servicesSecondaryRangeName',
-      'ipAllocationPolicy.podCidrOverprovisionConfig',
-      'privateClusterConfig.masterIpv4CidrBlock',
-      'privateClusterConfig.privateEndpointSubnetwork',
-      'nodePools',
+      'project', 'name', 'location', 'network', 'subnetwork', 'networkingMode', 'initialNodeCount',
+      'clusterIpv4Cidr', 'description', 'enableKubernetesAlpha', 'enableTpu', 'enableAutopilot',
+      'confidentialNodes', 'defaultMaxPodsPerNode', 'datapathProvider', 'dataplaneOptimizationMode',
+      'tpuConfig', 'clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey',
+      'ipAllocationPolicy.clusterIpv4CidrBlock', 'ipAllocationPolicy.servicesIpv4CidrBlock',
+      'ipAllocationPolicy.clusterSecondaryRangeName', 'ipAllocationPolicy.servicesSecondaryRangeName',
+      'privateClusterConfig.masterIpv4CidrBlock', 'privateClusterConfig.privateEndpointSubnetwork',
+      'masterAuth', 'nodeConfig.guestAccelerators', 'nodeConfig.localSsdCount',
+      'nodeConfig.ephemeralStorageConfig', 'nodeConfig.ephemeralStorageLocalSsdConfig',
+      'nodeConfig.localNvmeSsdBlockConfig', 'nodeConfig.secondaryBootDisks', 'nodeConfig.metadata',
+      'nodeConfig.minCpuPlatform', 'nodeConfig.oauthScopes', 'nodeConfig.preemptible',
+      'nodeConfig.reservationAffinity', 'nodeConfig.spot', 'nodeConfig.serviceAccount',
+      'nodeConfig.shieldedInstanceConfig', 'nodeConfig.bootDiskKmsKey', 'nodeConfig.nodeGroup',
+      'nodeConfig.advancedMachineFeatures.threadsPerCore',
+      'nodeConfig.advancedMachineFeatures.enableNestedVirtualization',
+      'nodeConfig.soleTenantConfig.nodeAffinities', 'nodeConfig.hostMaintenancePolicy',
+      'nodeConfig.confidentialNodes.confidentialInstanceType', 'nodeConfig.enableConfidentialStorage',
+      'nodeConfig.localSsdEncryptionMode', 'nodeConfig.maxRunDuration', 'nodeConfig.flexStart',
+      'nodePools.placementPolicy.policyName', 'nodePools.queuedProvisioning', 'nodePools.maxPodsPerNode',
+      'nodePools.initialNodeCount', 'nodePools.name', 'nodePools.namePrefix',
+      'nodePools.nodeConfig.guestAccelerators', 'nodePools.nodeConfig.localSsdCount',
+      'nodePools.nodeConfig.ephemeralStorageConfig', 'nodePools.nodeConfig.ephemeralStorageLocalSsdConfig',
+      'nodePools.nodeConfig.localNvmeSsdBlockConfig', 'nodePools.nodeConfig.secondaryBootDisks',
+      'nodePools.nodeConfig.metadata', 'nodePools.nodeConfig.minCpuPlatform',
+      'nodePools.nodeConfig.oauthScopes', 'nodePools.nodeConfig.preemptible',
+      'nodePools.nodeConfig.reservationAffinity', 'nodePools.nodeConfig.spot',
+      'nodePools.nodeConfig.serviceAccount', 'nodePools.nodeConfig.shieldedInstanceConfig',
+      'nodePools.nodeConfig.bootDiskKmsKey', 'nodePools.nodeConfig.nodeGroup',
+      'nodePools.nodeConfig.advancedMachineFeatures.threadsPerCore',
+      'nodePools.nodeConfig.advancedMachineFeatures.enableNestedVirtualization',
+      'nodePools.nodeConfig.soleTenantConfig.nodeAffinities', 'nodePools.nodeConfig.hostMaintenancePolicy',
+      'nodePools.nodeConfig.confidentialNodes.confidentialInstanceType',
+      'nodePools.nodeConfig.enableConfidentialStorage', 'nodePools.nodeConfig.localSsdEncryptionMode',
+      'nodePools.nodeConfig.maxRunDuration', 'nodePools.nodeConfig.flexStart',
+      'nodePools.networkConfig.acceleratorNetworkProfile', 'nodePools.networkConfig.createPodRange',
+      'nodePools.networkConfig.podRange', 'nodePools.networkConfig.podIpv4CidrBlock',
+      'nodePools.networkConfig.additionalNodeNetworkConfigs',
+      'nodePools.networkConfig.additionalPodNetworkConfigs', 'nodePools.networkConfig.subnetwork',
+      'userManagedKeysConfig.clusterCa', 'userManagedKeysConfig.etcdApiCa',
+      'userManagedKeysConfig.etcdPeerCa', 'userManagedKeysConfig.aggregationCa',
     ],
-    source: `${TPG} google/services/container/resource_container_cluster.go`,
+    conditional: [
+      // CustomizeDiff: customdiff.ForceNewIfChange(<field>, isBeenEnabled): switching either off again
+      // recreates the cluster; switching it on is an update.
+      ...['enableL4IlbSubsetting', 'enableFqdnNetworkPolicy'].map((path) => ({
+        path,
+        replaces: (before: unknown, after: unknown) => before === true && after !== true,
+        why: 'it cannot be switched off in place',
+      })),
+    ],
+    source: `${TPG} google-beta/services/container/resource_container_cluster.go`,
   },
   'gcp:container/nodePool:NodePool': {
     paths: [
-      'project',
-      'cluster',
-      'location',
-      'name',
-      'namePrefix',
-      'initialNodeCount',
-      'maxPodsPerNode',
-      'placementPolicy',
-      'queuedProvisioning',
-      'networkConfig.acceleratorNetworkProfile',
-      'networkConfig.createPodRange',
-      'networkConfig.podRange',
-      'networkConfig.podIpv4CidrBlock',
-      'networkConfig.additionalNodeNetworkConfigs',
-      'networkConfig.additionalPodNetworkConfigs',
-      'networkConfig.podCidrOverprovisionConfig',
-      'networkConfig.subnetwork',
-      // node_config.go (schemaNodeConfig): the fields below are ForceNew; machineType, diskSizeGb,
-      // labels, resourceLabels, taints and workloadMetadataConfig are updated in place.
-      'nodeConfig.guestAccelerators',
-      'nodeConfig.localSsdCount',
-      'nodeConfig.ephemeralStorageLocalSsdConfig',
-      // beta
-      'nodeConfig.ephemeralStorageConfig',
-      'nodeConfig.localNvmeSsdBlockConfig',
-      'nodeConfig.secondaryBootDisks',
-      'nodeConfig.metadata',
-      'nodeConfig.minCpuPlatform',
-      'nodeConfig.oauthScopes',
-      'nodeConfig.preemptible',
-      'nodeConfig.reservationAffinity',
-      'nodeConfig.spot',
-      'nodeConfig.serviceAccount',
-      'nodeConfig.shieldedInstanceConfig',
-      'nodeConfig.sandboxConfig',
-      'nodeConfig.bootDiskKmsKey',
-      'nodeConfig.nodeGroup',
-      'nodeConfig.advancedMachineFeatures',
-      'nodeConfig.soleTenantConfig',
-      'nodeConfig.hostMaintenancePolicy',
-      'nodeConfig.confidentialNodes.confidentialInstanceType',
-      'nodeConfig.enableConfidentialStorage',
-      'nodeConfig.localSsdEncryptionMode',
-      'nodeConfig.maxRunDuration',
-      'nodeConfig.flexStart',
+      'project', 'cluster', 'location', 'name', 'namePrefix', 'initialNodeCount', 'maxPodsPerNode',
+      'queuedProvisioning', 'networkConfig.acceleratorNetworkProfile', 'networkConfig.createPodRange',
+      'networkConfig.podRange', 'networkConfig.podIpv4CidrBlock',
+      'networkConfig.additionalNodeNetworkConfigs', 'networkConfig.additionalPodNetworkConfigs',
+      'networkConfig.subnetwork', 'nodeConfig.guestAccelerators', 'nodeConfig.localSsdCount',
+      'nodeConfig.ephemeralStorageLocalSsdConfig', 'nodeConfig.ephemeralStorageConfig',
+      'nodeConfig.localNvmeSsdBlockConfig', 'nodeConfig.secondaryBootDisks', 'nodeConfig.metadata',
+      'nodeConfig.minCpuPlatform', 'nodeConfig.oauthScopes', 'nodeConfig.preemptible',
+      'nodeConfig.reservationAffinity', 'nodeConfig.spot', 'nodeConfig.serviceAccount',
+      'nodeConfig.shieldedInstanceConfig', 'nodeConfig.bootDiskKmsKey', 'nodeConfig.nodeGroup',
+      'nodeConfig.hostMaintenancePolicy', 'nodeConfig.confidentialNodes.confidentialInstanceType',
+      'nodeConfig.enableConfidentialStorage', 'nodeConfig.localSsdEncryptionMode',
+      'nodeConfig.maxRunDuration', 'nodeConfig.flexStart', 'placementPolicy.policyName',
+      'nodeConfig.advancedMachineFeatures.threadsPerCore',
+      'nodeConfig.advancedMachineFeatures.enableNestedVirtualization',
+      'nodeConfig.soleTenantConfig.nodeAffinities',
     ],
-    source: `${TPG} google/services/container/resource_container_node_pool.go and node_config.go`,
+    source: `${TPG} google-beta/services/container/resource_container_node_pool.go and node_config.go`,
   },
 };
 
