@@ -108,3 +108,46 @@ describe('replacement (ForceNew inputs, and the order the engine and providers c
     expect(configMap(compareRuns(await program(adapters('a', true)), await program(adapters('b', true))))).toMatchObject({ action: 'update' });
   });
 });
+
+describe('ordering of a route switch (pulumi-kubernetes applies unrelated ConfigGroups in parallel)', () => {
+  const deployment = (name: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'vllm', image: 'vllm:1' }] } } },
+  });
+  const pool = (name: string) => [
+    deployment(name),
+    { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferencePool', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, targetPortNumber: 8000 } },
+  ];
+  const route = (poolName: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'route', namespace: 'default' },
+    spec: { rules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: poolName }] }] },
+  });
+  const app = (poolName: string, routeWaits: boolean) => () => {
+    const provider = new k8s.Provider('k8s', { kubeconfig: '{}' });
+    const pools = new k8s.yaml.v2.ConfigGroup(`pool-${poolName}`, { objs: pool(poolName) }, { provider });
+    new k8s.yaml.v2.ConfigGroup('gateway', { objs: [route(poolName)] }, { provider, dependsOn: routeWaits ? [pools] : [] });
+  };
+  const routeRow = async (routeWaits: boolean) => {
+    const changes = compareRuns(await program(app('old', routeWaits)), await program(app('new', routeWaits)));
+    return changes.find((change) => change.type === 'kubernetes:gateway.networking.k8s.io/v1:HTTPRoute');
+  };
+
+  test('a route that does not wait for the new pool sends traffic before its pods are Ready: outage', async () => {
+    const row = await routeRow(false);
+    expect(row).toMatchObject({ action: 'update', impact: 'outage' });
+    expect(row?.impactReasons[0]).toMatch(/new InferencePool new while pool-new:default\/new is still starting/);
+    // Named list items are matched by name: one backend leaves, another arrives.
+    expect(row?.changes).toEqual([
+      { path: 'spec.rules[0].backendRefs[old]', from: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'old' }, to: null },
+      { path: 'spec.rules[0].backendRefs[new]', from: null, to: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'new' } },
+    ]);
+  });
+
+  test('the same switch with the route group depending on the pool group (as infra/kubernetes.ts wires it) has no impact', async () => {
+    expect(await routeRow(true)).toMatchObject({ action: 'update', impact: 'none' });
+  });
+});
