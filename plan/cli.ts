@@ -6,30 +6,43 @@
  */
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { SpecError } from '../spec';
+import { SPEC_FILE_VARIABLE, SpecError } from '../spec';
 import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
 import type { EnablementViolation } from './mocks';
 import { summarize, table } from './plan-summary';
 import { compareRuns, type PlannedChange } from './plan-model';
 import { runWithMocks, type MockRun, type MockRunOptions } from './program';
-import { readStackConfig, selectConfig, UsageError, type PlanConfig } from './stack-config';
+import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath, type CommandLineSpec } from '../spec/command-line';
+import { readStackConfig, selectConfig, type PlanConfig } from './stack-config';
 
 const SPEC_FILE_CONFIG = `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
 
-export const USAGE = `usage: npm run plan -- [--stack <name>] [--compare <spec file> | --compare-stack <name>] [--json] [--help]
+export const USAGE = `usage: npm run plan -- [<spec file>] [--stack <name>] [--compare <spec file> | --compare-stack <name>] [--json] [--help]
 
+  <spec file>             plan this spec (relative to the directory npm was run from; default: IGW_CONFIG,
+                          else the stack's spec)
   --stack <name>          plan stack <name>: gcp:project and inference-gateway:spec or specFile from
                           Pulumi.<name>.yaml (default: the only Pulumi.<stack>.yaml here; without one,
-                          IGW_CONFIG or the built-in defaults)
+                          the built-in defaults); with <spec file>, that stack with the file's spec
   --compare <spec file>   show what pulumi up would change going from <spec file> to the planned spec
   --compare-stack <name>  the same, from stack <name>'s configuration
-  --json                  print the changes as a JSON list of {type, name, action, replaceOrder, restarts}
+  --json                  print the changes as a JSON list of
+                          {type, name, action, replaceOrder, impact, impactReasons, blocked, changes}
   --help                  print this help
+
+Exit codes: 0 planned; 1 a bad spec or stack, or a call before its API is enabled; 2 a usage error.
 `;
 
-const ALLOWED = '--stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help';
+/** The command line, declared once (spec/command-line.ts parses it like every other command's). */
+export const COMMAND_LINE: CommandLineSpec = {
+  options: { '--stack': [], '--compare': [], '--compare-stack': [] },
+  flags: ['--json'],
+  positional: { max: 1, name: 'spec file' },
+};
 
 export interface PlanArguments {
+  /** The spec file to plan, as typed. */
+  readonly spec?: string;
   readonly stack?: string;
   readonly compare?: string;
   readonly compareStack?: string;
@@ -37,47 +50,32 @@ export interface PlanArguments {
   readonly help: boolean;
 }
 
-const VALUE_FLAGS = { '--stack': 'stack', '--compare': 'compare', '--compare-stack': 'compareStack' } as const;
-type ValueFlag = keyof typeof VALUE_FLAGS;
+const VALUE_OPTIONS = { '--stack': 'stack', '--compare': 'compare', '--compare-stack': 'compareStack' } as const;
+type ValueOption = keyof typeof VALUE_OPTIONS;
+const npmConfig = (option: string): string => `npm_config_${option.slice(2).replace(/-/g, '_')}`;
 
 /**
  * Parses the arguments. `npm run plan --stack dev` (no `--`) reaches us differently: npm keeps the flag
  * as npm_config_stack=true and passes only `dev`, so flags npm swallowed are read back from the
- * environment and paired with the leftover words.
+ * environment and paired with the leftover word.
  */
 export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv = {}): PlanArguments {
+  const line = parseCommandLine(args, COMMAND_LINE);
   const values: { stack?: string; compare?: string; compareStack?: string } = {};
-  let json = false;
-  let help = false;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
-    if (flag in VALUE_FLAGS) {
-      const value = inline ?? args[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${flag} needs a value (${flag === '--compare' ? 'a spec file' : 'a stack name'})`);
-      values[VALUE_FLAGS[flag as ValueFlag]] = value;
-    } else if (flag === '--json' && inline === undefined) {
-      json = true;
-    } else if (flag === '--help' || flag === '-h') {
-      help = true;
-    } else if (!flag.startsWith('-')) {
-      positional.push(flag);
-    } else {
-      throw new UsageError(`unknown argument ${args[i]}; allowed: ${ALLOWED}`);
-    }
+  for (const option of Object.keys(VALUE_OPTIONS) as ValueOption[]) {
+    const value = line.options.get(option);
+    if (value !== undefined) values[VALUE_OPTIONS[option]] = value;
   }
-  // Flags npm kept for itself: npm_config_<flag> is the value, or "true" when the value followed as a word.
-  const swallowed = (Object.keys(VALUE_FLAGS) as ValueFlag[]).filter((flag) => env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`] !== undefined && values[VALUE_FLAGS[flag]] === undefined);
-  for (const flag of swallowed) {
-    const value = env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`] as string;
-    if (value !== 'true') values[VALUE_FLAGS[flag]] = value;
-    else if (swallowed.filter((other) => env[`npm_config_${other.slice(2).replace(/-/g, '_')}`] === 'true').length === 1 && positional.length === 1) values[VALUE_FLAGS[flag]] = positional.shift();
-    else throw new UsageError(`${flag} needs a value; with several flags write them after --: npm run plan -- ${flag} <value> ...`);
+  const positional = [...line.positional];
+  const swallowed = (Object.keys(VALUE_OPTIONS) as ValueOption[]).filter((option) => env[npmConfig(option)] !== undefined && values[VALUE_OPTIONS[option]] === undefined);
+  for (const option of swallowed) {
+    const value = env[npmConfig(option)] as string;
+    if (value !== 'true') values[VALUE_OPTIONS[option]] = value;
+    else if (swallowed.filter((other) => env[npmConfig(other)] === 'true').length === 1 && positional.length === 1) values[VALUE_OPTIONS[option]] = positional.shift();
+    else throw new UsageError(`${option} needs a value; with several options write them after --: npm run plan -- ${option} <value> ...`);
   }
-  if (env.npm_config_json === 'true') json = true;
-  if (positional.length > 0) throw new UsageError(`unknown argument ${positional[0]}; allowed: ${ALLOWED}`);
   if (values.compare !== undefined && values.compareStack !== undefined) throw new UsageError('--compare and --compare-stack exclude each other; give one');
-  return { ...values, json, help };
+  return { ...values, ...(positional[0] === undefined ? {} : { spec: positional[0] }), json: line.flags.has('--json') || env.npm_config_json === 'true', help: line.help };
 }
 
 export interface PlanIo {
@@ -115,17 +113,45 @@ function printPlan(io: PlanIo, config: PlanConfig, planned: MockRun): void {
   io.stdout(`Outputs:\n  clusterName: ${planned.exported.clusterName}\n  gatewayAddress: assigned by Google Cloud\n  curlCommand: ${planned.exported.curlCommand}\n`);
 }
 
+const shown = (value: unknown): string => (typeof value === 'string' ? value : value === null ? '(none)' : JSON.stringify(value));
+
+/** Blocked rows and outages first: they are what a reviewer must not miss. */
 function printChanges(io: PlanIo, from: string, changes: readonly PlannedChange[]): void {
-  const changed = changes.filter((change) => change.action !== 'same');
+  const changed = changes.filter((change) => change.action !== 'same' || change.impact !== 'none');
+  const blocked = changed.filter((change) => change.blocked !== null);
+  const outages = changed.filter((change) => change.impact === 'outage');
+  io.stdout(`pulumi up would change, going from ${from}:\n\n`);
+  if (blocked.length > 0) {
+    io.stdout(`BLOCKED: pulumi up would stop at ${blocked.length} change(s):\n${blocked.map((change) => `  ${change.type} ${change.name}: ${change.blocked}\n`).join('')}\n`);
+  }
+  if (outages.length > 0) {
+    io.stdout(`OUTAGE: ${outages.length} change(s) interrupt serving:\n${outages.map((change) => `  ${change.name}: ${change.impactReasons.join('; ')}\n`).join('')}\n`);
+  }
+  const rank = (change: PlannedChange) => (change.blocked !== null ? 0 : change.impact === 'outage' ? 1 : change.impact === 'rolling' ? 2 : 3);
+  const sorted = [...changed].sort((a, b) => rank(a) - rank(b));
   const rows = [
-    ['ACTION', 'TYPE', 'NAME', 'WHY'],
-    ...changed.map((change) => [change.action === 'replace' ? `replace (${change.replaceOrder})` : change.action, change.type, change.name, change.reasons.join('; ')]),
+    ['ACTION', 'IMPACT', 'TYPE', 'NAME', 'WHY'],
+    ...sorted.map((change) => [
+      change.action === 'replace' ? `replace (${change.replaceOrder})` : change.action,
+      change.blocked !== null ? 'blocked' : change.impact,
+      change.type,
+      change.name,
+      [...change.reasons, ...(change.impact === 'rolling' ? change.impactReasons : [])].join('; '),
+    ]),
   ];
-  io.stdout(`pulumi up would change, going from ${from}:\n\n${changed.length > 0 ? table(rows) : '  nothing'}\n\n`);
+  io.stdout(`${changed.length > 0 ? table(rows) : '  nothing'}\n\n`);
+  const valued = sorted.filter((change) => change.changes.length > 0 && change.action !== 'same');
+  if (valued.length > 0) {
+    io.stdout(`Values (old -> new):\n${valued.map((change) => `  ${change.name}\n${change.changes.map((value) => `    ${value.path}: ${shown(value.from)} -> ${shown(value.to)}\n`).join('')}`).join('')}\n`);
+  }
   const restarting = changes.filter((change) => change.restarts === true);
   io.stdout(`Workloads whose pods restart:${restarting.length > 0 ? '' : ' none'}\n${restarting.map((change) => `  ${change.name}: ${change.reasons.filter((reason) => reason.startsWith('pods restart')).map((reason) => reason.replace('pods restart: ', '')).join('; ')}\n`).join('')}`);
-  const unchanged = changes.length - changed.length;
-  io.stdout(`${unchanged} unchanged.\n`);
+  io.stdout(`${changes.length - changed.length} unchanged.\n`);
+}
+
+/** A spec file the user typed, opened where they meant it (see userPath). */
+function typedPath(path: string, io: PlanIo): string {
+  return resolve(io.cwd, userPath(path, io.env, 'plan', io.cwd));
 }
 
 async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
@@ -135,11 +161,14 @@ async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  const config = selectConfig(io.cwd, args.stack, io.env);
+  // IGW_CONFIG stands in for the spec file only without --stack (a stack names its own spec).
+  const specFile = args.stack !== undefined ? args.spec : pathFromArgumentOrVariable(args.spec, SPEC_FILE_VARIABLE, io.env, 'spec file');
+  const spec = specFile === undefined ? undefined : { path: typedPath(specFile, io), source: args.spec === undefined ? `${specFile} (${SPEC_FILE_VARIABLE})` : specFile };
+  const config = selectConfig(io.cwd, args.stack, io.env, spec);
   // --compare changes only the spec (same project and token); --compare-stack takes the whole stack.
   const old: PlanConfig | undefined =
     args.compare !== undefined
-      ? { ...config, config: { ...withoutSpec(config.config), [SPEC_FILE_CONFIG]: resolve(io.cwd, args.compare) }, specSource: `${args.compare} (--compare)` }
+      ? { ...config, config: { ...withoutSpec(config.config), [SPEC_FILE_CONFIG]: typedPath(args.compare, io) }, specSource: `${args.compare} (--compare)` }
       : args.compareStack !== undefined
         ? readStackConfig(io.cwd, args.compareStack, '--compare-stack')
         : undefined;
@@ -153,7 +182,7 @@ async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
   ];
   const changes = before === undefined ? compareRuns({ resources: [], objects: [] }, planned) : compareRuns(before, planned);
   if (args.json) {
-    io.stdout(`${JSON.stringify(visibleChanges(changes).map(({ type, name, action, replaceOrder, restarts }) => ({ type, name, action, replaceOrder, restarts })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(visibleChanges(changes).map(jsonRow), null, 2)}\n`);
     io.stderr(`${notes.join('\n')}\n`);
   } else {
     io.stdout(`${notes.join('\n')}\n\n`);
@@ -165,6 +194,12 @@ async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** One row of `--json`: what a reviewer or a CI gate reads. */
+export function jsonRow(change: PlannedChange) {
+  const { type, name, action, replaceOrder, impact, impactReasons, blocked, changes } = change;
+  return { type, name, action, replaceOrder, impact, impactReasons, blocked, changes };
 }
 
 /** Config of the planned stack minus its spec, so that --compare changes only the spec. */
