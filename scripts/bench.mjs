@@ -154,7 +154,7 @@ rows.push(['npm run validate, default spec', seconds(npmValidateVsFloor.a), rati
 const validateLarge = await pair(validate(100), validate());
 rows.push([`validate, ${name(100)} (spec included)`, seconds(validateLarge.a), ratio(validateLarge, 'default')]);
 
-if (existsSync(join(root, 'infra', 'plan.ts'))) {
+if (existsSync(join(root, 'plan', 'cli.ts'))) {
   const planTimes = await single(plan, Math.max(3, Math.ceil(runs / 2)));
   rows.push(['Pulumi program under mocks (npm run plan)', seconds(planTimes.median), `min ${seconds(planTimes.min)}, max ${seconds(planTimes.max)}`]);
 }
