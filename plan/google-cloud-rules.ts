@@ -84,3 +84,36 @@ export function refusals(type: string, before: Json, after: Json, changed: reado
 export function recreatesNodes(changed: readonly string[]): string[] {
   return changed.filter((path) => NODE_RECREATING_FIELDS.some((field) => isUnder(path, field)));
 }
+
+/** IPv4 CIDR as [first, last] address, or undefined. */
+function bounds(cidr: unknown): [number, number] | undefined {
+  const match = typeof cidr === 'string' ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr) : null;
+  if (!match) return undefined;
+  const address = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(match[5]));
+  const start = address - (address % size);
+  return [start, start + size - 1];
+}
+
+const subnetRanges = (inputs: Json): string[] => [inputs.ipCidrRange, ...((inputs.secondaryIpRanges as Json[] | undefined) ?? []).map((range) => range.ipCidrRange)].filter((cidr): cidr is string => typeof cidr === 'string');
+
+/**
+ * Models Compute Engine's check on a new subnet: its primary and secondary ranges may not overlap any
+ * range of another subnet in the same VPC network (cloud.google.com/vpc/docs/subnets, "Subnet ranges":
+ * ranges must be unique and non-overlapping within a VPC network). `existing` are the subnets present
+ * while it is created: the engine deletes the ones the program dropped only at the end of the update.
+ */
+export function overlappingRanges(created: Json, existing: readonly { readonly name: string; readonly inputs: Json }[]): string | null {
+  for (const other of existing.filter((subnet) => subnet.inputs.network === created.network)) {
+    for (const mine of subnetRanges(created)) {
+      const theirs = subnetRanges(other.inputs).find((range) => {
+        const [a, b] = [bounds(mine), bounds(range)];
+        return a !== undefined && b !== undefined && a[0] <= b[1] && b[0] <= a[1];
+      });
+      if (theirs !== undefined) {
+        return `Google Cloud refuses ${mine}: it overlaps ${theirs} of subnet ${other.name}, which still exists while this one is created (the old one is deleted only at the end of the update); give the new subnet other ranges, or remove the old one first`;
+      }
+    }
+  }
+  return null;
+}

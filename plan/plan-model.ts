@@ -15,7 +15,7 @@ import type { KubeObject } from '../infra/manifests';
 import { unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
 import type { MockRun } from './program';
 import { assessImpact, PROVIDER_CHANGE_SOURCE, protectionBlock } from './impact';
-import { recreatesNodes, refusals } from './google-cloud-rules';
+import { overlappingRanges, recreatesNodes, refusals } from './google-cloud-rules';
 import { inputChanges, type ValueChange } from './values';
 
 type Json = Record<string, unknown>;
@@ -287,7 +287,9 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
   for (const entry of ordered) {
     const previous = old.get(entry.id);
     if (previous === undefined) {
-      changes.set(entry.id, { ...blank, type: entry.type, name: entry.name, action: 'create', replaceOrder: null, reasons: [] });
+      // A new subnet is created while every subnet of the old state still exists.
+      const overlap = entry.type === 'gcp:compute/subnetwork:Subnetwork' ? overlappingRanges(entry.inputs, oldEntries.filter((other) => other.type === entry.type && other.id !== entry.id)) : null;
+      changes.set(entry.id, { ...blank, type: entry.type, name: entry.name, action: 'create', replaceOrder: null, reasons: [], blocked: overlap });
       continue;
     }
     const ignored = entry.resource?.options.ignoreChanges ?? [];

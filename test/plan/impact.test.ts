@@ -58,6 +58,12 @@ describe('Pulumi protect and the cluster\'s deletionProtection', () => {
     expect(changes.find((change) => change.type === CLUSTER && change.action === 'create')?.blocked).toBeNull();
   });
 
+  test('a cluster rename also creates a node subnet with the same ranges while the old one exists: refused', () => {
+    const subnet = plan('base', 'renamed').find((change) => change.type === SUBNET && change.action === 'create');
+    expect(subnet?.name).toBe('inference-gateway-2-nodes');
+    expect(subnet?.blocked).toMatch(/^Google Cloud refuses 10\.0\.0\.0\/20: it overlaps 10\.0\.0\.0\/20 of subnet inference-gateway-nodes/);
+  });
+
   test('a cluster rename moves every Kubernetes object to a new provider: each is replaced, none unchanged', () => {
     const objects = kubernetes(plan('base', 'renamed')).filter((change) => change.action !== 'create' && change.action !== 'delete');
     expect(objects.length).toBeGreaterThan(10);
