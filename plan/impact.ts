@@ -38,7 +38,7 @@ export function protectionBlock(old: PlanEntry, what: 'replace' | 'delete', next
   if (!engine && !provider) return null;
   const who = [engine ? 'the Pulumi engine (protect)' : undefined, provider ? "the provider (the cluster's deletionProtection)" : undefined].filter(Boolean).join(' and ');
   return (
-    `${who} refuses to ${what} ${old.name}` +
+    `${who} ${engine && provider ? 'refuse' : 'refuses'} to ${what} ${old.name}` +
     '; to do it deliberately: set cluster.deletionProtection: false and run pulumi up (that lifts both protections and changes nothing else), then apply this change, which deletes the old cluster and every workload on it'
   );
 }

@@ -303,7 +303,10 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
     }
     if (reasons.length > 0) {
       replaced.add(entry.id);
-      const order = reasons.some((reason) => reason.startsWith('its provider changes')) && entry.resource?.options.deleteBeforeReplace === undefined ? 'create-before-delete' : replaceOrder(entry, previous);
+      // A replacement forced by the provider (changed, or replaced: its reference carries a new id) is
+      // decided by the engine without the provider's Diff, so nothing asks for delete-before-create.
+      const byProvider = reasons.some((reason) => reason.startsWith('its provider changes') || reason.startsWith('its Kubernetes provider'));
+      const order = byProvider && entry.resource?.options.deleteBeforeReplace === undefined ? 'create-before-delete' : replaceOrder(entry, previous);
       changes.set(entry.id, { ...blank, type: entry.type, name: entry.name, action: 'replace', replaceOrder: order, reasons, changes: values, blocked: protectionBlock(previous, 'replace', entry) });
       continue;
     }

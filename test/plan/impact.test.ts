@@ -54,7 +54,7 @@ describe('Pulumi protect and the cluster\'s deletionProtection', () => {
     const changes = plan('base', 'renamed');
     const old = changes.find((change) => change.type === CLUSTER && change.action === 'delete');
     expect(old?.name).toBe('inference-gateway');
-    expect(old?.blocked).toMatch(/refuses to delete inference-gateway/);
+    expect(old?.blocked).toMatch(/^the Pulumi engine \(protect\) and the provider \(the cluster's deletionProtection\) refuse to delete inference-gateway;/);
     expect(changes.find((change) => change.type === CLUSTER && change.action === 'create')?.blocked).toBeNull();
   });
 
