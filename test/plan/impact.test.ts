@@ -68,6 +68,8 @@ describe('Pulumi protect and the cluster\'s deletionProtection', () => {
     const objects = kubernetes(plan('base', 'renamed')).filter((change) => change.action !== 'create' && change.action !== 'delete');
     expect(objects.length).toBeGreaterThan(10);
     expect(objects.filter((change) => change.action !== 'replace').map((change) => change.name)).toEqual([]);
+    // The engine replaces them without asking the provider, so nothing asks for delete-before-create.
+    expect(new Set(objects.map((change) => change.replaceOrder))).toEqual(new Set(['create-before-delete']));
     expect(objects.find((change) => change.name === VLLM)?.reasons.join(' ')).toMatch(/its Kubernetes provider|its provider changes/);
   });
 
