@@ -27,7 +27,7 @@ const stripSecrets = (value: unknown): unknown => {
 };
 
 /** Field names whose values are secrets wherever they appear (Secret data, token-like names). */
-const SECRET_FIELD = /(secret|token|password|api-?key|credential|private-?key|bearer)/i;
+const SECRET_FIELD = /(secret|token|password|api[-_]?key|credential|private[-_]?key|bearer)/i;
 
 /** True for list items that all carry a distinct string `name` (containers, env, ports, volumes). */
 function namedItems(list: readonly unknown[]): boolean {
