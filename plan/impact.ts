@@ -157,10 +157,20 @@ export function assessImpact(rows: readonly ImpactRow[], context: ImpactContext)
     for (const name of new Set(refs.map((ref) => String(ref.name)))) {
       const pool = context.after.find((entry) => kindOf(entry) === 'InferencePool' && valueAt(entry.inputs, 'metadata.name') === name && namespaceOf(entry) === namespaceOf(row.entry));
       if (pool === undefined || byId.get(pool.id)?.change.action !== 'create') continue;
-      const servers = context.after.filter((entry) => kindOf(entry) === 'Deployment' && namespaceOf(entry) === namespaceOf(pool) && labelsMatch(valueAt(pool.inputs, 'spec.selector'), podLabels(entry)));
+      // The pool's model servers, and its endpoint picker (the Deployment behind the Service the pool's
+      // extensionRef or endpointPickerRef names): the gateway needs both to serve the pool.
+      const pickerService = context.after.find(
+        (entry) => kindOf(entry) === 'Service' && namespaceOf(entry) === namespaceOf(pool) && valueAt(entry.inputs, 'metadata.name') === (valueAt(pool.inputs, 'spec.extensionRef.name') ?? valueAt(pool.inputs, 'spec.endpointPickerRef.name')),
+      );
+      const servers = context.after.filter(
+        (entry) =>
+          kindOf(entry) === 'Deployment' &&
+          namespaceOf(entry) === namespaceOf(pool) &&
+          (labelsMatch(valueAt(pool.inputs, 'spec.selector'), podLabels(entry)) || (pickerService !== undefined && labelsMatch(valueAt(pickerService.inputs, 'spec.selector'), podLabels(entry)))),
+      );
       const early = servers.filter((server) => byId.get(server.id)?.change.action === 'create' && !context.waits(row.entry.id, server.id));
       if (early.length > 0) {
-        findings.push({ impact: 'outage', why: `it sends traffic to the new InferencePool ${name} while ${early.map((server) => server.name).join(', ')} is still starting (applied in parallel, nothing waits for Ready pods)` });
+        findings.push({ impact: 'outage', why: `it sends traffic to the new InferencePool ${name} while ${early.map((server) => server.name).join(', ')} ${early.length === 1 ? 'is' : 'are'} still starting (applied in parallel, nothing waits for Ready pods)` });
       }
     }
     return findings;

@@ -118,7 +118,9 @@ describe('ordering of a route switch (pulumi-kubernetes applies unrelated Config
   });
   const pool = (name: string) => [
     deployment(name),
-    { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferencePool', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, targetPortNumber: 8000 } },
+    deployment(`${name}-epp`),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-epp`, namespace: 'default' }, spec: { selector: { app: `${name}-epp` }, ports: [{ port: 9002 }] } },
+    { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferencePool', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, targetPortNumber: 8000, extensionRef: { name: `${name}-epp` } } },
   ];
   const route = (poolName: string) => ({
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -139,7 +141,8 @@ describe('ordering of a route switch (pulumi-kubernetes applies unrelated Config
   test('a route that does not wait for the new pool sends traffic before its pods are Ready: outage', async () => {
     const row = await routeRow(false);
     expect(row).toMatchObject({ action: 'update', impact: 'outage' });
-    expect(row?.impactReasons[0]).toMatch(/new InferencePool new while pool-new:default\/new is still starting/);
+    // The model servers and the endpoint picker both have to be Ready before the pool can serve.
+    expect(row?.impactReasons[0]).toMatch(/new InferencePool new while pool-new:default\/new, pool-new:default\/new-epp are still starting/);
     // Named list items are matched by name: one backend leaves, another arrives.
     expect(row?.changes).toEqual([
       { path: 'spec.rules[0].backendRefs[old]', from: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'old' }, to: null },

@@ -25,6 +25,8 @@ const specs = {
   poolRenamed: { pools: [{ name: 'llama3-8b' }] },
   poolRenamedRoomy: { cluster: { gpuPool: { maxNodes: 6 } }, pools: [{ name: 'llama3-8b' }] },
   roomy: { cluster: { gpuPool: { maxNodes: 6 } } },
+  ga: { inferenceExtension: { version: 'llm-d-v0.10.0' } },
+  gaInferencePoolRenamed: { inferenceExtension: { version: 'llm-d-v0.10.0' }, pools: [{ name: POOL, inferencePoolName: 'llama-pool' }] },
 } as const;
 
 const runs = {} as Record<keyof typeof specs, MockRun>;
@@ -136,6 +138,17 @@ describe('serving impact', () => {
     expect(created.action).toBe('create');
     expect(created.blocked).toMatch(/the GPU pool holds at most 3 GPUs \(maxNodes 3 x 1\), but the new pods need 3 while the deleted Deployments still hold 3/);
     expect(row(plan('roomy', 'poolRenamedRoomy'), 'kubernetes:apps/v1:Deployment', 'pool-llama3-8b:default/llama3-8b').blocked).toBeNull();
+  });
+
+  test('an InferencePool rename (GA profile): a new pool and picker, and the route switches only once they are Ready', () => {
+    const changes = kubernetes(plan('ga', 'gaInferencePoolRenamed'));
+    const pools = changes.filter((change) => change.type.endsWith(':InferencePool'));
+    expect(pools.map((change) => change.action).sort()).toEqual(['create', 'delete']);
+    expect(pools.find((change) => change.action === 'create')?.name).toMatch(/\/llama-pool$/);
+    expect(changes.filter((change) => change.type === 'kubernetes:apps/v1:Deployment' && change.action === 'create').map((change) => change.name)).toEqual([expect.stringMatching(/llama-pool/)]);
+    const route = changes.find((change) => change.type === 'kubernetes:gateway.networking.k8s.io/v1:HTTPRoute');
+    expect(route).toMatchObject({ action: 'update', impact: 'none', blocked: null });
+    expect(route?.changes.length).toBeGreaterThan(0);
   });
 
   test('replacing the GPU pool evicts every model server at once (GKE ignores PodDisruptionBudgets when deleting a pool)', async () => {
