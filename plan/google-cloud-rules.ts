@@ -48,7 +48,14 @@ export const GOOGLE_CLOUD_REFUSES: readonly RefusalRule[] = [
 
 /**
  * Node pool fields GKE updates in place by recreating every node (a surge upgrade that drains each
- * node), as opposed to labels, taints and autoscaling limits, which it changes on the running nodes.
+ * node), as opposed to labels, taints and autoscaling limits, which it changes on the running nodes, and
+ * node locations, which add or remove nodes zone by zone. Only fields known to recreate nodes are listed:
+ * an unlisted in-place field shows no node recreation, so the list errs towards saying less.
+ *
+ * Source: cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies (a node
+ * configuration change is rolled out like an upgrade: surge by default, maxSurge/maxUnavailable nodes at
+ * a time, PodDisruptionBudgets honoured for up to an hour); the provider sends these fields with
+ * UpdateNodePool (google-beta/services/container/resource_container_node_pool.go, nodePoolUpdate).
  */
 export const NODE_RECREATING_FIELDS: readonly string[] = [
   'nodeConfig.machineType',
@@ -60,15 +67,9 @@ export const NODE_RECREATING_FIELDS: readonly string[] = [
   'nodeConfig.gvnic',
   'nodeConfig.kubeletConfig',
   'nodeConfig.linuxNodeConfig',
-  'nodeConfig.loggingVariant',
-  'nodeConfig.resourceManagerTags',
-  'nodeConfig.tags',
   'nodeConfig.fastSocket',
-  'nodeLocations',
   'version',
 ];
-export const NODE_RECREATION_SOURCE =
-  'cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies (a node configuration change is rolled out like an upgrade: surge by default, maxSurge/maxUnavailable nodes at a time, PodDisruptionBudgets respected up to an hour); the provider sends these with UpdateNodePool (resource_container_node_pool.go nodePoolUpdate)';
 
 /** The refusals that apply to one change of a resource: each with the path and why. */
 export function refusals(type: string, before: Json, after: Json, changed: readonly string[]): string[] {
