@@ -79,7 +79,6 @@ export interface ImpactRow {
 }
 
 export interface ImpactContext {
-  readonly before: readonly PlanEntry[];
   readonly after: readonly PlanEntry[];
   readonly replaced: ReadonlySet<string>;
   /** Node pools whose nodes an in-place update recreates. */

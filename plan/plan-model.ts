@@ -364,5 +364,5 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
     if (!reach.has(later)) reach.set(later, reachable(entries, later));
     return (reach.get(later) as Set<string>).has(earlier);
   };
-  return assessImpact(rows, { before: oldEntries, after: entries, replaced, recreatedPools, waits, poolOf: (entry) => pools.find((candidate) => hasGpus(candidate) === requestsGpus(entry)) });
+  return assessImpact(rows, { after: entries, replaced, recreatedPools, waits, poolOf: (entry) => pools.find((candidate) => hasGpus(candidate) === requestsGpus(entry)) });
 }
