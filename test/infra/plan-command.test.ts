@@ -186,6 +186,18 @@ describe('NEW.yaml --compare OLD.yaml, relative to where npm ran', () => {
     expect(rows.find((row) => row.name === VLLM)).toMatchObject({ action: 'update', impact: 'rolling', blocked: null, changes: [{ path: 'spec.template.spec.containers[vllm].args[--max-lora-rank]', from: '16', to: '64' }] });
   });
 
+  test('the text output leads with what pulumi up would refuse, then outages, then the table and the values', async () => {
+    writeFileSync(join(user, 'region.yaml'), stringify({ cluster: { region: 'us-east4' } }));
+    const result = await plan(root, ['region.yaml', '--compare', 'old.yaml'], npmRun);
+    expect(result.code).toBe(0);
+    const at = (text: string) => result.stdout.indexOf(text);
+    expect(at('BLOCKED: pulumi up would stop at 1 change(s):\n  gcp:container/cluster:Cluster inference-gateway: the Pulumi engine (protect)')).toBeGreaterThan(0);
+    expect(at('BLOCKED')).toBeLessThan(at('OUTAGE'));
+    expect(at('OUTAGE')).toBeLessThan(at('ACTION'));
+    expect(at('ACTION')).toBeLessThan(at('Values (old -> new):'));
+    expect(result.stdout).toMatch(/\n {4}location: us-central1 -> us-east4\n/);
+  });
+
   test('outside npm run plan (no matching npm_lifecycle_event) paths are relative to the working directory', async () => {
     const result = await plan(root, ['new.yaml', '--compare', 'old.yaml', '--json'], { INIT_CWD: user, npm_lifecycle_event: 'test' });
     expect(result.code).toBe(1);
