@@ -5,17 +5,32 @@
  * no credentials, no Pulumi CLI and no network; values only Google Cloud can assign are placeholders.
  */
 import { resolve } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
-import { SPEC_FILE_VARIABLE, SpecError } from '../spec';
-import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
-import type { EnablementViolation } from './mocks';
-import { summarize, table } from './plan-summary';
-import { compareRuns, type PlannedChange } from './plan-model';
-import { runWithMocks, type MockRun, type MockRunOptions } from './program';
+import { loadSpecFile, SPEC_FILE_VARIABLE, SpecError } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath, type CommandLineSpec } from '../spec/command-line';
-import { readStackConfig, selectConfig, type PlanConfig } from './stack-config';
+import type { EnablementViolation } from './mocks';
+import type { PlannedChange } from './plan-model';
+import type { MockRun, MockRunOptions } from './program';
+import type { PlanConfig } from './stack-config';
 
-const SPEC_FILE_CONFIG = `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose (see engine) */
+/**
+ * The modules that load Pulumi and the Google Cloud SDK (about 2 s), required only once the command line
+ * is understood, so that a usage error or --help answers at once.
+ */
+function engine() {
+  return {
+    ...(require('../infra/config') as typeof import('../infra/config')),
+    ...(require('./plan-summary') as typeof import('./plan-summary')),
+    ...(require('./plan-model') as typeof import('./plan-model')),
+    ...(require('./program') as typeof import('./program')),
+    ...(require('./stack-config') as typeof import('./stack-config')),
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+const specFileConfig = (): string => {
+  const { CONFIG_NAMESPACE, SPEC_FILE_KEY } = engine();
+  return `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
+};
 
 export const USAGE = `usage: npm run plan -- [<spec file>] [--stack <name>] [--compare <spec file> | --compare-stack <name>] [--json] [--help]
 
@@ -106,6 +121,7 @@ export function describeViolation(violation: EnablementViolation): string {
 
 function printPlan(io: PlanIo, config: PlanConfig, planned: MockRun): void {
   const shown = planned.resources.filter((resource) => !resource.type.startsWith('inference-gateway:'));
+  const { summarize, table } = engine();
   const rows = [['TYPE', 'NAME', 'SETTINGS'], ...shown.map((resource) => [resource.readId === undefined ? resource.type : `${resource.type} (read)`, resource.name, summarize(resource)])];
   io.stdout(`pulumi up would create these resources in project ${config.config['gcp:project'] ?? '(gcp:project unset)'}:\n\n${table(rows)}\n\n`);
   const lookups = planned.calls.map((call) => `  ${call.token.split(':').pop()} ${JSON.stringify(call.inputs)}`);
@@ -139,7 +155,7 @@ function printChanges(io: PlanIo, from: string, changes: readonly PlannedChange[
       [...change.reasons, ...(change.impact === 'rolling' ? change.impactReasons : [])].join('; '),
     ]),
   ];
-  io.stdout(`${changed.length > 0 ? table(rows) : '  nothing'}\n\n`);
+  io.stdout(`${changed.length > 0 ? engine().table(rows) : '  nothing'}\n\n`);
   const valued = sorted.filter((change) => change.changes.length > 0 && change.action !== 'same');
   if (valued.length > 0) {
     io.stdout(`Values (old -> new):\n${valued.map((change) => `  ${change.name}\n${change.changes.map((value) => `    ${value.path}: ${shown(value.from)} -> ${shown(value.to)}\n`).join('')}`).join('')}\n`);
@@ -155,8 +171,6 @@ function typedPath(path: string, io: PlanIo): string {
 }
 
 async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
-  const runProgram = io.runProgram ?? runWithMocks;
-  const run = (config: PlanConfig): Promise<MockRun> => runProgram({ config: config.config, secretKeys: config.secretKeys, gatewayAddress: '<gateway address>' });
   if (args.help) {
     io.stdout(USAGE);
     return 0;
@@ -164,11 +178,28 @@ async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
   // IGW_CONFIG stands in for the spec file only without --stack (a stack names its own spec).
   const specFile = args.stack !== undefined ? args.spec : pathFromArgumentOrVariable(args.spec, SPEC_FILE_VARIABLE, io.env, 'spec file');
   const spec = specFile === undefined ? undefined : { path: typedPath(specFile, io), source: args.spec === undefined ? `${specFile} (${SPEC_FILE_VARIABLE})` : specFile };
+  // A spec file that cannot be used is reported before Pulumi is loaded, with every problem at once.
+  const unusable: string[] = [];
+  for (const file of [spec?.path, args.compare === undefined ? undefined : typedPath(args.compare, io)]) {
+    try {
+      if (file !== undefined) loadSpecFile(file);
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      unusable.push(error.message);
+    }
+  }
+  if (unusable.length > 0) {
+    io.stderr(`${unusable.join('\n')}\n`);
+    return 1;
+  }
+  const { compareRuns, readStackConfig, runWithMocks, selectConfig } = engine();
+  const runProgram = io.runProgram ?? runWithMocks;
+  const run = (config: PlanConfig): Promise<MockRun> => runProgram({ config: config.config, secretKeys: config.secretKeys, gatewayAddress: '<gateway address>' });
   const config = selectConfig(io.cwd, args.stack, io.env, spec);
   // --compare changes only the spec (same project and token); --compare-stack takes the whole stack.
   const old: PlanConfig | undefined =
     args.compare !== undefined
-      ? { ...config, config: { ...withoutSpec(config.config), [SPEC_FILE_CONFIG]: typedPath(args.compare, io) }, specSource: `${args.compare} (--compare)` }
+      ? { ...config, config: { ...withoutSpec(config.config), [specFileConfig()]: typedPath(args.compare, io) }, specSource: `${args.compare} (--compare)` }
       : args.compareStack !== undefined
         ? readStackConfig(io.cwd, args.compareStack, '--compare-stack')
         : undefined;
@@ -204,7 +235,8 @@ export function jsonRow(change: PlannedChange) {
 
 /** Config of the planned stack minus its spec, so that --compare changes only the spec. */
 function withoutSpec(config: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).filter(([key]) => key !== `${CONFIG_NAMESPACE}:${SPEC_KEY}` && key !== SPEC_FILE_CONFIG));
+  const { CONFIG_NAMESPACE, SPEC_KEY } = engine();
+  return Object.fromEntries(Object.entries(config).filter(([key]) => key !== `${CONFIG_NAMESPACE}:${SPEC_KEY}` && key !== specFileConfig()));
 }
 
 /** The entry point (scripts/run.js): exit 0, 1 for a bad spec or configuration, 2 for bad usage. */
@@ -216,7 +248,8 @@ export async function main(args: readonly string[] = [], io: PlanIo = processIo(
       io.stderr(`plan: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof pulumi.RunError || error instanceof SpecError) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Pulumi is loaded by now if the program ran
+    if (error instanceof SpecError || error instanceof (require('@pulumi/pulumi') as typeof import('@pulumi/pulumi')).RunError) {
       io.stderr(`${error.message}\n`);
       return 1;
     }

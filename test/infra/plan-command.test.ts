@@ -201,7 +201,8 @@ describe('NEW.yaml --compare OLD.yaml, relative to where npm ran', () => {
   test('outside npm run plan (no matching npm_lifecycle_event) paths are relative to the working directory', async () => {
     const result = await plan(root, ['new.yaml', '--compare', 'old.yaml', '--json'], { INIT_CWD: user, npm_lifecycle_event: 'test' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${join(root, 'old.yaml')}: 1 problem in the deployment spec\n  (document): cannot read the spec file: no such file`);
+    // Both files are looked for in the working directory, and both problems are reported at once.
+    expect(result.stderr).toBe(['new.yaml', 'old.yaml'].map((file) => `${join(root, file)}: 1 problem in the deployment spec\n  (document): cannot read the spec file: no such file\n`).join(''));
   });
 
   test('a positional spec and IGW_CONFIG naming different files is a usage error', async () => {
