@@ -5,7 +5,7 @@ import { ModelServer } from '../charts-gen/model-server';
 import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
-import { withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
+import { modelServerTimeoutSeconds, withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
 import { childOptions } from './options';
 
 export interface KubernetesArgs {
@@ -121,7 +121,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
     for (const chart of ordered) {
       const group = new k8s.yaml.v2.ConfigGroup(
         chart.id,
-        { objs: chart.objects.map(withPulumiAwait) },
+        { objs: chart.objects.map((object) => withPulumiAwait(object, modelServerTimeoutSeconds(spec.cluster.gpuPool.provisioning))) },
         // Custom resources come after their CRDs, model servers after the token Secret they mount.
         after(chart.id === GATEWAY_CHART ? [...prerequisites, ...poolGroups] : prerequisites),
       );

@@ -58,6 +58,33 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
     paths: ['project', 'region', 'subnetwork', 'role', 'member', 'condition'],
     source: `${TPG} google-beta/tpgiamresource/resource_iam_member.go, google-beta/services/compute/iam_compute_subnetwork.go`,
   },
+  'gcp:artifactregistry/repository:Repository': {
+    // Another upstream is another repository; the upstream's credentials and validation update in place.
+    paths: [
+      'project', 'location', 'repositoryId', 'format', 'mode', 'kmsKeyName', 'mavenConfig',
+      'remoteRepositoryConfig.description', 'remoteRepositoryConfig.dockerRepository', 'remoteRepositoryConfig.aptRepository',
+      'remoteRepositoryConfig.commonRepository', 'remoteRepositoryConfig.mavenRepository', 'remoteRepositoryConfig.noCache',
+      'remoteRepositoryConfig.npmRepository', 'remoteRepositoryConfig.pythonRepository', 'remoteRepositoryConfig.yumRepository',
+    ],
+    source: `${TPG} google-beta/services/artifactregistry/resource_artifact_registry_repository.go`,
+  },
+  'gcp:storage/bucket:Bucket': {
+    paths: ['project', 'name', 'location', 'enableObjectRetention', 'customPlacementConfig', 'hierarchicalNamespace'],
+    conditional: [
+      {
+        path: 'retentionPolicy.isLocked',
+        // CustomizeDiff: customdiff.ForceNewIfChange("retention_policy.0.is_locked", isPolicyLocked): a
+        // locked retention policy cannot be unlocked; only a new bucket drops it.
+        replaces: (before, after) => before === true && after !== true,
+        why: 'a locked retention policy cannot be unlocked',
+      },
+    ],
+    source: `${TPG} google-beta/services/storage/resource_storage_bucket.go`,
+  },
+  'gcp:storage/bucketIAMMember:BucketIAMMember': {
+    paths: ['bucket', 'role', 'member', 'condition'],
+    source: `${TPG} google-beta/tpgiamresource/resource_iam_member.go, google-beta/services/storage/iam_storage_bucket.go`,
+  },
   'gcp:compute/network:Network': {
     paths: ['project', 'name', 'autoCreateSubnetworks', 'description', 'internalIpv6Range', 'networkProfile', 'params'],
     source: `${TPG} google-beta/services/compute/resource_compute_network.go`,

@@ -11,7 +11,8 @@
  * - GKE recreates a pool's nodes by a surge upgrade that honours PodDisruptionBudgets for up to an hour
  *   (cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies); it deletes a node
  *   pool without honouring them (cloud.google.com/kubernetes-engine/docs/concepts/node-pools, "Deleting
- *   node pools"), so a replaced pool's pods are all evicted at once.
+ *   node pools"), so a replaced pool's pods are all evicted at once, unless the old pool's
+ *   nodeDrainConfig.respectPdbDuringNodePoolDeletion is set.
  * - The GKE Gateway controller builds one load balancer per Gateway and GatewayClass: another class is
  *   another load balancer with another address (cloud.google.com/kubernetes-engine/docs/concepts/
  *   gateway-api, GatewayClass capabilities: external vs internal).
@@ -83,6 +84,11 @@ export interface ImpactContext {
   readonly replaced: ReadonlySet<string>;
   /** Node pools whose nodes an in-place update recreates. */
   readonly recreatedPools: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether GKE honours PodDisruptionBudgets when it deletes this (old) node pool: the old pool's
+   * nodeDrainConfig decides (plan/mocks.ts poolDeletionRespectsPdbs, from issue 15's program).
+   */
+  readonly deletionRespectsPdbs: (poolId: string) => boolean;
   /** The node pool a workload's pods run on. */
   readonly poolOf: (entry: PlanEntry) => PlanEntry | undefined;
   /** True when the engine creates `later` only after `earlier` is created (and ready). */
@@ -124,20 +130,24 @@ export function assessImpact(rows: readonly ImpactRow[], context: ImpactContext)
         );
       }
     }
-    const pool = context.poolOf(entry);
-    if (pool !== undefined && context.replaced.has(pool.id)) {
-      findings.push({ impact: 'outage', why: `GKE deletes the old node pool without honouring PodDisruptionBudgets: all ${replicas} pods are evicted at once and wait for nodes of the new pool` });
-    }
-    if (pool !== undefined && context.recreatedPools.has(pool.id)) {
+    /** A drain that honours the workload's PodDisruptionBudget: rolling while the budget keeps a pod. */
+    const drained = (what: string): Finding => {
       const pdb = pdbFor(entry);
       const allowed = pdb === undefined ? replicas : valueAt(pdb.inputs, 'spec.maxUnavailable') !== undefined ? count(valueAt(pdb.inputs, 'spec.maxUnavailable'), replicas, '0', true) : replicas - count(valueAt(pdb.inputs, 'spec.minAvailable'), replicas, '0', true);
       const kept = replicas - allowed;
+      return kept >= 1
+        ? { impact: 'rolling', why: `${what} a few at a time; the PodDisruptionBudget keeps ${kept} of ${replicas} pods` }
+        : { impact: 'outage', why: `${what} and ${pdb === undefined ? 'no PodDisruptionBudget' : `the PodDisruptionBudget (${allowed} may go)`} keeps none of its ${replicas} pod(s): nothing serves until it is rescheduled and Ready` };
+    };
+    const pool = context.poolOf(entry);
+    if (pool !== undefined && context.replaced.has(pool.id)) {
       findings.push(
-        kept >= 1
-          ? { impact: 'rolling', why: `its nodes are drained a few at a time; the PodDisruptionBudget keeps ${kept} of ${replicas} pods` }
-          : { impact: 'outage', why: `its nodes are recreated and ${pdb === undefined ? 'no PodDisruptionBudget' : `the PodDisruptionBudget (${allowed} may go)`} keeps none of its ${replicas} pod(s): nothing serves until it is rescheduled and Ready` },
+        context.deletionRespectsPdbs(pool.id)
+          ? drained('the old node pool is drained (its deletion respects PodDisruptionBudgets)')
+          : { impact: 'outage', why: `GKE deletes the old node pool without honouring PodDisruptionBudgets: all ${replicas} pods are evicted at once and wait for nodes of the new pool` },
       );
     }
+    if (pool !== undefined && context.recreatedPools.has(pool.id)) findings.push(drained('its nodes are recreated'));
     return findings;
   };
 

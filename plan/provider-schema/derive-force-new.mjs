@@ -19,6 +19,9 @@ const RESOURCES = {
   'gcp:serviceaccount/account:Account': { files: ['services/resourcemanager/resource_google_service_account.go'], root: 'resource:ResourceGoogleServiceAccount' },
   'gcp:projects/iAMMember:IAMMember': { files: ['tpgiamresource/resource_iam_member.go', 'services/resourcemanager/iam_project.go'], root: 'merge:IamMemberBaseSchema,IamProjectSchema' },
   'gcp:compute/subnetworkIAMMember:SubnetworkIAMMember': { files: ['tpgiamresource/resource_iam_member.go', 'services/compute/iam_compute_subnetwork.go'], root: 'merge:IamMemberBaseSchema,ComputeSubnetworkIamSchema' },
+  'gcp:artifactregistry/repository:Repository': { files: ['services/artifactregistry/resource_artifact_registry_repository.go'], root: 'resource:ResourceArtifactRegistryRepository' },
+  'gcp:storage/bucket:Bucket': { files: ['services/storage/resource_storage_bucket.go'], root: 'resource:ResourceStorageBucket' },
+  'gcp:storage/bucketIAMMember:BucketIAMMember': { files: ['tpgiamresource/resource_iam_member.go', 'services/storage/iam_storage_bucket.go'], root: 'merge:IamMemberBaseSchema,StorageBucketIamSchema' },
   'gcp:compute/network:Network': { files: ['services/compute/resource_compute_network.go'], root: 'resource:ResourceComputeNetwork' },
   'gcp:compute/subnetwork:Subnetwork': { files: ['services/compute/resource_compute_subnetwork.go'], root: 'resource:ResourceComputeSubnetwork' },
   'gcp:container/cluster:Cluster': { files: ['services/container/resource_container_cluster.go', 'services/container/resource_container_node_pool.go', 'services/container/node_config.go'], root: 'resource:ResourceContainerCluster' },
@@ -319,7 +322,7 @@ function derive(gitDir, ref) {
         : schemaMap(field(decls.funcs.get(spec) ?? { entries: [] }, 'Schema'), decls);
     if (entries.length === 0) throw new Error(`${type}: no schema found for ${root}`);
     const all = fields(entries, decls);
-    const conditional = [...sources[0].matchAll(/customdiff\.ForceNewIfChange\("([a-z0-9_.]+)"/g)].map((m) => camel(m[1]));
+    const conditional = [...sources[0].matchAll(/customdiff\.ForceNewIfChange\("([a-z0-9_.]+)"/g)].map((m) => camel(m[1].replace(/\.0\./g, '.')));
     resources[type] = { files: files.map((file) => `google-beta/${file}`), forceNew: replacingPaths(all), forceNewIfChange: [...new Set(conditional)] };
   }
   return { generatedBy: 'plan/provider-schema/derive-force-new.mjs', provider: 'hashicorp/terraform-provider-google-beta', ref, commit, resources };

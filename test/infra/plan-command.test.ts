@@ -147,19 +147,18 @@ describe('--compare', () => {
 
   test('changing acceleratorCount replaces the GPU pool new-first and restarts the vLLM pods', async () => {
     const changes = JSON.parse((await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml', '--json'])).stdout) as JsonChange[];
-    expect(changes.find((c) => c.name === 'inference-gateway-gpu')).toMatchObject({ type: 'gcp:container/nodePool:NodePool', name: 'inference-gateway-gpu', action: 'replace', replaceOrder: 'create-before-delete', impact: 'outage', blocked: null });
+    expect(changes.find((c) => c.name === 'inference-gateway-gpu')).toMatchObject({ type: 'gcp:container/nodePool:NodePool', name: 'inference-gateway-gpu', action: 'replace', replaceOrder: 'create-before-delete', impact: 'rolling', blocked: null });
     expect(changes.find((c) => c.name === 'inference-gateway-gpu')?.changes).toContainEqual({ path: 'nodeConfig.guestAccelerators[0].count', from: 1, to: 8 });
-    // GKE deletes the old pool without honouring PodDisruptionBudgets (plan/impact.ts).
-    expect(changes.find((c) => c.name === VLLM)).toMatchObject({ action: 'same', impact: 'outage' });
+    // The old pool's deletion respects the PodDisruptionBudget (its nodeDrainConfig): one pod at a time.
+    expect(changes.find((c) => c.name === VLLM)).toMatchObject({ action: 'same', impact: 'rolling' });
     expect(changes.filter((c) => c.action === 'replace').map((c) => c.name)).toEqual(['inference-gateway-gpu']);
   });
 
   test('the text output names the action, the order, the reason and the restarting workloads', async () => {
     const result = await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml']);
-    expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+outage\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
-    expect(result.stdout.indexOf('OUTAGE: 2 change(s) interrupt serving')).toBeLessThan(result.stdout.indexOf('ACTION'));
+    expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+rolling\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
     expect(result.stdout).toContain('    nodeConfig.guestAccelerators[0].count: 1 -> 8\n');
-    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced\n`);
+    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced (the old pool's deletion respects the PodDisruptionBudget: pods move one at a time)\n`);
   });
 
   test('--compare-stack compares with another stack', async () => {

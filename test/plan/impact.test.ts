@@ -151,10 +151,22 @@ describe('serving impact', () => {
     expect(route?.changes.length).toBeGreaterThan(0);
   });
 
-  test('replacing the GPU pool evicts every model server at once (GKE ignores PodDisruptionBudgets when deleting a pool)', async () => {
+  test('replacing the GPU pool: the old pool is drained one pod at a time when its deletion respects PodDisruptionBudgets, else every model server stops at once', async () => {
     const eight = await runSpec({ cluster: { gpuPool: { acceleratorCount: 8 } } });
     const changes = compareRuns(runs.base, eight);
-    expect(row(changes, 'kubernetes:apps/v1:Deployment', VLLM)).toMatchObject({ impact: 'outage' });
-    expect(row(changes, 'gcp:container/nodePool:NodePool', 'inference-gateway-gpu')).toMatchObject({ action: 'replace', impact: 'outage' });
+    // The program sets the pools' nodeDrainConfig (respectPdbDuringNodePoolDeletion): the vLLM
+    // PodDisruptionBudget (maxUnavailable 1) keeps 2 of 3 pods.
+    expect(row(changes, 'kubernetes:apps/v1:Deployment', VLLM)).toMatchObject({ impact: 'rolling', impactReasons: [expect.stringMatching(/keeps 2 of 3 pods/)] });
+    expect(row(changes, 'gcp:container/nodePool:NodePool', 'inference-gateway-gpu')).toMatchObject({ action: 'replace', impact: 'rolling' });
+    // A state written before that setting: GKE deletes the old pool ignoring the budget.
+    const legacy: MockRun = {
+      ...runs.base,
+      resources: runs.base.resources.map((resource) =>
+        resource.type === 'gcp:container/nodePool:NodePool' ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
+      ),
+    };
+    const fromLegacy = compareRuns(legacy, eight);
+    expect(row(fromLegacy, 'kubernetes:apps/v1:Deployment', VLLM)).toMatchObject({ impact: 'outage', impactReasons: [expect.stringMatching(/without honouring PodDisruptionBudgets: all 3 pods/)] });
+    expect(row(fromLegacy, 'gcp:container/nodePool:NodePool', 'inference-gateway-gpu')).toMatchObject({ impact: 'outage' });
   });
 });
