@@ -22,14 +22,9 @@ import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelServer } from './model-server';
 import { RouterPool } from './router-pool';
+import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_READER_CHART, poolChartId } from './chart-files';
 
-/** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
-export const METRICS_READER_CHART = 'metrics-reader';
-export const GATEWAY_CHART = 'gateway';
-/** Pool charts carry a prefix so no pool name can collide with the other charts. */
-export const poolChartId = (poolName: string): string => `pool-${poolName}`;
-/** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
-export const MANIFEST_EXTENSION = '.k8s.yaml';
+export { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_READER_CHART, poolChartId };
 
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;

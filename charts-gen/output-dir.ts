@@ -15,6 +15,11 @@
  *   else.
  * - Every name synth uses for its own bookkeeping starts with OWN_PREFIX; leftovers of a killed run (a
  *   staging directory, a temporary file, a lock) are removed by the next run.
+ * - The record and the journal sit in the output folder, usually a Git working tree, so a merged pull
+ *   request can plant or edit them. Neither is taken on its word: they may name only files synth writes
+ *   (chart-files.ts), and a journal is finished only when its staging entry is a real directory inside the
+ *   output folder, each staged file is a regular file with the sha256 the journal lists, and each file it
+ *   replaces or removes is listed with that sha256 in the record beside it. Otherwise nothing is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -38,6 +43,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describeFileType, errnoReason, MiB, printable, readRegularFile, TextFileError } from '../spec/text-file';
 import { version as TOOL_VERSION } from '../package.json';
+import { CHART_FILE_NAMES, isChartFileName } from './chart-files';
 
 /** The record of what synth wrote. No .yaml or .json extension, so GitOps tools do not read it as a manifest. */
 export const RECORD_FILE = '.inference-gateway-synth';
@@ -218,6 +224,7 @@ function checkRecord(value: unknown): string | undefined {
   if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) return 'no file list';
   for (const [name, hash] of Object.entries(record.files)) {
     if (!isPlainName(name) || name.startsWith(RECORD_FILE) || !isSha256(hash)) return 'a file entry that is not a plain name with a sha256';
+    if (!isChartFileName(name)) return `it lists ${printable(name)}, which is not a file synth writes (only ${CHART_FILE_NAMES})`;
   }
   return undefined;
 }
@@ -262,9 +269,9 @@ function readJournal(dir: string, shownDir: string): Journal {
     isPlainName(journal.staging) &&
     journal.staging.startsWith(STAGING_PREFIX) &&
     Array.isArray(journal.write) &&
-    journal.write.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && (step.before === null || isSha256(step.before)) && isSha256(step.after)) &&
+    journal.write.every((step) => isPlainName(step?.name) && isChartFileName(step.name) && (step.before === null || isSha256(step.before)) && isSha256(step.after)) &&
     Array.isArray(journal.remove) &&
-    journal.remove.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && isSha256(step.sha256)) &&
+    journal.remove.every((step) => isPlainName(step?.name) && isChartFileName(step.name) && isSha256(step.sha256)) &&
     checkRecord(journal.record) === undefined;
   if (!fine) throw new OutputError([`${shown}: is not a journal synth can finish; if no synth is running, move it away and check the directory`]);
   return journal as Journal;
@@ -312,6 +319,49 @@ function removeLeftovers(dir: string): void {
   }
 }
 
+const CHANGED = 'changed while synth was writing; move it away, then run synth again to finish';
+
+/**
+ * Checks a journal found on disk before acting on it (see the top of this file): throws OutputError, with
+ * nothing touched, unless it is a journal synth could have written for this directory and its record.
+ */
+function verifyJournal(dir: string, shownDir: string, journal: Journal): void {
+  const shownJournal = `${printable(shownDir)}/${JOURNAL_FILE}`;
+  const show = (name: string) => `${printable(shownDir)}/${printable(name)}`;
+  const refuse = (why: string): never => {
+    throw new OutputError([`${shownJournal}: ${why}, so synth did not act on it; if no synth is running, move the journal away and check ${printable(shownDir)}/`]);
+  };
+  const recorded = readRecord(dir, shownDir)?.files ?? {};
+  const staging = join(dir, journal.staging);
+  const stagingStats = lstatOrUndefined(staging);
+  if (stagingStats !== undefined && !stagingStats.isDirectory()) refuse(`its staging entry ${printable(journal.staging)} is ${describeFileType(stagingStats)}, not a directory synth made`);
+  const problems: string[] = [];
+  const shaOf = (state: FileState) => (state.kind === 'absent' ? null : state.kind === 'file' ? state.sha256 : undefined);
+  for (const step of journal.write) {
+    const current = shaOf(inspect(dir, step.name));
+    const staged = stagingStats === undefined ? undefined : lstatOrUndefined(join(staging, step.name));
+    if (staged === undefined) {
+      // Moved into place before a kill: the file there must be the one that was staged.
+      if (current !== step.after) problems.push(`${show(step.name)}: ${CHANGED}`);
+      continue;
+    }
+    if (!staged.isFile()) refuse(`its staged ${printable(step.name)} is ${describeFileType(staged)}, not a file synth staged`);
+    const stagedSha = inspect(staging, step.name);
+    if (stagedSha.kind !== 'file' || stagedSha.sha256 !== step.after) refuse(`its staged ${printable(step.name)} does not have the sha256 the journal lists`);
+    if (current !== step.before && current !== step.after) problems.push(`${show(step.name)}: ${CHANGED}`);
+    else if (current === step.before && step.before !== null && recorded[step.name] !== step.before) {
+      refuse(`it would replace ${printable(step.name)}, which synth's record does not list with that sha256`);
+    }
+  }
+  for (const step of journal.remove) {
+    const current = inspect(dir, step.name);
+    if (current.kind === 'absent') continue;
+    if (current.kind !== 'file' || current.sha256 !== step.sha256) problems.push(`${show(step.name)}: ${CHANGED}`);
+    else if (recorded[step.name] !== step.sha256) refuse(`it would remove ${printable(step.name)}, which synth's record does not list with that sha256`);
+  }
+  if (problems.length > 0) throw new OutputError(problems);
+}
+
 /** Carries out a committed journal. Idempotent: a step already done is skipped, so it can be rerun after a kill. */
 function rollForward(dir: string, shownDir: string, journal: Journal): void {
   const staging = join(dir, journal.staging);
@@ -323,7 +373,7 @@ function rollForward(dir: string, shownDir: string, journal: Journal): void {
     const current = inspect(dir, step.name);
     const sha = current.kind === 'absent' ? null : current.kind === 'file' ? current.sha256 : undefined;
     if (sha !== step.before && sha !== step.after) {
-      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      problems.push(`${show(step.name)}: ${CHANGED}`);
       continue;
     }
     renameSync(join(staging, step.name), join(dir, step.name));
@@ -333,7 +383,7 @@ function rollForward(dir: string, shownDir: string, journal: Journal): void {
     const current = inspect(dir, step.name);
     if (current.kind === 'absent') continue;
     if (current.kind !== 'file' || current.sha256 !== step.sha256) {
-      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      problems.push(`${show(step.name)}: ${CHANGED}`);
       continue;
     }
     unlinkSync(join(dir, step.name));
@@ -351,7 +401,7 @@ function rollForward(dir: string, shownDir: string, journal: Journal): void {
 function stagedFiles(staging: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const entry of readdirSync(staging, { withFileTypes: true })) {
-    if (!entry.isFile() || !isPlainName(entry.name) || entry.name.startsWith(RECORD_FILE)) {
+    if (!entry.isFile() || !isPlainName(entry.name) || !isChartFileName(entry.name)) {
       throw new OutputError([`synth produced ${printable(entry.name)}, which is not a plain file it can publish (an internal error)`]);
     }
     const path = join(staging, entry.name);
@@ -408,7 +458,9 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
   const unlock = lock(dir, outdir);
   try {
     if (hasPendingJournal(dir)) {
-      rollForward(dir, outdir, readJournal(dir, outdir));
+      const journal = readJournal(dir, outdir);
+      verifyJournal(dir, outdir, journal);
+      rollForward(dir, outdir, journal);
       options.log?.(`finished the synth that was interrupted earlier in ${printable(outdir)}`);
     }
     removeLeftovers(dir);

@@ -15,6 +15,7 @@
  * validate's summary, the pointer to --help); nothing `secret` in the output; the workspace byte-identical
  * before and after; and an end within seconds.
  */
+import { createHash } from 'node:crypto';
 import type { EntryPoint } from './helpers';
 import { PINNED_SCHEMAS } from '../../validate/pinned-schemas';
 
@@ -103,6 +104,22 @@ const usage = (entry: EntryPoint, args: string[], says: RegExp, more: Partial<Ho
 const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `l${i}: &l${i} [${Array(10).fill(i === 0 ? '*a' : `*l${i - 1}`).join(', ')}]`)].join('\n');
 const manyKeys = (count: number) => `${Array.from({ length: count }, (_, i) => `k${i}: ${i}`).join('\n')}\nk7: again\n`;
 const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n';
+
+// A record and a journal as someone could plant them in an output folder (a Git working tree).
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const RECORD = '.inference-gateway-synth';
+const JOURNAL = `${RECORD}.journal`;
+const STAGING = `${RECORD}.staging-x1`;
+const USER_FILE = '# my GitOps folder\n';
+const record = (files: Record<string, string>) => JSON.stringify({ tool: 'inference-gateway', format: 1, toolVersion: '0.1.0', files, spec: {} });
+interface Steps {
+  readonly write?: readonly { name: string; before: string | null; after: string }[];
+  readonly remove?: readonly { name: string; sha256: string }[];
+}
+const journal = (steps: Steps, recorded: Record<string, string> = {}) =>
+  JSON.stringify({ format: 1, staging: STAGING, write: steps.write ?? [], remove: steps.remove ?? [], record: JSON.parse(record(recorded)) });
+/** An output folder `out` with a planted record or journal; synth must refuse it and touch nothing. */
+const planted = (name: string, files: Record<string, Content>, says: RegExp): HostileRow => outdir(name, { out: DIR, ...files }, says);
 
 export const HOSTILE_ROWS: readonly HostileRow[] = [
   // Files: the spec.
@@ -226,4 +243,15 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   { name: 'CDK8S_OUTDIR and --out name different directories', entry: 'synth', args: ['--out', 'a'], env: { CDK8S_OUTDIR: 'b' }, exit: 2, says: /^synth: the output directory is given twice, as a and as CDK8S_OUTDIR=b; drop one$/ },
   { name: 'validate with IGW_CONFIG a FIFO', entry: 'validate', args: ['out'], env: { IGW_CONFIG: 'p' }, files: { out: { synthOutput: true }, p: FIFO }, exit: 1, says: /cannot read the spec file: is a FIFO/ },
   { name: 'plan with IGW_CONFIG /dev/zero', entry: 'plan', env: { IGW_CONFIG: '/dev/zero' }, exit: 1, says: /^ {2}\(document\): cannot read the spec file: is a character device, not a regular file$/ },
+
+  // A record or journal planted in the output folder (a merged pull request can add or edit both).
+  planted('a planted record lists README.md', { 'out/README.md': USER_FILE, [`out/${RECORD}`]: record({ 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth: is not a record synth can use \(it lists README\.md, which is not a file synth writes/),
+  planted("a planted record lists a user's manifest", { 'out/app.k8s.yaml': MANIFEST, [`out/${RECORD}`]: record({ 'app.k8s.yaml': sha(MANIFEST) }) }, /\(it lists app\.k8s\.yaml, which is not a file synth writes \(only gateway\.k8s\.yaml, metrics-reader\.k8s\.yaml and pool-<pool>\.k8s\.yaml\)\)/),
+  planted('a planted journal removes README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'README.md', sha256: sha(USER_FILE) }] }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
+  planted('a planted journal stages through a symlink to a folder outside', { 'outside/gateway.k8s.yaml': MANIFEST, [`out/${STAGING}`]: link('../outside'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /^out\/\.inference-gateway-synth\.journal: its staging entry \.inference-gateway-synth\.staging-x1 is a symbolic link, not a directory synth made, so synth did not act on it/),
+  planted('a planted journal stages a symlink to a file outside', { 'secret.txt': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/gateway.k8s.yaml`]: link('../../secret.txt'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /: its staged gateway\.k8s\.yaml is a symbolic link, not a file synth staged/),
+  planted('a planted journal stages a file whose sha256 it misstates', { [`out/${STAGING}`]: DIR, [`out/${STAGING}/gateway.k8s.yaml`]: MANIFEST, [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha('other') }] }) }, /: its staged gateway\.k8s\.yaml does not have the sha256 the journal lists/),
+  planted("a planted journal removes a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'pool-x.k8s.yaml', sha256: sha(MANIFEST) }] }) }, /: it would remove pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
+  planted("a planted journal replaces a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/pool-x.k8s.yaml`]: USER_FILE, [`out/${JOURNAL}`]: journal({ write: [{ name: 'pool-x.k8s.yaml', before: sha(MANIFEST), after: sha(USER_FILE) }] }) }, /: it would replace pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
+  planted('a planted journal whose record lists README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({}, { 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
 ];
