@@ -31,6 +31,8 @@ export interface PoolChartProps {
   readonly pool: PoolSpec;
   /** The guide's metrics reader, whose token the v0.3.0 picker's monitor sends. @default no monitoring of v0.3.0 pickers */
   readonly metricsReader?: MetricsReader;
+  /** `usesBodyBasedRouting(spec)`, computed once for all pools. @default computed from the spec */
+  readonly bodyRouting?: boolean;
 }
 
 /** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
@@ -89,7 +91,7 @@ export class PoolChart extends Chart {
       new InferenceObjectives(this, `InferenceObjectives-${stack.release.id}`, { namespace, pool: routerPool.reference, models: pool.models, labels: routerPool.labels });
       return { pool: routerPool.reference, weight: stack.weight };
     });
-    this.backend = { route: poolRoute(spec, pool), pools };
+    this.backend = { route: poolRoute(spec, pool, props.bodyRouting ?? usesBodyBasedRouting(spec)), pools };
   }
 }
 
@@ -111,7 +113,8 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     });
   }
 
-  const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
+  const bodyRouting = usesBodyBasedRouting(spec);
+  const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader, bodyRouting }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
   new InferenceGateway(gatewayChart, 'Gateway', {
@@ -122,7 +125,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     routeName: spec.gateway.route.name,
     backends: pools.map((chart) => chart.backend),
   });
-  if (usesBodyBasedRouting(spec)) {
+  if (bodyRouting) {
     new BodyRouter(gatewayChart, 'BodyRouter', {
       namespace: spec.namespace,
       gatewayName: spec.gateway.name,

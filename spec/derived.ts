@@ -143,10 +143,14 @@ export function usesBodyBasedRouting(spec: DeploymentSpec): boolean {
   return spec.pools.filter(sharesRoutePrefix).length > 1;
 }
 
-export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
+/**
+ * `bodyRouting` is `usesBodyBasedRouting(spec)`, which scans every pool: a caller that asks for many pools
+ * computes it once and passes it, so that routing n pools takes n steps, not n^2.
+ */
+export function poolRoute(spec: DeploymentSpec, pool: PoolSpec, bodyRouting = usesBodyBasedRouting(spec)): PoolRoute {
   if (pool.routePathPrefix !== undefined) return { kind: 'path', pathPrefix: pool.routePathPrefix };
   const pathPrefix = spec.gateway.route.pathPrefix;
-  return usesBodyBasedRouting(spec) ? { kind: 'model', pathPrefix, modelNames: servedModelNames(pool) } : { kind: 'shared', pathPrefix };
+  return bodyRouting ? { kind: 'model', pathPrefix, modelNames: servedModelNames(pool) } : { kind: 'shared', pathPrefix };
 }
 
 /** An HTTPRoute holds at most 16 rules (Gateway API CRD); more rules go to further routes. */
@@ -154,8 +158,9 @@ export const MAX_RULES_PER_ROUTE = 16;
 
 /** HTTPRoute rules a spec needs: one per path-routed or sole pool, one per model name under body routing. */
 export function routeRuleCount(spec: DeploymentSpec): number {
+  const bodyRouting = usesBodyBasedRouting(spec);
   return spec.pools.reduce((count, pool) => {
-    const route = poolRoute(spec, pool);
+    const route = poolRoute(spec, pool, bodyRouting);
     return count + (route.kind === 'model' ? route.modelNames.length : 1);
   }, 0);
 }

@@ -18,6 +18,7 @@ import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
+import { MAX_MODELS } from './schema';
 import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
 
 type Report = (path: string, message: string) => void;
@@ -72,7 +73,10 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   checkExtension(spec, report);
   checkCluster(spec, report);
   const pools = listOf<PoolSpec>(spec.pools);
-  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report));
+  // Facts about all pools are computed once here, never per pool: a spec can hold many pools, and a
+  // check that scans every pool for each pool makes the largest spec take minutes.
+  const shared = pools.filter((pool) => pool.routePathPrefix === undefined).length;
+  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report, shared));
   checkAcrossPools(spec, pools, report);
   return issues;
 }
@@ -172,7 +176,8 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
   }
 }
 
-function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+/** `sharedPools`: how many pools share gateway.route.pathPrefix. */
+function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report, sharedPools: number): void {
   const server = pool.modelServer;
   const gpuPool = spec.cluster.gpuPool;
   if (isNumber(server.maxLoras) && isNumber(server.maxCpuLoras) && server.maxLoras > server.maxCpuLoras) {
@@ -213,7 +218,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkEndpointPicker(spec, pool, at, report);
   checkPoolNames(spec, pool, at, report);
   checkAdapters(pool, at, report);
-  checkModels(spec, pool, at, report);
+  checkModels(spec, pool, at, report, sharedPools);
 }
 
 function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
@@ -326,7 +331,7 @@ function servedNames(pool: PoolSpec): Set<string> | undefined {
   return known ? new Set(names as string[]) : undefined;
 }
 
-function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report, sharedPools: number): void {
   const served = servedNames(pool);
   const models = listOf<InferenceModelSpec>(pool.models);
   const unloaded = new Set(listOf<{ id: unknown }>(pool.adapters.unload).map((adapter) => adapter.id).filter(isString));
@@ -375,7 +380,7 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
   // prefix with others is reached only by the model names of its entries (one HTTPRoute rule each). A GA
   // pool behind a prefix of its own passes any model name through to vLLM.
   const v1alpha2 = versionsOf(spec).some((version) => EXTENSION_RELEASES[version].api === 'v1alpha2');
-  const byModelName = pool.routePathPrefix === undefined && listOf<PoolSpec>(spec.pools).filter((other) => other.routePathPrefix === undefined).length > 1;
+  const byModelName = pool.routePathPrefix === undefined && sharedPools > 1;
   if ((!v1alpha2 && !byModelName) || !routesKnown) return;
   listOf<{ id: unknown }>(pool.adapters.models).forEach((adapter, i) => {
     if (!isString(adapter.id) || routedTo.has(adapter.id)) return;
@@ -438,10 +443,61 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
     ...pools.map((p, i) => [`pools[${i}].routePathPrefix`, p.routePathPrefix] as const),
   ];
   reportDuplicates(report, routePrefixes.map(([path, prefix]) => [path, isString(prefix) ? prefix.replace(/\/+$/, '') || '/' : prefix] as const), 'route path prefix');
+  checkRouteShadows(spec, pools, report);
   checkBodyRouting(pools, report);
+  checkModelCount(pools, report);
   checkSecretNames(spec, pools, report);
   checkGpuCapacity(spec, pools, report);
   checkRouteSize(spec, pools, report);
+}
+
+/**
+ * The first path segments vLLM's OpenAI-compatible server answers under (the OpenAI API under /v1, and
+ * its own endpoints at the root: vllm/entrypoints/openai/api_server.py and the routers it registers).
+ * Clients of a pool send these below the pool's prefix.
+ */
+export const VLLM_PATH_ROOTS: readonly string[] = ['v1', 'v2', 'health', 'ping', 'version', 'tokenize', 'detokenize', 'metrics', 'invocations', 'pooling', 'classify', 'score', 'rerank'];
+const VLLM_ROOTS = new Set(VLLM_PATH_ROOTS);
+
+/** A path prefix as Gateway API compares it: its path elements (a trailing "/" is ignored). */
+function pathElements(prefix: string): string[] {
+  return prefix.split('/').filter((element) => element !== '');
+}
+
+/**
+ * A PathPrefix match compares whole path elements, and the longest matching prefix wins whatever the
+ * rule order (Gateway API HTTPRouteRule matches: precedence). So a prefix nested under another takes
+ * every request below it away from the outer pool. That is what the spec says when the nested prefix is a
+ * path of its own (`/qwen` beside `/`), but not when it is one of the paths the outer pool's vLLM answers
+ * (`/v1` beside `/`, `/api/v1/chat` beside `/api`): that would capture and rewrite requests meant for the
+ * outer pool. Each prefix looks up its ancestors in an index, so this is linear in the pools.
+ */
+function checkRouteShadows(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const sharedUsed = pools.some((pool) => pool.routePathPrefix === undefined);
+  const prefixes: [string, unknown][] = [
+    ...(sharedUsed ? [['gateway.route.pathPrefix', spec.gateway.route.pathPrefix] as [string, unknown]] : []),
+    ...pools.map((pool, i): [string, unknown] => [`pools[${i}].routePathPrefix`, pool.routePathPrefix]),
+  ];
+  const owners = new Map<string, string>();
+  for (const [path, prefix] of prefixes) {
+    const key = isString(prefix) ? pathElements(prefix).join('/') : undefined;
+    if (key !== undefined && !owners.has(key)) owners.set(key, path);
+  }
+  for (const [path, prefix] of prefixes) {
+    if (!isString(prefix)) continue;
+    const elements = pathElements(prefix);
+    const upTo = (count: number) => `/${elements.slice(0, count).join('/')}`;
+    for (let depth = elements.length - 1; depth >= 0; depth--) {
+      const outer = owners.get(elements.slice(0, depth).join('/'));
+      if (outer === undefined || outer === path || !VLLM_ROOTS.has(elements[depth])) continue;
+      const owner = outer === 'gateway.route.pathPrefix' ? 'the pools sharing gateway.route.pathPrefix' : outer.replace(/\.routePathPrefix$/, '');
+      report(
+        path,
+        `would take the requests under ${upTo(depth + 1)} away from ${owner} (prefix ${upTo(depth)}), whose vLLM serves ${elements[depth]} there: the Gateway sends a request to the longest matching path prefix; choose a prefix outside ${upTo(depth + 1)}, got ${prefix}`,
+      );
+      break;
+    }
+  }
 }
 
 /** Pools sharing the route prefix are told apart by model name, so a model name may belong to one only. */
@@ -453,6 +509,12 @@ function checkBodyRouting(pools: readonly PoolSpec[], report: Report): void {
     shared.flatMap(([pool, i]) => listOf<InferenceModelSpec>(pool.models).map((m, j) => [`pools[${i}].models[${j}].modelName`, m.modelName] as const)),
     'model name among the pools that share gateway.route.pathPrefix (the body-based router tells them apart by model name)',
   );
+}
+
+/** With the pool and spec size limits, this bounds the objects synth renders, and so its time. */
+function checkModelCount(pools: readonly PoolSpec[], report: Report): void {
+  const total = pools.reduce((count, pool) => count + (Array.isArray(pool.models) ? pool.models.length : 0), 0);
+  if (total > MAX_MODELS) report('pools', `hold ${total} models in all (under pools[].models); at most ${MAX_MODELS} are allowed: split the deployment over several specs`);
 }
 
 /** Secrets we write: the metrics readers' token Secrets, which the collector may read. */
