@@ -118,6 +118,20 @@ interface Steps {
 }
 const journal = (steps: Steps, recorded: Record<string, string> = {}) =>
   JSON.stringify({ format: 1, staging: STAGING, write: steps.write ?? [], remove: steps.remove ?? [], record: JSON.parse(record(recorded)) });
+/** A spec of `count` pools (as flow mappings) in about `bytes`, from `pool(i)`. */
+const bigSpec = (bytes: number, pool: (i: number) => string) => {
+  const lines = ['pools:'];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const line = `  - ${pool(i)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return `${lines.join('\n')}\n`;
+};
+const GPUS = 'cluster: { gpuPool: { maxNodes: 1000, acceleratorCount: 8, machineType: a3-highgpu-8g } }';
+const modelsOf = (pool: number, count: number) =>
+  Array.from({ length: count }, (_, m) => `{ name: p${pool}-m${m}, modelName: p${pool}-m${m}, criticality: Standard, targetModels: [{ name: meta-llama/Llama-3.1-8B-Instruct }] }`).join(', ');
+
 /** An output folder `out` with a planted record or journal; synth must refuse it and touch nothing. */
 const planted = (name: string, files: Record<string, Content>, says: RegExp): HostileRow => outdir(name, { out: DIR, ...files }, says);
 
@@ -254,4 +268,16 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   planted("a planted journal removes a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'pool-x.k8s.yaml', sha256: sha(MANIFEST) }] }) }, /: it would remove pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
   planted("a planted journal replaces a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/pool-x.k8s.yaml`]: USER_FILE, [`out/${JOURNAL}`]: journal({ write: [{ name: 'pool-x.k8s.yaml', before: sha(MANIFEST), after: sha(USER_FILE) }] }) }, /: it would replace pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
   planted('a planted journal whose record lists README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({}, { 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
+
+  // Large specs: every rule indexes once (these took minutes when rules scanned every pool per pool), and
+  // the count limits bound what synth renders. The bench times a spec at the 1 MiB limit.
+  spec('a 256 KiB spec of pools sharing one prefix', bigSpec(MiB / 4, (i) => `{ name: p${i} }`), /^ {2}pools: must have at most 100 items, got \d{4,5}$/),
+  spec('a 256 KiB spec of pools with prefixes of their own', bigSpec(MiB / 4, (i) => `{ name: p${i}, routePathPrefix: /p${i} }`), /^ {2}pools: must have at most 100 items, got \d{4,5}$/),
+  spec('a spec of one pool with 2,000 models', `pools:\n  - name: p\n    models: [${modelsOf(0, 2000)}]\n`, /^ {2}pools\[0\]\.models: must have at most 1000 items, got 2000$/),
+  spec('a spec of 100 pools of 20 models', `${GPUS}\npools:\n${Array.from({ length: 100 }, (_, p) => `  - { name: p${p}, routePathPrefix: /p${p}, models: [${modelsOf(p, 20)}] }`).join('\n')}\n`, /^ {2}pools: hold 2000 models in all \(under pools\[\]\.models\); at most 1000 are allowed/),
+
+  // Route prefixes that would take another pool's requests (the Gateway picks the longest matching prefix).
+  spec('a pool prefix /v1 beside the pools sharing /', 'cluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - name: a\n  - name: b\n    routePathPrefix: /v1\n', /^ {2}pools\[1\]\.routePathPrefix: would take the requests under \/v1 away from the pools sharing gateway\.route\.pathPrefix \(prefix \/\)/),
+  spec('a pool prefix /api/v1/chat beside a pool at /api', 'cluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - name: a\n    routePathPrefix: /api\n  - name: b\n    routePathPrefix: /api/v1/chat/\n', /^ {2}pools\[1\]\.routePathPrefix: would take the requests under \/api\/v1 away from pools\[0\] \(prefix \/api\)/),
+  spec('the shared prefix /v1/ under a pool at /', 'cluster: { gpuPool: { maxNodes: 6 } }\ngateway: { route: { pathPrefix: /v1/ } }\npools:\n  - name: a\n    routePathPrefix: /\n  - name: b\n', /^ {2}gateway\.route\.pathPrefix: would take the requests under \/v1 away from pools\[0\] \(prefix \/\)/),
 ];
