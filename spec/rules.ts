@@ -9,13 +9,14 @@ import {
   MAX_RULES_PER_ROUTE,
   minimumGkeVersion,
   poolStacks,
+  registerObjectNames,
   routeRuleCount,
   syncerConfigText,
 } from './derived';
 import { minimumGracePeriodSeconds } from './drain';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
-import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
+import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
 import { MAX_MODELS } from './schema';
@@ -78,7 +79,43 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const shared = pools.filter((pool) => pool.routePathPrefix === undefined).length;
   pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report, shared));
   checkAcrossPools(spec, pools, report);
+  // Collisions of generated names, from the one registry; a field some rule above already refused (often
+  // for the same collision, in words closer to the user's intent) is not reported twice.
+  const reported = new Set(issues.map((issue) => issue.path));
+  for (const collision of namesCheckable(spec, pools) ? registerObjectNames(spec).collisions() : []) {
+    if (reported.has(collision.second.field)) continue;
+    // One field naming two objects alike comes from a profile or migration another rule refused.
+    if (collision.first.field === collision.second.field && issues.length > 0) continue;
+    reported.add(collision.second.field);
+    report(collision.second.field, collisionMessage(collision));
+  }
   return issues;
+}
+
+/** Whether every field a generated name derives from passed its own check (the registry reads them all). */
+function namesCheckable(spec: DeploymentSpec, pools: readonly PoolSpec[]): boolean {
+  const migration = spec.inferenceExtension.migration;
+  return (
+    versionsOf(spec).length > 0 &&
+    (migration === undefined || isNumber(migration.trafficPercent)) &&
+    [spec.namespace, spec.monitoring.collectorNamespace, spec.gateway.name, spec.gateway.route.name, spec.gateway.route.pathPrefix].every(isString) &&
+    typeof spec.monitoring.metricsReader === 'boolean' &&
+    Array.isArray(spec.pools) &&
+    pools.length === spec.pools.length &&
+    pools.every(
+      (pool) =>
+        isString(pool.name) &&
+        (pool.inferencePoolName === undefined || isString(pool.inferencePoolName)) &&
+        (pool.routePathPrefix === undefined || isString(pool.routePathPrefix)) &&
+        isObject(pool.adapters) &&
+        isString(pool.adapters.configMapName) &&
+        isObject(pool.endpointPicker) &&
+        isNumber(pool.endpointPicker.replicas) &&
+        Array.isArray(pool.models) &&
+        listOf<InferenceModelSpec>(pool.models).length === pool.models.length &&
+        pool.models.every((model) => isString(model.name) && isString(model.modelName) && (model.targetModels === undefined || (Array.isArray(model.targetModels) && (model.targetModels as unknown[]).every((target) => isObject(target) && isString(target.name))))),
+    )
+  );
 }
 
 function checkExtension(spec: DeploymentSpec, report: Report): void {
