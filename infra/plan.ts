@@ -12,7 +12,8 @@ import type { EnablementViolation } from './mocks';
 import { summarize, table } from './plan-summary';
 import { compareRuns, type PlannedChange } from './plan-model';
 import { runWithMocks, type MockRun, type MockRunOptions } from './program';
-import { readStackConfig, selectConfig, UsageError, type PlanConfig } from './stack-config';
+import { printable } from '../spec/text-file';
+import { readStackConfig, selectConfig, StackFileError, UsageError, type PlanConfig } from './stack-config';
 
 const SPEC_FILE_CONFIG = `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
 
@@ -178,8 +179,13 @@ export async function main(args: readonly string[] = [], io: PlanIo = processIo(
     return await plan(parseArguments(args, io.env), io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`plan: ${error.message}\n`);
+      // Escaped here, whichever part of the message quotes an argument.
+      io.stderr(`plan: ${printable(error.message)}\n`);
       return 2;
+    }
+    if (error instanceof StackFileError) {
+      io.stderr(`plan: ${printable(error.message)}\n`);
+      return 1;
     }
     if (error instanceof pulumi.RunError || error instanceof SpecError) {
       io.stderr(`${error.message}\n`);
