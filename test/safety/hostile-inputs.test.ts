@@ -49,6 +49,21 @@ async function listen(handler: (path: string) => string | undefined): Promise<st
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/schemas/`;
 }
 
+/**
+ * A mirror that answers every request at once and then sends its body a byte every 100 ms, forever: the
+ * slow mirror a download limit per file does not bound (it never stops sending).
+ */
+async function listenDripping(): Promise<string> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/yaml' });
+    const timer = setInterval(() => response.write('#'), 100);
+    response.on('close', () => clearInterval(timer));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/schemas/`;
+}
+
 function fill(text: string, ws: string): string {
   return Object.entries({ ...placeholders, '{ws}': ws }).reduce((result, [key, value]) => result.split(key).join(value), text);
 }
@@ -133,6 +148,7 @@ beforeAll(async () => {
     '{closed-with-password}': closed.replace('http://', 'http://ci:pa55word@'),
     '{closed}': closed,
     '{pid}': String(process.pid),
+    '{drip}': await listenDripping(),
   };
   const started = Date.now();
   ran = await inParallel(ROWS.map((row, index) => () => runRow(row, index)), 3);
@@ -140,7 +156,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    servers.map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
   // Give the workspace back to ourselves (some rows made parts unreadable), then remove it.
   execFileSync('chmod', ['-R', 'u+rwx', work]);
   rmSync(work, { recursive: true, force: true });

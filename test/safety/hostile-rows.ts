@@ -9,6 +9,7 @@
  *   {tampered} the same, with one file altered (its sha256 no longer matches the pin)
  *   {closed}  a loopback URL where nothing listens ({closed-with-password}: the same with user:pa55word@)
  *   {pid}     the pid of a live process (the test runner)
+ *   {drip}    a loopback HTTP server that sends every body a byte at a time, without end
  *
  * The runner asserts for every row: the exit code; no stack trace; exactly one output line matching
  * `says`; `problems` lines besides the fixed framing (a spec error's header, "Nothing was written",
@@ -293,6 +294,10 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   { name: 'import where a FIFO has a generated name', entry: 'import', args: ['--output', 'out'], files: { 'out/httproutes-gateway.networking.k8s.io.ts': FIFO, 'out/pipe.ts': FIFO }, exit: 1, says: /^out\/httproutes-gateway\.networking\.k8s\.io\.ts: is a FIFO \(named pipe\); import writes only regular files/ },
   { name: 'synth under the cdk8s CLI where its scratch directory holds a symlink', entry: 'synth', args: ['--cdk8s-cli'], env: { CDK8S_OUTDIR: '.cdk8s-cli-out' }, files: { 'mine.txt': 'mine\n', '.cdk8s-cli-out/gateway.k8s.yaml': link('../mine.txt') }, exit: 1, says: /^\.cdk8s-cli-out\/gateway\.k8s\.yaml: is a symbolic link; synth writes only regular files/ },
   { name: 'synth under the cdk8s CLI where its scratch directory is a symlink', entry: 'synth', args: ['--cdk8s-cli'], env: { CDK8S_OUTDIR: '.cdk8s-cli-out' }, files: { elsewhere: DIR, '.cdk8s-cli-out': link('elsewhere') }, exit: 1, says: /^\.cdk8s-cli-out: is a symbolic link, not the directory the cdk8s CLI empties/ },
+
+  // A slow mirror: the whole download is bounded, not only each file.
+  schemas('IGW_SCHEMAS_URL drip-feeds every file', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '2' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(the downloads took longer than the 2 s allowed in all \(IGW_SCHEMAS_TIMEOUT\)\)/),
+  schemas('IGW_SCHEMAS_TIMEOUT is not a number of seconds', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '1e9' }, /^IGW_SCHEMAS_TIMEOUT must be a whole number of seconds from 1 to 9999, got "1e9"$/),
 
   // Generated names two objects would share (the API server keeps one): refused through the name registry.
   spec("an adapters ConfigMap named like a GA picker's plugin ConfigMap", 'inferenceExtension: { version: llm-d-v0.10.0 }\ncluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - { name: chat, routePathPrefix: /chat }\n  - { name: code, routePathPrefix: /code, adapters: { configMapName: chat-epp } }\n', /^ {2}pools\[1\]\.adapters\.configMapName: names the adapters ConfigMap of pool code chat-epp, the same ConfigMap in namespace default as the endpoint picker ConfigMap \(its plugin config\) of InferencePool chat \(from pools\[0\]\.name\)/),
