@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { errnoReason, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
 
 export const SCHEMAS_DIR_VARIABLE = 'IGW_SCHEMAS_DIR';
@@ -280,7 +280,12 @@ async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { ki
     throw new SchemaSourceError(`${shown}: download failed (${reason}); ${OFFLINE_SOURCES}`);
   }
   verified(schema, text, shown);
-  writeCacheFile(join(origin.cacheDir, schema.file), text);
+  try {
+    writeCacheFile(join(origin.cacheDir, schema.file), text);
+  } catch (error) {
+    // A cache path that is a file, or a directory that may not be written: the user's setting to fix.
+    throw new SchemaSourceError(`${printable(origin.cacheDir)}: cannot keep downloaded schemas there (${errnoReason(error)}); set ${SCHEMAS_CACHE_VARIABLE} to a directory you may write`);
+  }
   return text;
 }
 

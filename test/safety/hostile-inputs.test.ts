@@ -76,6 +76,7 @@ function create(ws: string, path: string, content: Content): boolean {
   else if ('fifo' in content) execFileSync('mkfifo', [target]);
   else if ('dir' in content) mkdirSync(target, { recursive: true });
   else if ('symlink' in content) symlinkSync(content.symlink, target);
+  else if ('bytesName' in content) writeFileSync(Buffer.concat([Buffer.from(`${dirname(target)}/`), Buffer.from(content.bytesName, 'hex')]), content.text);
   else if ('sparse' in content) {
     writeFileSync(target, '');
     truncateSync(target, content.sparse);

@@ -33,6 +33,8 @@ export type Content =
   | { readonly unreadable: string }
   /** A directory of this mode (for example 0o555: no writing). */
   | { readonly dirMode: number }
+  /** A regular file at the path's directory whose name is these bytes (hex), which need not be UTF-8. */
+  | { readonly bytesName: string; readonly text: string }
   /** A copy of a clean synth output directory (manifests and record). */
   | { readonly synthOutput: true }
   /** A copy of the pinned schemas laid out like ../shared/schemas, with one file replaced. */
@@ -298,6 +300,13 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   // A slow mirror: the whole download is bounded, not only each file.
   schemas('IGW_SCHEMAS_URL drip-feeds every file', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '2' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(the downloads took longer than the 2 s allowed in all \(IGW_SCHEMAS_TIMEOUT\)\)/),
   schemas('IGW_SCHEMAS_TIMEOUT is not a number of seconds', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '1e9' }, /^IGW_SCHEMAS_TIMEOUT must be a whole number of seconds from 1 to 9999, got "1e9"$/),
+
+  // Messages for foreseeable conditions (no "internal error"), and file names that are not UTF-8.
+  schemas('IGW_SCHEMAS_CACHE is a regular file', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: 'cache' }, /\/cache: cannot keep downloaded schemas there \(a parent of this path is not a directory\); set IGW_SCHEMAS_CACHE to a directory you may write$/, { files: { out: { synthOutput: true }, cache: 'x\n' } }),
+  schemas('IGW_SCHEMAS_CACHE may not be written', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: 'ro/cache' }, /\/ro\/cache: cannot keep downloaded schemas there \(permission denied\); set IGW_SCHEMAS_CACHE/, { files: { out: { synthOutput: true }, ro: { dirMode: 0o555 } } }),
+  manifests('a manifest whose file name is not UTF-8 is read, not reported missing', { 'x.yaml': MANIFEST.replace('name: cm', 'name: cm-a'), here: { bytesName: '62616478fe2e79616d6c', text: 'kind: [\n' } }, /^m\/badx\uFFFD\.yaml: \?\/\?: \(document 1\): not valid YAML/),
+  { name: 'a spec file name that is not UTF-8 is explained', entry: 'synth', args: ['bad\uFFFD.yaml'], exit: 1, says: /cannot read the spec file: no such file \(the name holds U\+FFFD: a file name that is not UTF-8 cannot be given on the command line or in a variable; rename the file\)$/ },
+  { name: 'import --output is a regular file', entry: 'import', args: ['--output', 'f'], files: { f: 'mine\n' }, exit: 1, says: /^f: is a regular file, not a directory; name a directory for the output$/ },
 
   // Generated names two objects would share (the API server keeps one): refused through the name registry.
   spec("an adapters ConfigMap named like a GA picker's plugin ConfigMap", 'inferenceExtension: { version: llm-d-v0.10.0 }\ncluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - { name: chat, routePathPrefix: /chat }\n  - { name: code, routePathPrefix: /code, adapters: { configMapName: chat-epp } }\n', /^ {2}pools\[1\]\.adapters\.configMapName: names the adapters ConfigMap of pool code chat-epp, the same ConfigMap in namespace default as the endpoint picker ConfigMap \(its plugin config\) of InferencePool chat \(from pools\[0\]\.name\)/),
