@@ -9,6 +9,7 @@ import {
   poolRoute,
   poolStacks,
   syncerConfig,
+  syncerConfigText,
   usesBodyBasedRouting,
   type DeploymentSpec,
   type PoolSpec,
@@ -41,6 +42,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
+    configText: syncerConfigText(pool),
     syncerImage: pool.adapters.syncerImage,
   });
   return new ModelServer(scope, 'ModelServer', {

@@ -112,9 +112,20 @@ export function syncerConfig(pool: PoolSpec): Record<string, unknown> {
   };
 }
 
-/** The syncer config as the ConfigMap's file text. */
+const syncerConfigTexts = new WeakMap<PoolSpec, string>();
+
+/**
+ * The syncer config as the ConfigMap's file text. Computed once per pool: the spec rules measure it (a
+ * ConfigMap's size limit) and the ConfigMap holds it, and with a thousand adapters a pool it is the
+ * costliest text synth renders.
+ */
 export function syncerConfigText(pool: PoolSpec): string {
-  return stringify(syncerConfig(pool));
+  let text = syncerConfigTexts.get(pool);
+  if (text === undefined) {
+    text = stringify(syncerConfig(pool));
+    syncerConfigTexts.set(pool, text);
+  }
+  return text;
 }
 
 /** Names clients may send as `model` to a pool, with the InferenceModel (or objective) behind each. */

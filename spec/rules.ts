@@ -19,7 +19,7 @@ import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
-import { MAX_MODELS } from './schema';
+import { MAX_ADAPTERS, MAX_MODELS } from './schema';
 import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
 
 type Report = (path: string, message: string) => void;
@@ -548,10 +548,14 @@ function checkBodyRouting(pools: readonly PoolSpec[], report: Report): void {
   );
 }
 
-/** With the pool and spec size limits, this bounds the objects synth renders, and so its time. */
+/** With the pool and spec size limits, these bound the objects and text synth renders, and so its time. */
 function checkModelCount(pools: readonly PoolSpec[], report: Report): void {
   const total = pools.reduce((count, pool) => count + (Array.isArray(pool.models) ? pool.models.length : 0), 0);
   if (total > MAX_MODELS) report('pools', `hold ${total} models in all (under pools[].models); at most ${MAX_MODELS} are allowed: split the deployment over several specs`);
+  const adapters = pools.reduce((count, pool) => count + (Array.isArray(pool.adapters.models) ? pool.adapters.models.length : 0) + (Array.isArray(pool.adapters.unload) ? pool.adapters.unload.length : 0), 0);
+  if (adapters > MAX_ADAPTERS && total <= MAX_MODELS) {
+    report('pools', `list ${adapters} adapters in all (under pools[].adapters.models and unload); at most ${MAX_ADAPTERS} are allowed: split the deployment over several specs`);
+  }
 }
 
 /** Secrets we write: the metrics readers' token Secrets, which the collector may read. */

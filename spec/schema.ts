@@ -127,6 +127,8 @@ export const MAX_POOLS = 100;
 export const MAX_MODELS_PER_POOL = 1000;
 /** The most InferenceModels (or objectives) all pools together may hold (a cross-field rule). */
 export const MAX_MODELS = 1000;
+/** The most adapters (to load and to unload) all pools together may list (a cross-field rule). */
+export const MAX_ADAPTERS = 5000;
 
 export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
   kind: 'object',
