@@ -1,20 +1,31 @@
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
   extensionRelease,
   guideMetricsReader,
+  isAutoscaled,
   maxLoraRank,
+  poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
   poolStacks,
   syncerConfig,
   syncerConfigText,
   usesBodyBasedRouting,
+  weightsFromGcs,
+  weightsServiceAccounts,
+  weightsUri,
   type DeploymentSpec,
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { applyAfter } from './apply-order';
+import { ModelServerAutoscaler } from './autoscaler';
+import { mirrorImages } from './image-mirror';
+import { MetricsAdapter } from './metrics-adapter';
+import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -23,9 +34,9 @@ import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelServer } from './model-server';
 import { RouterPool } from './router-pool';
-import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_READER_CHART, poolChartId } from './chart-files';
+import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId } from './chart-files';
 
-export { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_READER_CHART, poolChartId };
+export { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId };
 
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;
@@ -36,8 +47,27 @@ export interface PoolChartProps {
   readonly bodyRouting?: boolean;
 }
 
-/** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
+/**
+ * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
+ * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ */
 export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+  const gcs = weightsFromGcs(pool);
+  const accounts = weightsServiceAccounts(pool);
+  const fill = gcs
+    ? new WeightsFill(scope, 'WeightsFill', {
+        namespace,
+        name: accounts.fill,
+        model: pool.modelServer.baseModel,
+        uri: weightsUri(pool),
+        downloaderImage: pool.modelServer.image,
+        hfTokenSecret: pool.modelServer.hfTokenSecret,
+      })
+    : undefined;
+  // Before the Deployment in the file too, for the appliers that go by file order (kubectl, Flux).
+  const account = gcs
+    ? new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', { metadata: { name: accounts.modelServer, namespace }, automountServiceAccountToken: false })
+    : undefined;
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
@@ -45,14 +75,21 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     configText: syncerConfigText(pool),
     syncerImage: pool.adapters.syncerImage,
   });
-  return new ModelServer(scope, 'ModelServer', {
+  const modelServer = new ModelServer(scope, 'ModelServer', {
     namespace,
     name: pool.name,
     server: pool.modelServer,
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    autoscaled: isAutoscaled(pool),
+    weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
+  if (fill !== undefined && account !== undefined) {
+    applyAfter(modelServer.deployment, account);
+    applyAfter(modelServer.deployment, fill.job);
+  }
+  return modelServer;
 }
 
 /**
@@ -69,6 +106,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
+    if (pool.autoscaling !== undefined) {
+      new ModelServerAutoscaler(this, 'Autoscaler', {
+        namespace,
+        modelServer,
+        autoscaling: pool.autoscaling,
+        prometheusMetric: poolAutoscalingMetric(pool),
+        scaleDownPodsPerMinute: Math.max(1, pool.modelServer.disruptionBudget.maxUnavailable),
+      });
+    }
     const vllmMetrics = poolMetrics(pool);
     const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
       const common = {
@@ -115,6 +161,10 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     });
   }
 
+  if (spec.pools.some(isAutoscaled)) {
+    new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
+  }
+
   const bodyRouting = usesBodyBasedRouting(spec);
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader, bodyRouting }));
 
@@ -134,6 +184,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
     });
   }
+  mirrorImages(app, spec);
   return app;
 }
 

@@ -5,7 +5,6 @@
  * the rules call these functions instead of re-deriving them.
  */
 import { stringify } from 'yaml';
-import { claimAppNames, routeName, type NameRegistry } from './names';
 import type { DeploymentSpec, EndpointPickerSpec, PoolSpec } from './types';
 import {
   compareGkeVersions,
@@ -183,28 +182,3 @@ export function modelRewrites(model: PoolSpec['models'][number]): boolean {
   return targets.length > 0 && !(targets.length === 1 && targets[0].name === model.modelName);
 }
 
-/** Every object name the app of a validated spec uses, claimed in the one registry (names.ts). */
-export function registerObjectNames(spec: DeploymentSpec): NameRegistry {
-  const routes = Math.max(1, Math.ceil(routeRuleCount(spec) / MAX_RULES_PER_ROUTE));
-  return claimAppNames({
-    namespace: spec.namespace,
-    collectorNamespace: spec.monitoring.collectorNamespace,
-    metricsReader: spec.monitoring.metricsReader,
-    gatewayName: spec.gateway.name,
-    routeNames: Array.from({ length: routes }, (_, index) => routeName(spec.gateway.route.name, index)),
-    bodyRouting: usesBodyBasedRouting(spec),
-    pools: spec.pools.map((pool, i) => ({
-      at: `pools[${i}]`,
-      name: pool.name,
-      configMapName: pool.adapters.configMapName,
-      models: pool.models.map((model, j) => ({ name: model.name, at: `pools[${i}].models[${j}]`, rewrites: modelRewrites(model) })),
-      stacks: poolStacks(spec, pool).map((stack) => ({
-        api: stack.release.api,
-        poolGroup: stack.release.poolGroup,
-        inferencePoolName: stack.inferencePoolName,
-        field: stack.inferencePoolName === pool.name ? `pools[${i}].name` : `pools[${i}].inferencePoolName`,
-        leaderElection: stack.release.leaderElection && stack.endpointPicker.replicas > 1,
-      })),
-    })),
-  });
-}

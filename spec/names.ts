@@ -93,7 +93,22 @@ export const GROUPS = {
   monitoring: 'monitoring.googleapis.com',
   inferenceAlpha: 'inference.networking.x-k8s.io',
   llmd: 'llm-d.ai',
+  batch: 'batch',
+  autoscaling: 'autoscaling',
+  apiregistration: 'apiregistration.k8s.io',
 } as const;
+
+/** The PodMonitoring that scrapes a pool's vLLM for its autoscaler. */
+export function modelServerMonitoringName(poolName: string): string {
+  return `${poolName}-vllm`;
+}
+
+/** The metrics adapter's APIServices: the custom and external metrics APIs it serves. */
+export const METRICS_ADAPTER_API_SERVICES: readonly (readonly [group: string, version: string, versionPriority: number])[] = [
+  ['custom.metrics.k8s.io', 'v1beta1', 100],
+  ['custom.metrics.k8s.io', 'v1beta2', 200],
+  ['external.metrics.k8s.io', 'v1beta1', 100],
+];
 
 /** One object synth writes, named from one spec field. */
 export interface NameClaim {
@@ -158,6 +173,10 @@ export interface NamedPool {
   readonly at: string;
   readonly name: string;
   readonly configMapName: string;
+  /** Under an HPA (with the PodMonitoring of its vLLM metric). */
+  readonly autoscaled: boolean;
+  /** The service accounts of a pool reading its weights from Cloud Storage (and its fill Job). */
+  readonly weightsAccounts: { readonly modelServer: string; readonly fill: string } | undefined;
   readonly models: readonly { readonly name: string; readonly at: string; readonly rewrites: boolean }[];
   readonly stacks: readonly {
     readonly api: 'v1alpha2' | 'v1';
@@ -173,6 +192,8 @@ export interface NamedApp {
   readonly namespace: string;
   readonly collectorNamespace: string;
   readonly metricsReader: boolean;
+  /** The Custom Metrics Stackdriver Adapter, when a pool autoscales. */
+  readonly metricsAdapter: { readonly namespace: string; readonly serviceAccount: string } | undefined;
   readonly gatewayName: string;
   readonly routeNames: readonly string[];
   readonly bodyRouting: boolean;
@@ -182,7 +203,7 @@ export interface NamedApp {
 /** Claims every object of the app (charts-gen/app.ts `buildApp`) in `registry`. */
 export function claimAppNames(app: NamedApp, registry: NameRegistry = new NameRegistry()): NameRegistry {
   const namespace = app.namespace;
-  const { core, apps, policy, rbac, gateway, gke, monitoring, inferenceAlpha, llmd } = GROUPS;
+  const { core, apps, policy, rbac, gateway, gke, monitoring, inferenceAlpha, llmd, batch, autoscaling, apiregistration } = GROUPS;
   const claim = (group: string, kind: string, name: string, field: string, what: string, scoped = true) =>
     registry.claim({ group, kind, namespace: scoped ? namespace : undefined, name, field, what });
   const claimReader = (names: MetricsReaderNames, field: string, what: string) => {
@@ -198,6 +219,21 @@ export function claimAppNames(app: NamedApp, registry: NameRegistry = new NameRe
   if (guideReader) claimReader(guideMetricsReader(namespace, app.collectorNamespace), 'monitoring.metricsReader', "the guide's metrics reader");
 
   // Objects of fixed names first, so a collision is blamed on the field a user chose.
+  if (app.metricsAdapter !== undefined) {
+    const { namespace: adapterNamespace, serviceAccount } = app.metricsAdapter;
+    const field = 'pools[].autoscaling';
+    const what = 'the Custom Metrics Stackdriver Adapter';
+    const at = (group: string, kind: string, name: string, inNamespace: string | undefined) => registry.claim({ group, kind, namespace: inNamespace, name, field, what });
+    at(core, 'Namespace', adapterNamespace, undefined);
+    for (const [group, kind] of [[core, 'ServiceAccount'], [apps, 'Deployment'], [core, 'Service']] as const) at(group, kind, serviceAccount, adapterNamespace);
+    at(rbac, 'ClusterRoleBinding', `${adapterNamespace}:system:auth-delegator`, undefined);
+    at(rbac, 'RoleBinding', `${adapterNamespace}-auth-reader`, 'kube-system');
+    for (const kind of ['ClusterRole', 'ClusterRoleBinding']) {
+      at(rbac, kind, `${adapterNamespace}-resource-reader`, undefined);
+      at(rbac, kind, 'external-metrics-reader', undefined);
+    }
+    for (const [group, version] of METRICS_ADAPTER_API_SERVICES) at(apiregistration, 'APIService', `${version}.${group}`, undefined);
+  }
   claim(gateway, 'Gateway', app.gatewayName, 'gateway.name', 'the Gateway');
   app.routeNames.forEach((name) => claim(gateway, 'HTTPRoute', name, 'gateway.route.name', 'an HTTPRoute'));
   if (app.bodyRouting) {
@@ -211,6 +247,15 @@ export function claimAppNames(app: NamedApp, registry: NameRegistry = new NameRe
     claim(core, 'ConfigMap', pool.configMapName, `${pool.at}.adapters.configMapName`, `the adapters ConfigMap of pool ${pool.name}`);
     claim(apps, 'Deployment', pool.name, `${pool.at}.name`, `the model server of pool ${pool.name}`);
     claim(policy, 'PodDisruptionBudget', pool.name, `${pool.at}.name`, `the model server of pool ${pool.name}`);
+    if (pool.autoscaled) {
+      claim(autoscaling, 'HorizontalPodAutoscaler', pool.name, `${pool.at}.name`, `the autoscaler of pool ${pool.name}`);
+      claim(monitoring, 'PodMonitoring', modelServerMonitoringName(pool.name), `${pool.at}.name`, `the vLLM monitoring of pool ${pool.name}`);
+    }
+    if (pool.weightsAccounts !== undefined) {
+      claim(core, 'ServiceAccount', pool.weightsAccounts.modelServer, `${pool.at}.name`, `the model server's service account of pool ${pool.name}`);
+      claim(core, 'ServiceAccount', pool.weightsAccounts.fill, `${pool.at}.name`, `the weights fill Job of pool ${pool.name}`);
+      claim(batch, 'Job', pool.weightsAccounts.fill, `${pool.at}.name`, `the weights fill Job of pool ${pool.name}`);
+    }
     for (const stack of pool.stacks) {
       const inferencePool = stack.inferencePoolName;
       const picker = endpointPickerName(inferencePool);

@@ -2,6 +2,9 @@
  * The name registry (spec/names.ts) claims exactly the objects synth writes, so that a collision it does
  * not see cannot exist; and the spec refuses every collision, naming both fields.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { NameRegistry, registerObjectNames, resolveSpec, type DeploymentSpec } from '../../spec';
 import { synthApp } from '../charts/helpers';
 
@@ -36,6 +39,7 @@ const SPECS: Record<string, Record<string, unknown>> = {
     cluster: { gpuPool: { maxNodes: 60 } },
     pools: Array.from({ length: 18 }, (_, i) => ({ name: `p${i}`, routePathPrefix: `/p${i}` })),
   },
+  'autoscaling, weights from Cloud Storage and mirrored images (examples/scale-and-start-fast.yaml)': parse(readFileSync(join(__dirname, '..', '..', 'examples', 'scale-and-start-fast.yaml'), 'utf8')) as Record<string, unknown>,
 };
 
 const keyOf = (object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }) =>
