@@ -3,7 +3,7 @@
 // (IGW_SCHEMAS_DIR, IGW_SCHEMAS_URL, ../shared/schemas, or the pinned upstream URL via the cache) and
 // checked against its pinned sha256 before cdk8s reads it, so a fresh clone without ../shared works too.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -60,8 +60,10 @@ async function main(args) {
   }
   if (parsed.error) return usage(parsed.error);
   const output = parsed.output;
+  // Relative to the project (the default) or to the working directory, as for the other commands.
+  const target = output === 'imports' ? join(root, 'imports') : output;
   const { resolveSchemaFiles, SchemaSourceError } = require(ensureBundle('validate/schema-source.ts'));
-  const { writeOutput, OutputError } = require(ensureBundle('charts-gen/output-dir.ts'));
+  const { writeOutput, resolveOutputDir, OutputError } = require(ensureBundle('charts-gen/output-dir.ts'));
   const { printable } = require(ensureBundle('spec/text-file.ts'));
   const config = parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8'));
   const specs = [];
@@ -69,6 +71,16 @@ async function main(args) {
     const [alias, file] = String(entry).split(':=');
     if (!file?.startsWith(MIRROR_PREFIX)) throw new Error(`cdk8s.yaml import ${entry} is not a file under ${MIRROR_PREFIX}`);
     specs.push({ alias, file: file.slice(MIRROR_PREFIX.length) });
+  }
+  // An output path that exists but is no directory is refused before the (slow) generation.
+  if (lstatOrUndefined(target) !== undefined) {
+    try {
+      resolveOutputDir(target);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
   }
   let paths;
   try {
@@ -100,8 +112,6 @@ async function main(args) {
       const said = String(error.stderr ?? '').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('Importing resources'));
       throw new Error(`cdk8s import failed (${error.status ?? error.code}): ${said[0] ?? 'no message'}`);
     }
-    // Relative to the project (the default) or to where npm was run, as for the other commands.
-    const target = output === 'imports' ? join(root, 'imports') : output;
     try {
       writeOutput(target, {
         render: (staging) => {
@@ -121,6 +131,14 @@ async function main(args) {
     return 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function lstatOrUndefined(path) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 

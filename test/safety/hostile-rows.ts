@@ -284,14 +284,10 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
 
   // Stack files (Pulumi.<stack>.yaml), read by plan: the safe file and YAML reader, checked names and ids.
   { name: 'a stack file is a FIFO', entry: 'plan', files: { 'Pulumi.dev.yaml': FIFO }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: is a FIFO \(named pipe\), not a regular file$/ },
-  { name: 'a stack file is a symlink to /dev/zero', entry: 'plan', args: ['--stack', 'dev'], files: { 'Pulumi.dev.yaml': link('/dev/zero') }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: is a character device, not a regular file$/ },
   { name: 'a stack file is a directory', entry: 'plan', args: ['--stack', 'dev'], files: { 'Pulumi.dev.yaml': DIR }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: is a directory, not a regular file$/ },
   { name: 'a stack file holds NUL bytes', entry: 'plan', files: { 'Pulumi.dev.yaml': 'config:\n  gcp:project: my-project\u0000\u0000\n' }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: holds the control character U\+0000 at line 2, column 26 \(a binary file\?\)$/ },
-  { name: 'a stack file is an alias bomb', entry: 'plan', files: { 'Pulumi.dev.yaml': aliasBomb }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: not valid YAML: aliases that expand to more than 100 values$/ },
   { name: 'a stack name that climbs out of the project', entry: 'plan', args: ['--stack', '/../x'], files: { 'x.yaml': 'config:\n  gcp:project: my-project\n' }, exit: 2, says: /^plan: --stack \/\.\.\/x: a stack name is letters, digits, "-", "_" and "\."/ },
-  { name: 'a stack name with a terminal escape sequence', entry: 'plan', args: ['--stack', 'a\u001b]0;pwned\u0007'], exit: 2, says: /^plan: --stack a\\u001B\]0;pwned\\u0007: a stack name is/ },
   { name: 'a gcp:project with a terminal escape sequence', entry: 'plan', files: { 'Pulumi.dev.yaml': 'config:\n  gcp:project: "my\\e]0;pwned\\aproject"\n' }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: gcp:project must be a Google Cloud project id .*, got "my\\u001B\]0;pwned\\u0007project"$/ },
-  { name: 'a gcp:project that is not a project id', entry: 'plan', files: { 'Pulumi.dev.yaml': 'config:\n  gcp:project: My_Project\n' }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: gcp:project must be a Google Cloud project id \(6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-"\), got "My_Project"$/ },
   { name: 'a spec file name with a terminal escape sequence is shown escaped by plan', entry: 'plan', env: { IGW_CONFIG: 's\u001b[2J.yaml' }, files: { 's\u001b[2J.yaml': 'namespace: llm\n' }, exit: 0, says: /^spec: s\\u001B\[2J\.yaml \(IGW_CONFIG\)$/ },
 
   // npm run import and synth under the cdk8s CLI publish under synth's ownership rules.
