@@ -5,8 +5,10 @@ import {
   activeVersions,
   extensionRelease,
   guideMetricsReader,
+  inferencePoolCrd,
   isAutoscaled,
   maxLoraRank,
+  modelServerEngine,
   poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
@@ -43,15 +45,14 @@ export interface PoolChartProps {
   readonly pool: PoolSpec;
   /** The guide's metrics reader, whose token the v0.3.0 picker's monitor sends. @default no monitoring of v0.3.0 pickers */
   readonly metricsReader?: MetricsReader;
-  /** `usesBodyBasedRouting(spec)`, computed once for all pools. @default computed from the spec */
-  readonly bodyRouting?: boolean;
 }
 
 /**
  * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
  * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ * `engine`: the GA picker's engine label of the pods (`modelServerEngine`).
  */
-export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec, engine?: string): ModelServer {
   const gcs = weightsFromGcs(pool);
   const accounts = weightsServiceAccounts(pool);
   const fill = gcs
@@ -82,6 +83,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    engine,
     autoscaled: isAutoscaled(pool),
     weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
@@ -105,7 +107,7 @@ export class PoolChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, pool } = props;
     const namespace = spec.namespace;
-    const modelServer = addModelServer(this, namespace, pool);
+    const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
     if (pool.autoscaling !== undefined) {
       new ModelServerAutoscaler(this, 'Autoscaler', {
         namespace,
@@ -135,11 +137,12 @@ export class PoolChart extends Chart {
         ...common,
         monitoring: spec.monitoring.metricsReader,
         collectorNamespace: spec.monitoring.collectorNamespace,
+        inferencePoolCrd: inferencePoolCrd(spec.cluster.version),
       });
       new InferenceObjectives(this, `InferenceObjectives-${stack.release.id}`, { namespace, pool: routerPool.reference, models: pool.models, labels: routerPool.labels });
       return { pool: routerPool.reference, weight: stack.weight };
     });
-    this.backend = { route: poolRoute(spec, pool, props.bodyRouting ?? usesBodyBasedRouting(spec)), pools };
+    this.backend = { route: poolRoute(spec, pool), pools };
   }
 }
 
@@ -166,7 +169,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   }
 
   const bodyRouting = usesBodyBasedRouting(spec);
-  const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader, bodyRouting }));
+  const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
   new InferenceGateway(gatewayChart, 'Gateway', {

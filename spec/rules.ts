@@ -535,6 +535,7 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   checkRouteShadows(spec, pools, report);
   checkBodyRouting(pools, report);
   checkModelCount(pools, report);
+  checkCatchAllPool(spec, pools, report);
   checkSecretNames(spec, pools, report);
   checkGpuCapacity(spec, pools, report);
   checkRouteSize(spec, pools, report);
@@ -607,6 +608,16 @@ function checkModelCount(pools: readonly PoolSpec[], report: Report): void {
   const adapters = pools.reduce((count, pool) => count + (Array.isArray(pool.adapters.models) ? pool.adapters.models.length : 0) + (Array.isArray(pool.adapters.unload) ? pool.adapters.unload.length : 0), 0);
   if (adapters > MAX_ADAPTERS && total <= MAX_MODELS) {
     report('pools', `list ${adapters} adapters in all (under pools[].adapters.models and unload); at most ${MAX_ADAPTERS} are allowed: split the deployment over several specs`);
+  }
+}
+
+/** The catch-all pool answers under the shared prefix, so it must be one of the pools there. */
+function checkCatchAllPool(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const named = spec.gateway.route.catchAllPool;
+  if (!isString(named)) return;
+  const shared = pools.filter((pool) => pool.routePathPrefix === undefined && isString(pool.name)).map((pool) => pool.name);
+  if (!shared.includes(named)) {
+    report('gateway.route.catchAllPool', `must name a pool without a routePathPrefix (pools under gateway.route.pathPrefix: ${shared.join(', ') || 'none'}), got ${named}`);
   }
 }
 
