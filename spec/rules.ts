@@ -407,7 +407,8 @@ function checkAdapters(pool: PoolSpec, at: string, report: Report): void {
 function safeSyncerConfig(pool: PoolSpec): string | undefined {
   const adapters = pool.adapters;
   const all = [...listOf<{ id: unknown; source: unknown }>(adapters.models), ...listOf<{ id: unknown; source: unknown }>(adapters.unload)];
-  const ok = isString(adapters.configName) && isNumber(pool.modelServer.port) && isString(pool.modelServer.baseModel) && all.every((a) => isString(a.id) && isString(a.source));
+  const lists = Array.isArray(adapters.models) && Array.isArray(adapters.unload) && all.length === adapters.models.length + adapters.unload.length;
+  const ok = lists && isString(adapters.configName) && isNumber(pool.modelServer.port) && isString(pool.modelServer.baseModel) && all.every((a) => isString(a.id) && isString(a.source));
   return ok ? syncerConfigText(pool) : undefined;
 }
 
@@ -676,7 +677,10 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
  */
 function checkRouteSize(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   const name = spec.gateway.route.name;
-  const checkable = isString(name) && isString(spec.gateway.route.pathPrefix) && pools.every((pool) => isString(pool.name) && listOf<InferenceModelSpec>(pool.models).every((m) => isString(m.modelName)));
+  const checkable =
+    isString(name) &&
+    isString(spec.gateway.route.pathPrefix) &&
+    pools.every((pool) => isString(pool.name) && Array.isArray(pool.models) && listOf<InferenceModelSpec>(pool.models).length === pool.models.length && pool.models.every((m) => isString(m.modelName)));
   if (!checkable) return;
   const routes = Math.ceil(routeRuleCount({ ...spec, pools }) / MAX_RULES_PER_ROUTE);
   if (routes > 1 && `${name}-${routes}`.length > 253) {
