@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { errnoReason, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { errnoReason, fileNameText, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
 import type { Problem, SourcedObject } from './types';
 
@@ -93,11 +93,15 @@ export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', '
 
 const isManifestName = (name: string): boolean => /\.ya?ml$/.test(name) && !(KUSTOMIZATION_FILES as readonly string[]).includes(name);
 
-function listDirectory(dir: string): string[] {
+/**
+ * The names in a folder, as bytes: a name that is not UTF-8 is still read (by its bytes) and shown with
+ * U+FFFD, rather than decoded into a name no file has.
+ */
+function listDirectory(dir: string): Buffer[] {
   const shown = printable(dir);
   try {
     if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${shown}: not a directory`);
-    return readdirSync(dir).sort();
+    return readdirSync(dir, { encoding: 'buffer' }).sort((a, b) => Buffer.compare(a, b));
   } catch (error) {
     if (error instanceof ManifestReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -165,22 +169,24 @@ function checkKustomization(file: string, dir: string, manifests: readonly strin
  */
 export function readManifestDirectory(dir: string): ManifestFiles {
   const shown = printable(dir);
-  const names = listDirectory(dir);
-  const folders: { readonly dir: string; readonly names: readonly string[] }[] = [{ dir, names }];
-  for (const name of names) {
-    const sub = join(dir, name);
+  const byteNames = listDirectory(dir);
+  const folders: { readonly dir: string; readonly names: readonly Buffer[] }[] = [{ dir, names: byteNames }];
+  for (const name of byteNames) {
+    const sub = join(dir, fileNameText(name));
     if (!isDirectory(sub)) continue;
     const subNames = listDirectory(sub);
-    if (kustomizationOf(sub, subNames) !== undefined) folders.push({ dir: sub, names: subNames });
+    if (kustomizationOf(sub, subNames.map(fileNameText)) !== undefined) folders.push({ dir: sub, names: subNames });
   }
-  const files = folders.flatMap((folder) => folder.names.filter(isManifestName).map((name) => join(folder.dir, name)));
+  const files = folders.flatMap((folder) =>
+    folder.names.filter((name) => isManifestName(fileNameText(name))).map((name) => ({ bytes: Buffer.concat([Buffer.from(`${folder.dir}/`), name]), file: join(folder.dir, fileNameText(name)) })),
+  );
   if (files.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
   // Sizes first, from metadata alone, so an oversized directory is refused before anything is parsed.
   let total = 0;
-  for (const file of files) {
+  for (const { bytes } of files) {
     let stats: Stats | undefined;
     try {
-      stats = statSync(file);
+      stats = statSync(bytes);
     } catch {
       stats = undefined; // reported when the file is read
     }
@@ -192,13 +198,14 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
   for (const folder of folders) {
-    const kustomization = kustomizationOf(folder.dir, folder.names);
-    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, folder.names.filter(isManifestName), problems);
+    const texts = folder.names.map(fileNameText);
+    const kustomization = kustomizationOf(folder.dir, texts);
+    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, texts.filter(isManifestName), problems);
   }
-  for (const file of files) {
+  for (const { bytes, file } of files) {
     let text: string;
     try {
-      text = readTextFile(file, MAX_MANIFEST_BYTES);
+      text = readTextFile(bytes, MAX_MANIFEST_BYTES);
     } catch (error) {
       if (!(error instanceof TextFileError)) throw error;
       problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${error.reason}` });
