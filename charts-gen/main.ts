@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { describeFileType, errnoReason, printable } from '../spec/text-file';
-import { OutputError, preflightOutput, writeOutput, type OutputReport } from './output-dir';
+import { hasPendingJournal, OutputError, preflightOutput, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
 export const OUTDIR_VARIABLE = 'CDK8S_OUTDIR';
@@ -91,7 +91,17 @@ export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: str
   if (inner.length > 0) throw new OutputError(inner);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { isUpToDate } = require('./check-output') as typeof import('./check-output');
-  for (const [folder, files] of folders) {
+  // A folder holding an interrupted synth's journal goes first: if that journal cannot be finished, the run
+  // stops there, before any other folder is written.
+  const pending = (folder: string) => {
+    try {
+      return hasPendingJournal(folder === '' ? outdir : join(outdir, folder));
+    } catch {
+      return true;
+    }
+  };
+  const ordered = [...folders].sort(([a], [b]) => Number(pending(b)) - Number(pending(a)));
+  for (const [folder, files] of ordered) {
     const named = (name: string) => (folder === '' ? name : `${folder}/${name}`);
     const dir = folder === '' ? outdir : join(outdir, folder);
     // A folder that already holds exactly this output is left alone: no lock, no staging, no fsync.
