@@ -21,6 +21,7 @@ import { InferenceObjectives } from './inference-objectives';
 import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelServer } from './model-server';
+import { ModelServerMonitoring } from './model-server-monitoring';
 import { RouterPool } from './router-pool';
 
 /** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
@@ -70,6 +71,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
+    if (spec.monitoring.modelServers) {
+      // One scrape per pool at the interval of the picker the spec names; during a migration both
+      // profiles' pickers read the same pods, and this one monitor serves both stacks.
+      new ModelServerMonitoring(this, 'ModelServerMonitoring', {
+        namespace,
+        modelServer,
+        interval: extensionRelease(spec.inferenceExtension.version).scrapeInterval,
+      });
+    }
     const vllmMetrics = poolMetrics(pool);
     const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
       const common = {
