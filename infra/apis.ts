@@ -19,6 +19,8 @@ export interface ApisArgs {
    * @default no host project: everything lives in `project`
    */
   readonly hostProject?: string;
+  /** Enable the Cloud Monitoring API (for the dashboard and alert policies). @default false */
+  readonly enableMonitoring?: boolean;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface ApisArgs {
  * Projects often have the last two on already, but a new project need not.
  */
 export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.resourceManager] as const;
+/** Cloud Monitoring, for the dashboard and alert policies, when the spec asks for either. */
+export const MONITORING_API = API.monitoring;
 export const MODEL_ARMOR_API = API.modelArmor;
 /**
  * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
@@ -57,7 +61,7 @@ export class Apis extends pulumi.ComponentResource {
       );
     const shortName = (service: string): string => service.split('.')[0];
 
-    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : [])];
+    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []), ...(args.enableMonitoring ? [MONITORING_API] : [])];
     const enabled = services.map((service) => enable(args.project, service, `${args.namePrefix}-${shortName(service)}`));
     if (args.hostProject !== undefined) {
       enabled.push(...HOST_PROJECT_APIS.map((service) => enable(args.hostProject as string, service, `${args.namePrefix}-host-${shortName(service)}`)));

@@ -17,6 +17,8 @@ export const API = {
   /** Resource Manager API: project IAM policies (IAMMember) and project lookups (getProject). */
   resourceManager: 'cloudresourcemanager.googleapis.com',
   modelArmor: 'modelarmor.googleapis.com',
+  /** Cloud Monitoring API: dashboards and alert policies (and reading Managed Prometheus series). */
+  monitoring: 'monitoring.googleapis.com',
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -36,6 +38,8 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   // Clusters, node pools and getEngineVersions are Kubernetes Engine API calls.
   ['gcp:container/', API.container],
   ['gcp:networkservices/', API.networkServices],
+  // Dashboards and alert policies are Cloud Monitoring API objects (projects.dashboards, projects.alertPolicies).
+  ['gcp:monitoring/', API.monitoring],
 ];
 
 /**

@@ -12,6 +12,7 @@ import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { Observability } from './observability';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
 
@@ -31,6 +32,7 @@ export interface StackOutputs {
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
   readonly kubernetes: KubernetesWorkloads;
+  readonly observability: Observability;
   readonly clusterName: pulumi.Output<string>;
   readonly gatewayAddress: pulumi.Output<string | undefined>;
   /** A ready-to-run request to the first pool through the gateway, as in the guide's last step. */
@@ -45,7 +47,8 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
   // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
-  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
+  const monitoring = spec.monitoring.dashboard || spec.monitoring.alerts.enabled;
+  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject, enableMonitoring: monitoring });
   const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
@@ -63,7 +66,10 @@ export function deploy(settings: StackSettings): StackOutputs {
     { dependsOn: [nodePools] },
   );
 
+  // The dashboard and alerts read Managed Prometheus series by name; they need the Monitoring API only.
+  const observability = new Observability(prefix, { spec, project, namePrefix: prefix }, afterApis);
+
   const request = completionsRequest(spec);
   const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
-  return { apis, network, cluster, nodeIdentity, nodePools, kubernetes, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
+  return { apis, network, cluster, nodeIdentity, nodePools, kubernetes, observability, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
 }

@@ -1,6 +1,7 @@
 /** The deployment spec: types, defaults, validation and loading. Both charts-gen/ and infra/ import it. */
 export * from './types';
 export * from './versions';
+export * from './metrics';
 export * from './names';
 export * from './derived';
 export { DEFAULT_SPEC, DEFAULT_HF_TOKEN_SECRET, GUIDE_POOL_NAME, A3_MACHINE_TYPES } from './defaults';
