@@ -32,13 +32,14 @@ function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 describe('Google Cloud APIs', () => {
-  test("the guide's container, compute and networkservices, plus IAM and Resource Manager, are enabled in the project, and Model Armor is not", () => {
+  test("the guide's container, compute and networkservices, plus IAM, Resource Manager and Monitoring (dashboard, alerts), are enabled in the project, and Model Armor is not", () => {
     const services = ofType(result, 'gcp:projects/service:Service').map((s) => plain(s));
     expect(services.map((s) => s.service).sort()).toEqual([
       'cloudresourcemanager.googleapis.com',
       'compute.googleapis.com',
       'container.googleapis.com',
       'iam.googleapis.com',
+      'monitoring.googleapis.com',
       'networkservices.googleapis.com',
     ]);
     expect(services.every((s) => s.project === PROJECT)).toBe(true);

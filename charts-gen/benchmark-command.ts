@@ -1,0 +1,98 @@
+/**
+ * `npm run benchmark -- --out <dir> [spec-file]`: writes the A/B benchmark (benchmark.ts) for a spec into a
+ * directory of its own, under synth's file ownership rules (output-dir.ts): it replaces or removes only
+ * files it wrote, and it refuses a directory that holds synth's manifests.
+ */
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSpecFile, resolveSpec, SpecError, type DeploymentSpec } from '../spec';
+import { parseCommandLine, UsageError } from '../spec/command-line';
+import { printable } from '../spec/text-file';
+import { OutputError, readRecord, writeOutput } from './output-dir';
+
+export const USAGE = [
+  'usage: npm run benchmark -- --out <dir> [spec-file]',
+  '  spec-file    the deployment spec (YAML); default: the built-in defaults',
+  '  --out <dir>  where to write benchmark.k8s.yaml; not synth\'s output directory',
+  '  -h, --help   show this help',
+  'Writes, per pool, a round-robin Service over the model server pods and an inference-perf Job that runs',
+  'the same load against it and against the Gateway. See docs/benchmark.md.',
+  'Exit codes: 0 written, 1 bad spec or output directory, 2 usage error.',
+].join('\n');
+
+export interface BenchmarkIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const processIo: BenchmarkIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+
+/** Pools the benchmark cannot target: no model that the Gateway and vLLM both serve under one name. */
+function unbenchmarkable(spec: DeploymentSpec, benchmarkModel: (pool: DeploymentSpec['pools'][number]) => string | undefined): string[] {
+  return spec.pools.flatMap((pool, index) =>
+    benchmarkModel(pool) === undefined
+      ? [`pools[${index}].models: the benchmark needs a model whose modelName is the base model or an adapter id with no other target (the same name must work through the Gateway and on vLLM directly); ${pool.name} has none`]
+      : [],
+  );
+}
+
+/** Refuses a directory whose record lists files the benchmark does not write (synth's output). */
+function refuseSynthOutput(outdir: string, benchmarkFile: string): void {
+  if (!existsSync(outdir) || !statSync(outdir).isDirectory()) return;
+  const record = readRecord(realpathSync(outdir), outdir);
+  const foreign = Object.keys(record?.files ?? {}).filter((name) => name !== benchmarkFile);
+  if (foreign.length > 0) {
+    throw new OutputError([`${printable(outdir)}: holds synth's manifests (${foreign.map(printable).join(', ')}); write the benchmark to a directory of its own`]);
+  }
+}
+
+export function main(args: readonly string[] = [], io: BenchmarkIo = processIo): number {
+  let specFile: string | undefined;
+  let outdir: string;
+  try {
+    const line = parseCommandLine(args, { options: { '--out': ['-o'] }, positional: { max: 1, name: 'spec file' } });
+    if (line.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const out = line.options.get('--out');
+    if (out === undefined) throw new UsageError('--out <dir> is required: the benchmark never writes into synth\'s dist/');
+    outdir = out;
+    specFile = line.positional[0];
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`benchmark: ${error.message}`);
+    io.err('run npm run benchmark -- --help for usage');
+    return 2;
+  }
+  try {
+    const spec = specFile === undefined ? resolveSpec({}, 'defaults') : loadSpecFile(specFile);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- cdk8s loads only once the command line is good
+    const { BENCHMARK_FILE, benchmarkModel, buildBenchmarkApp } = require('./benchmark') as typeof import('./benchmark');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { chartYaml, renderCharts } = require('./app') as typeof import('./app');
+    const problems = unbenchmarkable(spec, benchmarkModel);
+    if (problems.length > 0) throw new OutputError(problems);
+    refuseSynthOutput(outdir, BENCHMARK_FILE);
+    const render = (staging: string): void => {
+      for (const chart of renderCharts(buildBenchmarkApp(spec, staging))) writeFileSync(join(staging, chart.file), chartYaml(chart));
+    };
+    const report = writeOutput(outdir, { render, spec, log: io.out });
+    for (const name of report.written) io.out(`wrote ${printable(outdir)}/${printable(name)}`);
+    for (const name of report.unchanged) io.out(`unchanged ${printable(outdir)}/${printable(name)}`);
+    io.out(`run it: kubectl apply -f ${printable(outdir)}/${BENCHMARK_FILE}; remove it: kubectl delete -f ${printable(outdir)}/${BENCHMARK_FILE}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SpecError || (error instanceof OutputError && !error.partial)) {
+      io.err(error.message);
+      io.err(`Nothing was written to ${printable(outdir)}/.`);
+      return 1;
+    }
+    if (error instanceof OutputError) {
+      io.err(error.message);
+      io.err(`benchmark stopped part-way; run it again to finish ${printable(outdir)}/.`);
+      return 1;
+    }
+    throw error;
+  }
+}
