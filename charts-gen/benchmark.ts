@@ -82,7 +82,9 @@ export function inferencePerfConfig(pool: PoolSpec, model: string, workload: key
   return {
     api: { type: 'chat', streaming: true },
     data: WORKLOADS[workload],
-    load: { type: 'poisson', interval: 15, stages: QPS_STAGES.map((rate) => ({ rate, duration: STAGE_SECONDS })), num_workers: 2 },
+    // `interval` pauses between stages so queues drain; 2 workers x 256 in flight stay above the load the
+    // top stage keeps open (32 requests/s of several seconds each), so the client never caps it.
+    load: { type: 'poisson', interval: 15, stages: QPS_STAGES.map((rate) => ({ rate, duration: STAGE_SECONDS })), num_workers: 2, worker_max_concurrency: 256 },
     server: { type: 'vllm', model_name: model, ignore_eos: true },
     tokenizer: { pretrained_model_name_or_path: pool.modelServer.baseModel },
     report: { request_lifecycle: { summary: true, per_stage: true, per_request: false }, goodput: { constraints: { ...GOODPUT_SLO } } },
