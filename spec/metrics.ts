@@ -4,11 +4,14 @@
  * releases that actually run. Two tables of facts stand behind it:
  *
  * - `VLLM_EXPORTS`: what a vLLM release serves on /metrics, with the release range of each name. Read in
- *   vLLM's vllm/v1/metrics/loggers.py and vllm/engine/metrics.py (0.8 line) and its metrics design doc;
- *   the renames are PR 18354 (`gpu_cache_usage_perc` -> `kv_cache_usage_perc`, 0.9, old name hidden from
- *   0.11) and PR 24110 (`time_per_output_token_seconds` -> `inter_token_latency_seconds`, 0.11). A name
+ *   vLLM's vllm/v1/metrics/loggers.py and vllm/engine/metrics.py of the 0.8 line, and in loggers.py of a
+ *   later line where `time_per_output_token_seconds` is only observed with show_hidden_metrics and
+ *   `gpu_cache_usage_perc` is gone (the v0.21.0 tag itself was not readable offline: its snapshot is over
+ *   the mirror's size limit); the renames are PR 18354 (`gpu_cache_usage_perc` -> `kv_cache_usage_perc`,
+ *   0.9) and PR 24110 (`time_per_output_token_seconds` -> `inter_token_latency_seconds`, 0.11). A name
  *   enters the table only while it is neither deprecated nor hidden, so no consumer reads a name that is
- *   about to go.
+ *   about to go. `http_requests_total` comes from the prometheus-fastapi-instrumentator that vLLM's
+ *   OpenAI server mounts beside its own metrics (status grouped as 2xx/4xx/5xx).
  * - `PICKER_EXPORTS`: what each endpoint picker release registers (gateway-api-inference-extension v0.3.0
  *   pkg/epp/metrics/metrics.go `Register`; llm-d-router v0.10.0 pkg/epp/metrics/llm_d_router_metrics.go,
  *   subsystem `llm_d_epp`; its deprecated `inference_*` twins are left out for the same reason).
@@ -49,7 +52,6 @@ export const VLLM_EXPORTS: readonly ExportedMetric[] = [
   { name: 'vllm:request_success_total', type: 'counter', since: VLLM_TABLE_FLOOR },
   { name: 'vllm:prompt_tokens_total', type: 'counter', since: VLLM_TABLE_FLOOR },
   { name: 'vllm:generation_tokens_total', type: 'counter', since: VLLM_TABLE_FLOOR },
-  // The OpenAI server's HTTP metrics (prometheus-fastapi-instrumentator, status grouped as 2xx/4xx/5xx).
   { name: 'http_requests_total', type: 'counter', since: VLLM_TABLE_FLOOR },
 ];
 
