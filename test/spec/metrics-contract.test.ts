@@ -24,7 +24,20 @@ import {
 } from '../../spec';
 import { findAll, findObject, synthApp, type K8sObject } from '../charts/helpers';
 
+/** Two pools on two vLLM lines under one profile: each pool's consumers read its own names. */
+const MIXED = resolveSpec(
+  {
+    cluster: { gpuPool: { maxNodes: 8 } },
+    pools: [
+      { name: 'old', modelServer: { baseModel: 'google/gemma-2-9b-it', replicas: 1 }, routePathPrefix: '/old' },
+      { name: 'new', modelServer: { baseModel: 'google/gemma-2-9b-it', replicas: 1, image: 'vllm/vllm-openai:v0.21.0' }, routePathPrefix: '/new' },
+    ],
+  },
+  'two vLLM lines',
+);
+
 const SPECS: [string, DeploymentSpec][] = [
+  ['two pools on vLLM 0.8.5 and 0.21.0', MIXED],
   ['default (v0.3.0, vLLM 0.8.5)', resolveSpec({}, 'default')],
   ['GA (llm-d v0.10.0, vLLM 0.21.0)', resolveSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' } }, 'GA')],
   ['GA with a pinned vLLM 0.8.5', resolveSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' }, pools: [{ name: 'vllm-llama3-8b-instruct', modelServer: { image: 'vllm/vllm-openai:v0.8.5' } }] }, 'GA old vLLM')],
@@ -98,6 +111,12 @@ describe.each(SPECS)('%s', (_name, spec) => {
   test('an HPA, if synthesized, reads only exported names', () => {
     expect(unexportedNames(hpaReads(objects).map(promName), new Map([...anyVllm, ...anyPicker]))).toEqual([]);
   });
+});
+
+test('with two vLLM lines the dashboard reads both KV-cache names, one query per name joined with or', () => {
+  const kv = observabilityModel(MIXED).queries.filter((entry) => entry.where.includes('KV-cache'));
+  expect(kv.map((entry) => promqlMetricNames(entry.query).sort())).toEqual([['vllm:gpu_cache_usage_perc', 'vllm:kv_cache_usage_perc']]);
+  expect(kv[0].query).toMatch(/\) or max by/);
 });
 
 test('every name of every profile’s contract is exported by that profile’s vLLM and picker', () => {
