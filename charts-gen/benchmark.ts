@@ -168,7 +168,8 @@ function addPoolBenchmark(chart: Chart, spec: DeploymentSpec, pool: PoolSpec): v
                 { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: pool.modelServer.hfTokenSecret, key: ModelServer.HF_TOKEN_KEY } } },
                 { name: 'HF_HOME', value: '/cache' },
               ],
-              resources: { requests: { cpu: k8s.Quantity.fromString('2'), memory: k8s.Quantity.fromString('4Gi') } },
+              // Sized to fit beside the pickers on the default system pool; no limit, so it may use idle cores.
+              resources: { requests: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('2Gi') } },
               securityContext: containerSecurity(),
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIRECTORY, readOnly: true },
