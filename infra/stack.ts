@@ -13,6 +13,7 @@ import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
 import { Observability } from './observability';
+import { checkGpuQuota } from './quota';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
 
@@ -34,6 +35,8 @@ export interface StackOutputs {
   readonly kubernetes: KubernetesWorkloads;
   readonly observability: Observability;
   readonly clusterName: pulumi.Output<string>;
+  /** The checks that must pass before the cluster is created (GPU quota, version gate). */
+  readonly preconditions: readonly pulumi.Output<void>[];
   readonly gatewayAddress: pulumi.Output<string | undefined>;
   /** A ready-to-run request to the first pool through the gateway, as in the guide's last step. */
   readonly curlCommand: pulumi.Output<string>;
@@ -47,16 +50,25 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
   // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
-  const monitoring = spec.monitoring.dashboard || spec.monitoring.alerts.enabled;
-  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject, enableMonitoring: monitoring });
+  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
   const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
-    { network: spec.cluster.network, subnetPrefix: spec.cluster.name, region: spec.cluster.region, project, hostProject },
+    {
+      network: spec.cluster.network,
+      subnetPrefix: spec.cluster.name,
+      region: spec.cluster.region,
+      project,
+      hostProject,
+      attachServiceProject: spec.cluster.sharedVpc?.attachServiceProject,
+    },
     afterApis,
   );
-  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, afterApis);
   const nodeIdentity = new NodeIdentity(prefix, { clusterName: spec.cluster.name, project }, afterApis);
+  // Read before the cluster is created: a GPU pool the project has no quota for would otherwise fail
+  // only as a silent scale-up while `pulumi up` waits for the model servers.
+  const gpuQuota = checkGpuQuota(spec.cluster.gpuPool, spec.cluster.region, project, { dependsOn: [apis] });
+  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network, identity: nodeIdentity, preconditions: [gpuQuota] }, afterApis);
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
   // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and
   // Pulumi waits for each Deployment to become ready.
@@ -71,5 +83,17 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   const request = completionsRequest(spec);
   const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
-  return { apis, network, cluster, nodeIdentity, nodePools, kubernetes, observability, clusterName: cluster.name, gatewayAddress: kubernetes.gatewayAddress, curlCommand };
+  return {
+    apis,
+    network,
+    cluster,
+    nodeIdentity,
+    nodePools,
+    kubernetes,
+    observability,
+    clusterName: cluster.name,
+    preconditions: cluster.preconditions,
+    gatewayAddress: kubernetes.gatewayAddress,
+    curlCommand,
+  };
 }

@@ -190,6 +190,25 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               kind: 'boolean',
               description: "Create the region's proxy-only subnet; false to reuse an existing one in this network",
             },
+            createNat: {
+              kind: 'boolean',
+              description: 'Create a Cloud Router and Cloud NAT for the node subnet (the nodes have no external addresses); false when the network already has a NAT covering every subnet of the region',
+            },
+          },
+        },
+        controlPlane: {
+          kind: 'object',
+          description: 'Access to the control plane',
+          fields: {
+            privateEndpoint: {
+              kind: 'boolean',
+              description: 'Only the private endpoint; `pulumi up` must then run inside the VPC or a network peered with it',
+            },
+            authorizedNetworks: {
+              kind: 'list',
+              description: 'CIDR ranges allowed to reach the control plane; empty: any address',
+              items: cidr('Authorized network'),
+            },
           },
         },
         sharedVpc: {
@@ -203,6 +222,11 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               required: true,
               pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
               patternHint: 'a Google Cloud project ID',
+            },
+            attachServiceProject: {
+              kind: 'boolean',
+              optional: true,
+              description: 'Attach the service project to the host project (needs Shared VPC Admin); default: already attached by a Shared VPC Admin',
             },
           },
         },

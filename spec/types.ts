@@ -60,6 +60,8 @@ export interface ClusterSpec {
   /** Enable the Model Armor API as well (the guide enables it "as needed"). */
   readonly enableModelArmor: boolean;
   readonly network: NetworkSpec;
+  /** Who may reach the control plane, and where. */
+  readonly controlPlane: ControlPlaneSpec;
   /** Shared VPC: the network lives in the host project. */
   readonly sharedVpc?: SharedVpcSpec;
   readonly systemPool: SystemPoolSpec;
@@ -81,11 +83,29 @@ export interface NetworkSpec {
   readonly proxyOnlyCidr: string;
   /** Create the proxy-only subnet; false when another stack already made the region's one in this network. */
   readonly createProxyOnlySubnet: boolean;
+  /**
+   * Create a Cloud Router with Cloud NAT for the node subnet: the nodes have no external addresses, and
+   * vLLM pulls its image from Docker Hub and the model from Hugging Face. False when the network already
+   * has a NAT that covers every subnet of the region.
+   */
+  readonly createNat: boolean;
+}
+
+export interface ControlPlaneSpec {
+  /** Only the private endpoint: `pulumi up` must then run from inside the VPC (or a peered network). */
+  readonly privateEndpoint: boolean;
+  /** CIDR ranges allowed to reach the control plane; empty: any address (GKE's default). */
+  readonly authorizedNetworks: readonly string[];
 }
 
 export interface SharedVpcSpec {
   /** Host project that owns the network; the service project's GKE agent becomes a network user there. */
   readonly hostProject: string;
+  /**
+   * Attach the service project to the host project (needs Shared VPC Admin on the host's organisation or
+   * folder). Default: a Shared VPC Admin has attached it already.
+   */
+  readonly attachServiceProject?: boolean;
 }
 
 export interface SystemPoolSpec {

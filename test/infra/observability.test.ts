@@ -81,9 +81,8 @@ test('the thresholds and channels come from the spec', () => {
   expect(ofType(defaults, ALERT).map((policy) => plain(policy).notificationChannels)).toEqual([[], [], []]);
 });
 
-test('with the dashboard and alerts off there is neither, and the Monitoring API is not enabled for them', () => {
+test('with the dashboard and alerts off there is neither', () => {
   expect([ofType(off, DASHBOARD), ofType(off, ALERT)]).toEqual([[], []]);
-  expect(ofType(off, SERVICE).map((service) => plain(service).service)).not.toContain('monitoring.googleapis.com');
 });
 
 test('a notification channel that is not a channel resource name is refused with its field path', async () => {
