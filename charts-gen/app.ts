@@ -1,19 +1,30 @@
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
   extensionRelease,
   guideMetricsReader,
+  isAutoscaled,
   maxLoraRank,
+  poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
   poolStacks,
   syncerConfig,
   usesBodyBasedRouting,
+  weightsFromGcs,
+  weightsServiceAccounts,
+  weightsUri,
   type DeploymentSpec,
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { applyAfter } from './apply-order';
+import { ModelServerAutoscaler } from './autoscaler';
+import { mirrorImages } from './image-mirror';
+import { MetricsAdapter } from './metrics-adapter';
+import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -27,6 +38,8 @@ import { RouterPool } from './router-pool';
 /** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
 export const METRICS_READER_CHART = 'metrics-reader';
 export const GATEWAY_CHART = 'gateway';
+/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
+export const METRICS_ADAPTER_CHART = 'metrics-adapter';
 /** Pool charts carry a prefix so no pool name can collide with the other charts. */
 export const poolChartId = (poolName: string): string => `pool-${poolName}`;
 /** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
@@ -39,22 +52,48 @@ export interface PoolChartProps {
   readonly metricsReader?: MetricsReader;
 }
 
-/** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
+/**
+ * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
+ * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ */
 export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+  const gcs = weightsFromGcs(pool);
+  const accounts = weightsServiceAccounts(pool);
+  const fill = gcs
+    ? new WeightsFill(scope, 'WeightsFill', {
+        namespace,
+        name: accounts.fill,
+        model: pool.modelServer.baseModel,
+        uri: weightsUri(pool),
+        downloaderImage: pool.modelServer.image,
+        hfTokenSecret: pool.modelServer.hfTokenSecret,
+      })
+    : undefined;
+  // Before the Deployment in the file too, for the appliers that go by file order (kubectl, Flux).
+  const account = gcs
+    ? new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', { metadata: { name: accounts.modelServer, namespace }, automountServiceAccountToken: false })
+    : undefined;
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
     syncerImage: pool.adapters.syncerImage,
   });
-  return new ModelServer(scope, 'ModelServer', {
+  const modelServer = new ModelServer(scope, 'ModelServer', {
     namespace,
     name: pool.name,
     server: pool.modelServer,
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    autoscaled: isAutoscaled(pool),
+    weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
+  if (fill !== undefined && account !== undefined) {
+    applyAfter(modelServer.deployment, account);
+    applyAfter(modelServer.deployment, fill.job);
+  }
+  return modelServer;
 }
 
 /**
@@ -71,13 +110,23 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
-    if (spec.monitoring.modelServers) {
+    if (spec.monitoring.modelServers || pool.autoscaling !== undefined) {
       // One scrape per pool at the interval of the picker the spec names; during a migration both
-      // profiles' pickers read the same pods, and this one monitor serves both stacks.
+      // profiles' pickers read the same pods, and this one monitor serves both stacks. An autoscaled pool
+      // always has it: its HPA reads the vLLM gauge this scrape brings into Managed Prometheus.
       new ModelServerMonitoring(this, 'ModelServerMonitoring', {
         namespace,
         modelServer,
         interval: extensionRelease(spec.inferenceExtension.version).scrapeInterval,
+      });
+    }
+    if (pool.autoscaling !== undefined) {
+      new ModelServerAutoscaler(this, 'Autoscaler', {
+        namespace,
+        modelServer,
+        autoscaling: pool.autoscaling,
+        prometheusMetric: poolAutoscalingMetric(pool),
+        scaleDownPodsPerMinute: Math.max(1, pool.modelServer.disruptionBudget.maxUnavailable),
       });
     }
     const vllmMetrics = poolMetrics(pool);
@@ -126,6 +175,10 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     });
   }
 
+  if (spec.pools.some(isAutoscaled)) {
+    new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
+  }
+
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
@@ -144,6 +197,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
     });
   }
+  mirrorImages(app, spec);
   return app;
 }
 

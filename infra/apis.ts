@@ -19,6 +19,16 @@ export interface ApisArgs {
    * @default no host project: everything lives in `project`
    */
   readonly hostProject?: string;
+  /**
+   * Enable Artifact Registry and the Container File System API, for the image mirror and GKE image streaming.
+   * @default false
+   */
+  readonly imageStreaming?: boolean;
+  /**
+   * Enable Cloud Storage, for a bucket of model weights.
+   * @default false
+   */
+  readonly storage?: boolean;
 }
 
 /**
@@ -38,6 +48,8 @@ export const BOOTSTRAP_APIS = [API.serviceUsage, API.resourceManager] as const;
  */
 export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.logging, API.monitoring, API.cloudQuotas] as const;
 export const MODEL_ARMOR_API = API.modelArmor;
+/** APIs image streaming from an Artifact Registry mirror calls. */
+export const IMAGE_STREAMING_APIS = [API.artifactRegistry, API.containerFilesystem] as const;
 /**
  * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
  * setup), after Service Usage and Resource Manager (the IAM grants this program makes on the host project).
@@ -72,7 +84,13 @@ export class Apis extends pulumi.ComponentResource {
       const first = BOOTSTRAP_APIS.map((service) => enable(project, service, `${prefix}-${shortName(service)}`));
       return [...first, ...services.map((service) => enable(project, service, `${prefix}-${shortName(service)}`, first))];
     };
-    const enabled = enableAll(args.project, args.namePrefix, [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : [])]);
+    const services = [
+      ...REQUIRED_APIS,
+      ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []),
+      ...(args.imageStreaming ? IMAGE_STREAMING_APIS : []),
+      ...(args.storage ? [API.storage] : []),
+    ];
+    const enabled = enableAll(args.project, args.namePrefix, services);
     if (args.hostProject !== undefined) enabled.push(...enableAll(args.hostProject, `${args.namePrefix}-host`, HOST_PROJECT_APIS));
     this.services = enabled;
     this.registerOutputs({ services: enabled.map((service) => service.service) });

@@ -60,7 +60,7 @@ const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec
  * Adds Pulumi's await instructions to the objects that need them, and nothing else:
  * - the Gateway waits for its `Programmed` condition, so the address is assigned when `pulumi up`
  *   reads it (Pulumi does not wait for custom resources on its own);
- * - GPU Deployments get a longer, bounded timeout (`modelServerTimeoutSeconds`).
+ * - GPU Deployments and Jobs (the weights fill) get a longer, bounded timeout (`modelServerTimeoutSeconds`).
  * Everything outside `metadata.annotations["pulumi.com/..."]` stays exactly as cdk8s synthesized it.
  */
 export function withPulumiAwait(object: KubeObject, modelServerTimeout: number = MODEL_SERVER_TIMEOUT_SECONDS): KubeObject {
@@ -68,7 +68,8 @@ export function withPulumiAwait(object: KubeObject, modelServerTimeout: number =
   if (object.kind === 'Gateway' && object.apiVersion.startsWith('gateway.networking.k8s.io/')) {
     extra[`${PULUMI_ANNOTATION_PREFIX}waitFor`] = 'condition=Programmed';
     extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(GATEWAY_TIMEOUT_SECONDS);
-  } else if (object.kind === 'Deployment' && requestsGpus(object)) {
+  } else if ((object.kind === 'Deployment' && requestsGpus(object)) || object.kind === 'Job') {
+    // A Job (the weights fill) is awaited until it completes: a 16 GB copy outlasts the default too.
     extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(modelServerTimeout);
   }
   if (Object.keys(extra).length === 0) return object;

@@ -208,6 +208,10 @@ export class NodePools extends pulumi.ComponentResource {
         // boot disk: an 8B model is 16 GB and reloads on every pod start.
         ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
         taints: [{ ...GPU_TAINT }],
+        // Image streaming: containers start while their image is still arriving, for images stored in
+        // Artifact Registry (cluster.images). Not ForceNew (force-new.ts): switching it keeps the pool and
+        // its name; GKE applies it to running nodes through a node update, which may recreate them.
+        gcfsConfig: { enabled: spec.images.streaming },
         ...nodeIdentity,
         labels: { 'inference-gateway/node-pool': 'gpu' },
         resourceLabels: { 'inference-gateway': spec.name },

@@ -25,6 +25,12 @@ export const API = {
   monitoring: 'monitoring.googleapis.com',
   /** Cloud Quotas API: the GPU quota read before the cluster is created (quota.ts). */
   cloudQuotas: 'cloudquotas.googleapis.com',
+  /** Artifact Registry: the remote repositories that mirror upstream registries. */
+  artifactRegistry: 'artifactregistry.googleapis.com',
+  /** Container File System API: GKE image streaming needs it on in the project (GKE image streaming page). */
+  containerFilesystem: 'containerfilesystem.googleapis.com',
+  /** Cloud Storage: the bucket of model weights and its IAM. */
+  storage: 'storage.googleapis.com',
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -49,6 +55,8 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   // Clusters, node pools and getEngineVersions are Kubernetes Engine API calls.
   ['gcp:container/', API.container],
   ['gcp:networkservices/', API.networkServices],
+  ['gcp:artifactregistry/', API.artifactRegistry],
+  ['gcp:storage/', API.storage],
   // Dashboards and alert policies are Cloud Monitoring API objects (projects.dashboards, projects.alertPolicies).
   ['gcp:monitoring/', API.monitoring],
 ];

@@ -14,6 +14,8 @@ import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
 import { Observability } from './observability';
 import { checkGpuQuota } from './quota';
+import { ImageMirror } from './image-mirror';
+import { WorkloadAccess } from './workload-access';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
 
@@ -32,6 +34,10 @@ export interface StackOutputs {
   readonly cluster: Cluster;
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
+  /** Artifact Registry remote repositories, when `cluster.images.streaming` is on. */
+  readonly imageMirror?: ImageMirror;
+  /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
+  readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
   readonly observability: Observability;
   readonly clusterName: pulumi.Output<string>;
@@ -50,7 +56,14 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
   // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
-  const apis = new Apis(prefix, { project, namePrefix: prefix, enableModelArmor: spec.cluster.enableModelArmor, hostProject });
+  const apis = new Apis(prefix, {
+    project,
+    namePrefix: prefix,
+    enableModelArmor: spec.cluster.enableModelArmor,
+    hostProject,
+    imageStreaming: spec.cluster.images.streaming,
+    storage: spec.pools.some((pool) => pool.modelServer.weightsFrom === 'gcs'),
+  });
   const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
@@ -69,13 +82,17 @@ export function deploy(settings: StackSettings): StackOutputs {
   // only as a silent scale-up while `pulumi up` waits for the model servers.
   const gpuQuota = checkGpuQuota(spec.cluster.gpuPool, spec.cluster.region, project, { dependsOn: [apis] });
   const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network, identity: nodeIdentity, preconditions: [gpuQuota] }, afterApis);
+  const imageMirror = spec.cluster.images.streaming ? new ImageMirror(prefix, { cluster: spec.cluster, project }, afterApis) : undefined;
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
-  // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and
-  // Pulumi waits for each Deployment to become ready.
+  // Grants to Kubernetes service accounts name the cluster's Workload Identity pool, which exists once
+  // the cluster does.
+  const workloadAccess = new WorkloadAccess(prefix, { spec, project }, { dependsOn: [apis, cluster] });
+  // The Kubernetes objects wait for the node pools (the endpoint picker needs the system pool, and Pulumi
+  // waits for each Deployment to become ready) and for their access in Google Cloud.
   const kubernetes = new KubernetesWorkloads(
     prefix,
     { spec, cluster, charts: chartObjects(spec), hfToken: settings.hfToken },
-    { dependsOn: [nodePools] },
+    { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : [])] },
   );
 
   // The dashboard and alerts read Managed Prometheus series by name; they need the Monitoring API only.
@@ -89,6 +106,8 @@ export function deploy(settings: StackSettings): StackOutputs {
     cluster,
     nodeIdentity,
     nodePools,
+    imageMirror,
+    workloadAccess,
     kubernetes,
     observability,
     clusterName: cluster.name,

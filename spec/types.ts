@@ -23,6 +23,14 @@ export type GpuDriverVersion = (typeof GPU_DRIVER_VERSIONS)[number];
 export const COLLECTOR_NAMESPACES = ['gmp-system', 'gke-gmp-system'] as const;
 export type CollectorNamespace = (typeof COLLECTOR_NAMESPACES)[number];
 
+/** The serving signal a pool's HPA holds at its target, per pod (see spec/autoscaling.ts). */
+export const AUTOSCALING_METRICS = ['queue', 'kvCache'] as const;
+export type AutoscalingMetric = (typeof AUTOSCALING_METRICS)[number];
+
+/** Where vLLM reads the base model's weights from. */
+export const WEIGHT_SOURCES = ['huggingface', 'gcs'] as const;
+export type WeightSource = (typeof WEIGHT_SOURCES)[number];
+
 export interface DeploymentSpec {
   /** Namespace of every namespaced object. */
   readonly namespace: string;
@@ -66,6 +74,21 @@ export interface ClusterSpec {
   readonly sharedVpc?: SharedVpcSpec;
   readonly systemPool: SystemPoolSpec;
   readonly gpuPool: GpuPoolSpec;
+  /** Pull images from Artifact Registry: the GPU pool streams them, remote repositories mirror upstream. */
+  readonly images: ImagesSpec;
+}
+
+export interface ImagesSpec {
+  /**
+   * GKE image streaming on the GPU nodes, and Artifact Registry remote repositories that mirror Docker Hub,
+   * registry.k8s.io and ghcr.io in the cluster's region (made by `pulumi up`).
+   */
+  readonly streaming: boolean;
+  /**
+   * Project of those remote repositories: when set, the manifests pull every mirrored image through them
+   * (what image streaming needs); left out, they keep the upstream references (GitOps default).
+   */
+  readonly mirrorProject?: string;
 }
 
 export interface NetworkSpec {
@@ -167,6 +190,20 @@ export interface PoolSpec {
   /** Gateway-to-backend timeout: size it from steady-state p99 request latency. */
   readonly backendTimeoutSeconds: number;
   readonly models: readonly InferenceModelSpec[];
+  /** A HorizontalPodAutoscaler on the model server; left out, `modelServer.replicas` pods run. */
+  readonly autoscaling?: AutoscalingSpec;
+}
+
+export interface AutoscalingSpec {
+  readonly minReplicas: number;
+  /** At most what the GPU pool holds: maxNodes x acceleratorCount / gpus. */
+  readonly maxReplicas: number;
+  /** queue: requests waiting in vLLM (default); kvCache: share of the KV cache in use. */
+  readonly metric: AutoscalingMetric;
+  /** Per-pod average the HPA holds the metric at (queue: requests; kvCache: a share from 0 to 1). */
+  readonly target: number;
+  /** Seconds the HPA waits on a lower recommendation before removing pods. */
+  readonly scaleDownStabilizationSeconds: number;
 }
 
 export interface ModelServerSpec {
@@ -194,6 +231,10 @@ export interface ModelServerSpec {
   readonly disruptionBudget: DisruptionBudgetSpec;
   /** CPU and memory the vLLM container requests (it gets no limit). */
   readonly resources: ResourceRequestsSpec;
+  /** Where vLLM reads the base model: Hugging Face (the guide), or a Cloud Storage bucket a Job fills. */
+  readonly weightsFrom: WeightSource;
+  /** The bucket when `weightsFrom` is gcs; `pulumi up` creates it in the cluster's region. */
+  readonly weightsBucket?: string;
 }
 
 export interface ResourceRequestsSpec {

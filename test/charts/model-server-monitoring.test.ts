@@ -93,6 +93,15 @@ test('during a migration one PodMonitoring serves both stacks, at the interval o
   expect(monitors.map((monitor) => [monitor.metadata.name, monitor.spec.endpoints[0].interval])).toEqual([[`${POOL}-vllm`, extensionRelease('llm-d-v0.10.0').scrapeInterval]]);
 });
 
-test('monitoring.modelServers false: no vLLM PodMonitoring', () => {
+test('monitoring.modelServers false: no vLLM PodMonitoring, unless the pool autoscales on a vLLM gauge', () => {
   expect(vllmMonitors(synthApp(resolveSpec({ monitoring: { modelServers: false } }, 'off')))).toEqual([]);
+  const autoscaled = synthApp(
+    resolveSpec({ monitoring: { modelServers: false }, cluster: { gpuPool: { maxNodes: 4 } }, pools: [{ name: POOL, autoscaling: { minReplicas: 1, maxReplicas: 3 } }] }, 'autoscaled'),
+  );
+  expect(vllmMonitors(autoscaled).map((monitor) => monitor.metadata.name)).toEqual([`${POOL}-vllm`]);
+});
+
+test('an autoscaled pool has one vLLM PodMonitoring, not one for monitoring and one for the HPA', () => {
+  const objects = synthApp(resolveSpec({ cluster: { gpuPool: { maxNodes: 4 } }, pools: [{ name: POOL, autoscaling: { minReplicas: 1, maxReplicas: 3 } }] }, 'autoscaled'));
+  expect(findAll(objects, 'PodMonitoring').filter((monitor) => selects(monitor.spec.selector.matchLabels, findObject(objects, 'Deployment', POOL).spec.template.metadata.labels))).toHaveLength(1);
 });

@@ -36,7 +36,18 @@ const MIXED = resolveSpec(
   'two vLLM lines',
 );
 
+const autoscaled = (version: string, metric: string): DeploymentSpec =>
+  resolveSpec(
+    { inferenceExtension: { version }, cluster: { gpuPool: { maxNodes: 4 } }, pools: [{ name: 'vllm-llama3-8b-instruct', autoscaling: { minReplicas: 1, maxReplicas: 3, metric } }] },
+    `autoscaled ${version}`,
+  );
+const AUTOSCALED: [string, DeploymentSpec][] = [
+  ['default, autoscaled on the KV cache (vLLM 0.8.5)', autoscaled('v0.3.0', 'kvCache')],
+  ['GA, autoscaled on the KV cache (vLLM 0.21.0)', autoscaled('llm-d-v0.10.0', 'kvCache')],
+];
+
 const SPECS: [string, DeploymentSpec][] = [
+  ...AUTOSCALED,
   ['two pools on vLLM 0.8.5 and 0.21.0', MIXED],
   ['default (v0.3.0, vLLM 0.8.5)', resolveSpec({}, 'default')],
   ['GA (llm-d v0.10.0, vLLM 0.21.0)', resolveSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' } }, 'GA')],
@@ -111,6 +122,11 @@ describe.each(SPECS)('%s', (_name, spec) => {
   test('an HPA, if synthesized, reads only exported names', () => {
     expect(unexportedNames(hpaReads(objects).map(promName), new Map([...anyVllm, ...anyPicker]))).toEqual([]);
   });
+});
+
+test.each(AUTOSCALED)('%s: the HPA reads the KV-cache name of the vLLM the pool runs', (_name, spec) => {
+  const reads = hpaReads(synthApp(spec)).map(promName);
+  expect(reads).toEqual([vllmVersion(spec.pools[0]) === '0.8.5' ? 'vllm:gpu_cache_usage_perc' : 'vllm:kv_cache_usage_perc']);
 });
 
 test('with two vLLM lines the dashboard reads both KV-cache names, one query per name joined with or', () => {
