@@ -8,7 +8,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { poolRoute, type DeploymentSpec, type PoolSpec } from '../spec';
+import { modelServerEngine, poolRoute, type DeploymentSpec, type PoolSpec } from '../spec';
 import { addModelServer, MANIFEST_EXTENSION } from './app';
 import { ModelServer } from './model-server';
 import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
@@ -106,7 +106,7 @@ function addPoolBenchmark(chart: Chart, spec: DeploymentSpec, pool: PoolSpec): v
   const name = `${pool.name}-benchmark`;
   // The model server construct computes the pods' labels and port; built in a detached scope so none of
   // its objects enters the benchmark's output.
-  const server = addModelServer(new Chart(new App(), 'scratch') as Construct, namespace, pool);
+  const server = addModelServer(new Chart(new App(), 'scratch') as Construct, namespace, pool, modelServerEngine(spec, pool));
 
   const service = new k8s.KubeService(chart, `${pool.name}-RoundRobin`, {
     metadata: { name: `${pool.name}-round-robin`, namespace, labels },
