@@ -6,7 +6,7 @@
 import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpecFile, resolveSpec, SpecError, type DeploymentSpec } from '../spec';
-import { parseCommandLine, UsageError } from '../spec/command-line';
+import { parseCommandLine, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { OutputError, readRecord, writeOutput } from './output-dir';
 
@@ -23,9 +23,11 @@ export const USAGE = [
 export interface BenchmarkIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Paths typed under `npm run benchmark` are relative to where npm was run (INIT_CWD). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-const processIo: BenchmarkIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+const processIo: BenchmarkIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), env: process.env };
 
 /** Pools the benchmark cannot target: no model that the Gateway and vLLM both serve under one name. */
 function unbenchmarkable(spec: DeploymentSpec, benchmarkModel: (pool: DeploymentSpec['pools'][number]) => string | undefined): string[] {
@@ -57,8 +59,9 @@ export function main(args: readonly string[] = [], io: BenchmarkIo = processIo):
     }
     const out = line.options.get('--out');
     if (out === undefined) throw new UsageError('--out <dir> is required: the benchmark never writes into synth\'s dist/');
-    outdir = out;
-    specFile = line.positional[0];
+    const env = io.env ?? {};
+    outdir = userPath(out, env, 'benchmark');
+    specFile = line.positional[0] === undefined ? undefined : userPath(line.positional[0], env, 'benchmark');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`benchmark: ${error.message}`);

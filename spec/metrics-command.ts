@@ -3,7 +3,7 @@
  * GitOps-managed alert rules. Without a spec, every profile with its own vLLM; with one, each pool's
  * stacks with the vLLM that pool runs.
  */
-import { parseCommandLine, UsageError } from './command-line';
+import { parseCommandLine, UsageError, userPath } from './command-line';
 import { poolStacks, vllmVersion } from './derived';
 import { loadSpecFile, SpecError } from './load';
 import { metricsContract, metricsContractTable, pickerExports, vllmExports } from './metrics';
@@ -23,7 +23,7 @@ export function main(args: readonly string[] = []): number {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    specFile = line.positional[0];
+    specFile = line.positional[0] === undefined ? undefined : userPath(line.positional[0], process.env, 'metrics');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`metrics: ${error.message}\nrun npm run metrics -- --help for usage\n`);

@@ -19,10 +19,10 @@ import { findAll, findObject, synthApp, type K8sObject } from './helpers';
 const POOL = 'vllm-llama3-8b-instruct';
 const work = mkdtempSync(join(tmpdir(), 'igw-benchmark-'));
 
-function run(args: string[]): { code: number; out: string[]; err: string[] } {
+function run(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const code = main(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
   return { code, out, err };
 }
 
@@ -118,6 +118,11 @@ describe('npm run benchmark -- --out DIR', () => {
     const result = run(['--out', other]);
     expect(result.code).toBe(1);
     expect(readFileSync(join(other, BENCHMARK_FILE), 'utf8')).toBe('kind: List\n');
+  });
+
+  test('under npm run benchmark, a relative --out is where npm was run from (INIT_CWD), as for synth', () => {
+    expect(run(['--out', 'from-init-cwd'], { INIT_CWD: work, npm_lifecycle_event: 'benchmark' }).code).toBe(0);
+    expect(readFileSync(join(work, 'from-init-cwd', BENCHMARK_FILE), 'utf8')).toContain('kind: Job');
   });
 
   test('without --out it is a usage error (exit 2): the benchmark never goes to dist/', () => {

@@ -4,7 +4,7 @@
  * runs, time to first token is on the dashboard, the alerts exist with the spec's thresholds and channels,
  * and nothing reaches Cloud Monitoring before its API is enabled.
  */
-import type { MockRun } from '../../infra/program';
+import type { MockRun } from '../../plan/program';
 import { one, ofType, plain, runSpec } from './harness';
 
 const DASHBOARD = 'gcp:monitoring/dashboard:Dashboard';

@@ -8,9 +8,9 @@
  * mocks and config are installed. That is what lets one process run the program many times.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { readStackSettings } from './config';
+import { readStackSettings } from '../infra/config';
 import { ENABLEMENT_DELAY_MS, installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
-import { deploy, type StackOutputs } from './stack';
+import { deploy, type StackOutputs } from '../infra/stack';
 
 export interface MockRunOptions extends MockOptions {
   /** Stack config as `pulumi config` would hold it (values are strings; objects are JSON). */
