@@ -14,6 +14,7 @@ import {
   poolRoute,
   poolStacks,
   syncerConfig,
+  syncerConfigText,
   usesBodyBasedRouting,
   weightsFromGcs,
   weightsServiceAccounts,
@@ -35,17 +36,11 @@ import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelServer } from './model-server';
 import { ModelServerMonitoring } from './model-server-monitoring';
+import { monitorsModelServer } from '../spec/object-names';
 import { RouterPool } from './router-pool';
+import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId } from './chart-files';
 
-/** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
-export const METRICS_READER_CHART = 'metrics-reader';
-export const GATEWAY_CHART = 'gateway';
-/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
-export const METRICS_ADAPTER_CHART = 'metrics-adapter';
-/** Pool charts carry a prefix so no pool name can collide with the other charts. */
-export const poolChartId = (poolName: string): string => `pool-${poolName}`;
-/** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
-export const MANIFEST_EXTENSION = '.k8s.yaml';
+export { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId };
 
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;
@@ -80,6 +75,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
+    configText: syncerConfigText(pool),
     syncerImage: pool.adapters.syncerImage,
   });
   const modelServer = new ModelServer(scope, 'ModelServer', {
@@ -114,10 +110,9 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
-    if (spec.monitoring.modelServers || pool.autoscaling !== undefined) {
+    if (monitorsModelServer(spec, pool)) {
       // One scrape per pool at the interval of the picker the spec names; during a migration both
-      // profiles' pickers read the same pods, and this one monitor serves both stacks. An autoscaled pool
-      // always has it: its HPA reads the vLLM gauge this scrape brings into Managed Prometheus.
+      // profiles' pickers read the same pods, and this one monitor serves both stacks (and an HPA).
       new ModelServerMonitoring(this, 'ModelServerMonitoring', {
         namespace,
         modelServer,
@@ -184,6 +179,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
   }
 
+  const bodyRouting = usesBodyBasedRouting(spec);
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
@@ -195,7 +191,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     routeName: spec.gateway.route.name,
     backends: pools.map((chart) => chart.backend),
   });
-  if (usesBodyBasedRouting(spec)) {
+  if (bodyRouting) {
     new BodyRouter(gatewayChart, 'BodyRouter', {
       namespace: spec.namespace,
       gatewayName: spec.gateway.name,

@@ -1,14 +1,15 @@
 /**
  * `npm run benchmark -- --out <dir> [spec-file]`: writes the A/B benchmark (benchmark.ts) for a spec into a
- * directory of its own, under synth's file ownership rules (output-dir.ts): it replaces or removes only
- * files it wrote, and it refuses a directory that holds synth's manifests.
+ * directory of its own, under synth's file ownership rules (output-dir.ts) with a record of its own
+ * (`.inference-gateway-benchmark`): it replaces or removes only files it wrote, it refuses a directory
+ * that holds synth's manifests, and synth never counts its file as one of synth's.
  */
 import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpecFile, resolveSpec, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
-import { OutputError, readRecord, writeOutput } from './output-dir';
+import { OutputError, readRecord, writeOutput, type OutputLayout } from './output-dir';
 
 export const USAGE = [
   'usage: npm run benchmark -- --out <dir> [spec-file]',
@@ -38,13 +39,17 @@ function unbenchmarkable(spec: DeploymentSpec, benchmarkModel: (pool: Deployment
   );
 }
 
-/** Refuses a directory whose record lists files the benchmark does not write (synth's output). */
-function refuseSynthOutput(outdir: string, benchmarkFile: string): void {
+/** The benchmark's own record (synth's rules, its own bookkeeping): synth never counts its file as synth's. */
+export function benchmarkLayout(benchmarkFile: string): OutputLayout {
+  return { record: '.inference-gateway-benchmark', tool: 'benchmark', isOwnName: (name) => name === benchmarkFile, ownNames: benchmarkFile };
+}
+
+/** Refuses a directory that holds synth's output (its record lists files). */
+function refuseSynthOutput(outdir: string): void {
   if (!existsSync(outdir) || !statSync(outdir).isDirectory()) return;
-  const record = readRecord(realpathSync(outdir), outdir);
-  const foreign = Object.keys(record?.files ?? {}).filter((name) => name !== benchmarkFile);
-  if (foreign.length > 0) {
-    throw new OutputError([`${printable(outdir)}: holds synth's manifests (${foreign.map(printable).join(', ')}); write the benchmark to a directory of its own`]);
+  const synthFiles = Object.keys(readRecord(realpathSync(outdir), outdir)?.files ?? {});
+  if (synthFiles.length > 0) {
+    throw new OutputError([`${printable(outdir)}: holds synth's manifests (${synthFiles.map(printable).join(', ')}); write the benchmark to a directory of its own`]);
   }
 }
 
@@ -76,11 +81,11 @@ export function main(args: readonly string[] = [], io: BenchmarkIo = processIo):
     const { chartYaml, renderCharts } = require('./app') as typeof import('./app');
     const problems = unbenchmarkable(spec, benchmarkModel);
     if (problems.length > 0) throw new OutputError(problems);
-    refuseSynthOutput(outdir, BENCHMARK_FILE);
+    refuseSynthOutput(outdir);
     const render = (staging: string): void => {
       for (const chart of renderCharts(buildBenchmarkApp(spec, staging))) writeFileSync(join(staging, chart.file), chartYaml(chart));
     };
-    const report = writeOutput(outdir, { render, spec, log: io.out });
+    const report = writeOutput(outdir, { render, spec, log: io.out, layout: benchmarkLayout(BENCHMARK_FILE) });
     for (const name of report.written) io.out(`wrote ${printable(outdir)}/${printable(name)}`);
     for (const name of report.unchanged) io.out(`unchanged ${printable(outdir)}/${printable(name)}`);
     io.out(`run it: kubectl apply -f ${printable(outdir)}/${BENCHMARK_FILE}; remove it: kubectl delete -f ${printable(outdir)}/${BENCHMARK_FILE}`);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort, PodMonitoringSpecEndpointsScheme } from '../imports/podmonitorings-monitoring.googleapis.com';
+import { modelServerMonitoringName } from '../spec';
 import { ModelServer } from './model-server';
 
 export interface ModelServerMonitoringProps {
@@ -28,7 +29,7 @@ export class ModelServerMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ModelServerMonitoringProps) {
     super(scope, id);
     const server = props.modelServer;
-    this.name = ModelServerMonitoring.nameFor(server.name);
+    this.name = modelServerMonitoringName(server.name);
     new PodMonitoring(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace },
       spec: {
@@ -43,10 +44,5 @@ export class ModelServerMonitoring extends Construct {
         ],
       },
     });
-  }
-
-  /** `<pool>-vllm`: apart from the picker's PodMonitoring, which carries the InferencePool's name. */
-  static nameFor(modelServerName: string): string {
-    return `${modelServerName}-vllm`;
   }
 }

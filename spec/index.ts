@@ -4,6 +4,7 @@ export * from './versions';
 export * from './metrics';
 export * from './names';
 export * from './derived';
+export { registerObjectNames } from './object-names';
 export * from './autoscaling';
 export * from './image-mirror';
 export * from './weights';

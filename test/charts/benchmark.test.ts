@@ -111,6 +111,14 @@ describe('npm run benchmark -- --out DIR', () => {
     expect(() => readFileSync(join(dist, BENCHMARK_FILE))).toThrow();
   });
 
+  test("keeps its own record, so a synth into the same directory leaves the benchmark's file alone", () => {
+    const dir = join(work, 'shared');
+    expect(run(['--out', dir]).code).toBe(0);
+    const before = readFileSync(join(dir, BENCHMARK_FILE), 'utf8');
+    synthesize(resolveSpec({}, 'defaults'), dir);
+    expect(readFileSync(join(dir, BENCHMARK_FILE), 'utf8')).toBe(before);
+  });
+
   test('never overwrites a benchmark.k8s.yaml it did not write', () => {
     const other = join(work, 'other');
     mkdirSync(other);
