@@ -9,10 +9,12 @@ export interface ApisArgs {
   readonly namePrefix: string;
   /**
    * Enable the Model Armor API as well. The guide enables it "as needed": only when a Model Armor
-   * traffic extension is attached to the gateway.
+   * traffic extension is attached to the gateway (`gateway.modelArmor.enabled`).
    * @default false
    */
   readonly enableModelArmor?: boolean;
+  /** Enable Certificate Manager as well, for the certificate of `gateway.tls.domains`. @default false */
+  readonly enableCertificateManager?: boolean;
   /**
    * Shared VPC host project. GKE's Shared VPC setup needs the Kubernetes Engine and Compute Engine APIs
    * in the host project too (the host's GKE agent manages firewall rules and the subnets' IAM there).
@@ -28,6 +30,7 @@ export interface ApisArgs {
  */
 export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.resourceManager] as const;
 export const MODEL_ARMOR_API = API.modelArmor;
+export const CERTIFICATE_MANAGER_API = API.certificateManager;
 /**
  * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
  * setup), and Resource Manager for the IAM grants this program makes on the host project.
@@ -57,7 +60,7 @@ export class Apis extends pulumi.ComponentResource {
       );
     const shortName = (service: string): string => service.split('.')[0];
 
-    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : [])];
+    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []), ...(args.enableCertificateManager ? [CERTIFICATE_MANAGER_API] : [])];
     const enabled = services.map((service) => enable(args.project, service, `${args.namePrefix}-${shortName(service)}`));
     if (args.hostProject !== undefined) {
       enabled.push(...HOST_PROJECT_APIS.map((service) => enable(args.hostProject as string, service, `${args.namePrefix}-host-${shortName(service)}`)));

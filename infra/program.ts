@@ -10,6 +10,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { readStackSettings } from './config';
 import { installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
+import type { DnsRecord } from './gateway-security';
 import { deploy, type StackOutputs } from './stack';
 
 export interface MockRunOptions extends MockOptions {
@@ -28,7 +29,13 @@ export interface MockRun {
   readonly objects: KubeEntry[];
   readonly outputs: StackOutputs;
   /** The exported stack outputs, resolved. */
-  readonly exported: { readonly clusterName: string; readonly gatewayAddress: string | undefined; readonly curlCommand: string };
+  readonly exported: {
+    readonly clusterName: string;
+    readonly gatewayAddress: string | undefined;
+    readonly curlCommand: string;
+    readonly dnsRecords: readonly DnsRecord[];
+    readonly exposure: readonly string[];
+  };
 }
 
 /** Resolves an Output's value (mocks never leave values unknown outside a preview). */
@@ -46,12 +53,13 @@ export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
   const recorder = await installRecordingMocks({ defaultProject: options.config['gcp:project'], ...options }, 'inference-gateway', 'mock');
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   const outputs = deploy(readStackSettings());
-  const [clusterName, gatewayAddress, curlCommand] = await Promise.all([
+  const [clusterName, gatewayAddress, curlCommand, dnsRecords] = await Promise.all([
     valueOf(outputs.clusterName),
     valueOf(outputs.gatewayAddress),
     valueOf(outputs.curlCommand),
+    valueOf(outputs.dnsRecords),
   ]);
   // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  return { ...recorder, outputs, exported: { clusterName, gatewayAddress, curlCommand } };
+  return { ...recorder, outputs, exported: { clusterName, gatewayAddress, curlCommand, dnsRecords, exposure: outputs.exposure } };
 }

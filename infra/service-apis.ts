@@ -17,6 +17,8 @@ export const API = {
   /** Resource Manager API: project IAM policies (IAMMember) and project lookups (getProject). */
   resourceManager: 'cloudresourcemanager.googleapis.com',
   modelArmor: 'modelarmor.googleapis.com',
+  /** Certificate Manager: the HTTPS listener's certificate and its DNS authorizations. */
+  certificateManager: 'certificatemanager.googleapis.com',
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -31,11 +33,13 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   ['gcp:organizations/getProject:getProject', API.resourceManager],
   // Service accounts are IAM API objects (iam.projects.serviceAccounts.*).
   ['gcp:serviceaccount/', API.iam],
-  // Networks, subnetworks, their IAM policies and network lookups are Compute Engine API calls.
+  // Networks, subnetworks, their IAM policies, network lookups and Cloud Armor policies are Compute Engine API calls.
   ['gcp:compute/', API.compute],
   // Clusters, node pools and getEngineVersions are Kubernetes Engine API calls.
   ['gcp:container/', API.container],
   ['gcp:networkservices/', API.networkServices],
+  ['gcp:certificatemanager/', API.certificateManager],
+  ['gcp:modelarmor/', API.modelArmor],
 ];
 
 /**
