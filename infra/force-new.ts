@@ -56,6 +56,29 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
     paths: ['project', 'region', 'subnetwork', 'role', 'member', 'condition'],
     source: `${TPG} google/tpgiamresource/resource_iam_member.go, google/services/compute/iam_compute_subnetwork.go`,
   },
+  // The secure Gateway's resources (infra/gateway-security.ts), read from terraform-provider-google main
+  // as stored in the search index (not the v7.45.0 tag); the identity fields have been ForceNew in every
+  // release that has these resources.
+  'gcp:certificatemanager/dnsAuthorization:DnsAuthorization': {
+    paths: ['project', 'name', 'location', 'domain', 'type'],
+    source: 'terraform-provider-google main google/services/certificatemanager/resource_certificate_manager_dns_authorization.go',
+  },
+  'gcp:certificatemanager/certificate:Certificate': {
+    // Update patches only description and labels; the managed and self-managed blocks are ForceNew.
+    paths: ['project', 'name', 'location', 'scope', 'managed', 'selfManaged'],
+    source: 'terraform-provider-google main google/services/certificatemanager/resource_certificate_manager_certificate.go',
+  },
+  'gcp:modelarmor/template:Template': {
+    paths: ['project', 'location', 'templateId'],
+    source: 'terraform-provider-google main google/services/modelarmor/resource_model_armor_template.go',
+  },
+  'gcp:compute/regionSecurityPolicy:RegionSecurityPolicy': {
+    // Not read from the provider source: `type` "can be set only at resource creation time" (@pulumi/gcp
+    // 9.37.0 compute/regionSecurityPolicy.d.ts) and project, region and name make up the resource's id.
+    // Rules change in place.
+    paths: ['project', 'region', 'name', 'type'],
+    source: '@pulumi/gcp 9.37.0 compute/regionSecurityPolicy.d.ts',
+  },
   'gcp:compute/network:Network': {
     paths: ['project', 'name', 'autoCreateSubnetworks', 'description', 'internalIpv6Range', 'networkProfile', 'params'],
     source: `${TPG} google/services/compute/resource_compute_network.go`,

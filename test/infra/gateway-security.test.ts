@@ -5,7 +5,7 @@
  * Kubernetes objects that name them created after them.
  */
 import { SPEC_FILE_KEY } from '../../infra/config';
-import { waitsFor } from '../../infra/plan-model';
+import { compareRuns, waitsFor } from '../../infra/plan-model';
 import type { MockRun } from '../../infra/program';
 import type { RecordedResource } from '../../infra/mocks';
 import { CONFIG_GROUP, one, ofType, plain, run, runSpec, type Inputs } from './harness';
@@ -196,5 +196,16 @@ describe('variants', () => {
     await expect(run({ 'inference-gateway:spec': JSON.stringify(spec), [`inference-gateway:${SPEC_FILE_KEY}`]: '' })).rejects.toThrow(
       'gateway.modelArmor.project is other-project, but pulumi up creates the Model Armor template in gcp:project example-project; set them to the same project',
     );
+  });
+
+  test('changing a domain replaces its DNS authorization and the certificate; changing the ranges updates the policy in place; no pod restarts', async () => {
+    const changed = await runSpec({ gateway: { ...PRODUCTION.gateway, tls: { domains: ['llm.example.com', 'chat.example.com'] }, access: { allowedSourceRanges: ['198.51.100.0/24'] } } });
+    const changes = compareRuns(production, changed);
+    const action = (type: string, name: string) => changes.find((c) => c.type === type && c.name === name)?.action;
+    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-1')).toBe('same');
+    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-2')).toBe('replace');
+    expect(action(CERTIFICATE, 'inference-gateway-gateway-cert')).toBe('replace');
+    expect(action(SECURITY_POLICY, 'inference-gateway-gateway-access')).toBe('update');
+    expect(changes.filter((c) => c.restarts === true)).toEqual([]);
   });
 });
