@@ -108,22 +108,28 @@ export class GatewaySecurity extends pulumi.ComponentResource {
     const region = spec.cluster.region;
     const child = childOptions(this, opts);
     const gateway = spec.gateway;
+    // Whatever replaces a certificate or an authorization also changes its name (from the domains), its
+    // location or its project, so the new one can exist beside the old one. Pulumi's bridge would delete
+    // first because the program sets the name; the Gateway would then lose its certificate while in use.
+    const newFirst = { ...child, deleteBeforeReplace: false };
 
     // Regional load balancers take regional certificates, authorized per domain by a DNS record
     // (Certificate Manager "Manage certificates": DNS authorization works in regional locations; load
     // balancer authorization is global only). PER_PROJECT_RECORD is the type regional authorizations use.
     const domains = gateway.tls?.domains ?? [];
     this.dnsAuthorizations = domains.map(
-      (domain, index) =>
+      (domain) =>
         new gcp.certificatemanager.DnsAuthorization(
-          dnsAuthorizationName(spec, index),
-          { project, location: region, name: dnsAuthorizationName(spec, index), domain, type: 'PER_PROJECT_RECORD', description: `${domain} for Gateway ${gateway.name}` },
-          child,
+          dnsAuthorizationName(spec, domain),
+          { project, location: region, name: dnsAuthorizationName(spec, domain), domain, type: 'PER_PROJECT_RECORD', description: `${domain} for Gateway ${gateway.name}` },
+          newFirst,
         ),
     );
     if (domains.length > 0) {
+      // The resource name stays; the certificate's own name follows its domains (see certificateName),
+      // so a change of domains is a replacement that creates the new certificate first.
       this.certificate = new gcp.certificatemanager.Certificate(
-        certificateName(spec),
+        `${name}-cert`,
         {
           project,
           location: region,
@@ -131,7 +137,7 @@ export class GatewaySecurity extends pulumi.ComponentResource {
           description: `HTTPS listener of Gateway ${gateway.name}`,
           managed: { domains: [...domains], dnsAuthorizations: this.dnsAuthorizations.map((authorization) => authorization.id) },
         },
-        child,
+        newFirst,
       );
     }
     this.dnsRecords = pulumi

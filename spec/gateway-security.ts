@@ -83,8 +83,14 @@ export function securityPolicyName(spec: DeploymentSpec): string {
   return `${spec.cluster.name}-gateway-access`;
 }
 
+/**
+ * The certificate's name changes with its domains: Certificate Manager cannot change a certificate's
+ * domains in place, so a new list means a new certificate, and under a new name `pulumi up` creates it,
+ * the Gateway switches to it, and only then the old one is deleted (under the same name the new one could
+ * not exist beside the old one, and the old one could not be deleted while the Gateway still uses it).
+ */
 export function certificateName(spec: DeploymentSpec): string {
-  return `${spec.cluster.name}-gateway-cert`;
+  return `${spec.cluster.name}-gateway-cert-${shortHash((spec.gateway.tls?.domains ?? []).join(','))}`;
 }
 
 /** The HTTPRoute on the plain HTTP listener that redirects to HTTPS. */
@@ -97,9 +103,19 @@ export function modelArmorExtensionName(spec: DeploymentSpec): string {
   return `${spec.gateway.name}-model-armor`;
 }
 
-/** One DNS authorization per domain: Certificate Manager authorizes a domain (and its wildcard) per record. */
-export function dnsAuthorizationName(spec: DeploymentSpec, index: number): string {
-  return `${spec.cluster.name}-gateway-dns-${index + 1}`;
+/**
+ * One DNS authorization per domain (Certificate Manager authorizes a domain and its wildcard per record),
+ * named after the domain so that adding or removing another domain leaves it, and its DNS record, alone.
+ */
+export function dnsAuthorizationName(spec: DeploymentSpec, domain: string): string {
+  return `${spec.cluster.name}-gateway-dns-${shortHash(domain)}`;
+}
+
+/** Eight hex digits of FNV-1a: enough to tell a stack's few domain lists apart, and valid in every name. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }
 
 export function modelArmorTemplateId(spec: DeploymentSpec): string {

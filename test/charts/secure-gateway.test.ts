@@ -53,7 +53,7 @@ describe('HTTPS', () => {
     expect(gateway.metadata.annotations).toBeUndefined(); // no certificate map: maps are for global Gateways
     expect(gateway.spec.listeners).toEqual([
       { name: 'http', port: 80, protocol: 'HTTP' },
-      { name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', options: { 'networking.gke.io/cert-manager-certs': 'inference-gateway-gateway-cert' } } },
+      { name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', options: { 'networking.gke.io/cert-manager-certs': 'inference-gateway-gateway-cert-82b4ca17' } } },
     ]);
   });
 

@@ -74,15 +74,15 @@ describe('a closed Gateway', () => {
   test('one regional DNS authorization per domain, and a Google-managed regional certificate for all of them', () => {
     const authorizations = ofType(production, DNS_AUTHORIZATION).map(plain);
     expect(authorizations).toEqual([
-      expect.objectContaining({ project: 'example-project', location: 'us-central1', name: 'inference-gateway-gateway-dns-1', domain: 'llm.example.com', type: 'PER_PROJECT_RECORD' }),
-      expect.objectContaining({ project: 'example-project', location: 'us-central1', name: 'inference-gateway-gateway-dns-2', domain: 'api.example.com', type: 'PER_PROJECT_RECORD' }),
+      expect.objectContaining({ project: 'example-project', location: 'us-central1', name: 'inference-gateway-gateway-dns-82b4ca17', domain: 'llm.example.com', type: 'PER_PROJECT_RECORD' }),
+      expect.objectContaining({ project: 'example-project', location: 'us-central1', name: 'inference-gateway-gateway-dns-0aeb3084', domain: 'api.example.com', type: 'PER_PROJECT_RECORD' }),
     ]);
     const certificate = plain(one(production, CERTIFICATE));
     expect(certificate).toMatchObject({
       project: 'example-project',
       location: 'us-central1',
-      name: 'inference-gateway-gateway-cert',
-      managed: { domains: ['llm.example.com', 'api.example.com'], dnsAuthorizations: ['inference-gateway-gateway-dns-1-id', 'inference-gateway-gateway-dns-2-id'] },
+      name: 'inference-gateway-gateway-cert-ec7b9a78',
+      managed: { domains: ['llm.example.com', 'api.example.com'], dnsAuthorizations: ['inference-gateway-gateway-dns-82b4ca17-id', 'inference-gateway-gateway-dns-0aeb3084-id'] },
     });
     // Google makes and keeps the private key: nothing secret passes through the program or its state.
     expect(certificate.selfManaged).toBeUndefined();
@@ -148,8 +148,8 @@ describe('a closed Gateway', () => {
 
   test('dnsRecords lists the authorization CNAMEs and an A record per domain to the Gateway address', () => {
     expect(production.exported.dnsRecords).toEqual([
-      { name: '_acme-challenge.llm.example.com.', type: 'CNAME', data: 'inference-gateway-gateway-dns-1.1.authorize.certificatemanager.goog.' },
-      { name: '_acme-challenge.api.example.com.', type: 'CNAME', data: 'inference-gateway-gateway-dns-2.1.authorize.certificatemanager.goog.' },
+      { name: '_acme-challenge.llm.example.com.', type: 'CNAME', data: 'inference-gateway-gateway-dns-82b4ca17.1.authorize.certificatemanager.goog.' },
+      { name: '_acme-challenge.api.example.com.', type: 'CNAME', data: 'inference-gateway-gateway-dns-0aeb3084.1.authorize.certificatemanager.goog.' },
       { name: 'llm.example.com.', type: 'A', data: '192.0.2.10' },
       { name: 'api.example.com.', type: 'A', data: '192.0.2.10' },
     ]);
@@ -198,13 +198,17 @@ describe('variants', () => {
     );
   });
 
-  test('changing a domain replaces its DNS authorization and the certificate; changing the ranges updates the policy in place; no pod restarts', async () => {
+  test('changing a domain keeps the other domain\'s authorization, replaces the certificate new-first under a new name, and updates the Gateway to it; changing the ranges updates the policy in place; no pod restarts', async () => {
     const changed = await runSpec({ gateway: { ...PRODUCTION.gateway, tls: { domains: ['llm.example.com', 'chat.example.com'] }, access: { allowedSourceRanges: ['198.51.100.0/24'] } } });
     const changes = compareRuns(production, changed);
     const action = (type: string, name: string) => changes.find((c) => c.type === type && c.name === name)?.action;
-    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-1')).toBe('same');
-    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-2')).toBe('replace');
-    expect(action(CERTIFICATE, 'inference-gateway-gateway-cert')).toBe('replace');
+    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-82b4ca17')).toBe('same');
+    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-0aeb3084')).toBe('delete');
+    expect(action(DNS_AUTHORIZATION, 'inference-gateway-gateway-dns-8b653368')).toBe('create');
+    const certificate = changes.find((c) => c.type === CERTIFICATE);
+    expect([certificate?.action, certificate?.replaceOrder]).toEqual(['replace', 'create-before-delete']);
+    expect(plain(one(changed, CERTIFICATE)).name).not.toBe(plain(one(production, CERTIFICATE)).name);
+    expect(action('kubernetes:gateway.networking.k8s.io/v1:Gateway', 'gateway:default/inference-gateway')).toBe('update');
     expect(action(SECURITY_POLICY, 'inference-gateway-gateway-access')).toBe('update');
     expect(changes.filter((c) => c.restarts === true)).toEqual([]);
   });
