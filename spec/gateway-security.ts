@@ -28,8 +28,9 @@
  *   configurations, "Configure AI security and safety checks") and Service Extensions "Configure an extension
  *   to call a Google service" (service-extensions/docs/configure-extensions-to-google-services): a
  *   GCPTrafficExtension on the Gateway whose extension calls `modelarmor.<region>.rep.googleapis.com` with the
- *   template ids in `metadata.model_armor_settings`; Service Extensions' "Google services" table lists regional
- *   external and regional internal Application Load Balancers.
+ *   template ids in `metadata.model_armor_settings`. GKE's "Customize GKE Gateway traffic using Service
+ *   Extensions" (how-to/configure-gke-service-extensions) accepts `googleAPIServiceName` on GCPTrafficExtension
+ *   only, and Google documents Model Armor for GKE Inference Gateway, whose Gateways are of these two classes.
  */
 import type { DeploymentSpec, GatewayClassName } from './types';
 
