@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { SpecError } from '../spec';
+import { exposureSection, SpecError } from '../spec';
 import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from './config';
 import type { EnablementViolation } from './mocks';
 import { summarize, table } from './plan-summary';
@@ -113,12 +113,7 @@ function printPlan(io: PlanIo, config: PlanConfig, planned: MockRun): void {
   const lookups = planned.calls.map((call) => `  ${call.token.split(':').pop()} ${JSON.stringify(call.inputs)}`);
   if (lookups.length > 0) io.stdout(`Existing resources it reads (each after its API is enabled):\n${lookups.join('\n')}\n\n`);
   io.stdout(`Outputs:\n  clusterName: ${planned.exported.clusterName}\n  gatewayAddress: assigned by Google Cloud\n  curlCommand: ${planned.exported.curlCommand}\n`);
-  io.stdout(exposureText(planned.outputs.exposure));
-}
-
-/** The exposure warnings (spec/exposure.ts) as plan prints them; nothing for a closed Gateway. */
-export function exposureText(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `\nExposure (docs/deploy.md, "Close the open default"):\n${lines.map((line) => `  warning: ${line}\n`).join('')}`;
+  io.stdout(exposureSection(planned.outputs.exposure));
 }
 
 function printChanges(io: PlanIo, from: string, changes: readonly PlannedChange[]): void {

@@ -24,3 +24,8 @@ export function exposureWarnings(spec: DeploymentSpec): string[] {
   }
   return lines;
 }
+
+/** The warnings as `npm run plan` prints them after the outputs; nothing for a closed Gateway. */
+export function exposureSection(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `\nExposure (docs/deploy.md, "Close the open default"):\n${lines.map((line) => `  warning: ${line}\n`).join('')}`;
+}

@@ -10,4 +10,4 @@ export type { SpecIssue } from './fields';
 export { SpecError, formatIssues, loadSpecFile, loadSpecFromEnvironment, parseSpec, resolveSpec, SPEC_FILE_VARIABLE } from './load';
 export { specJsonSchema } from './json-schema';
 export * from './gateway-security';
-export { exposureWarnings } from './exposure';
+export { exposureSection, exposureWarnings } from './exposure';
