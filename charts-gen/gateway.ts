@@ -95,7 +95,8 @@ export class InferenceGateway extends Construct {
         metadata: { name: props.tls.redirectRouteName, namespace: props.namespace },
         spec: {
           parentRefs: [{ name: props.name, sectionName: InferenceGateway.LISTENER_NAME }],
-          // No port: Gateway API derives it from the scheme (443 for https), the HTTPS listener's port.
+          // No port: Gateway API v1.2.1 (HTTPRoute `requestRedirect.port`) derives it from the scheme, 443 for
+          // https, the HTTPS listener's port.
           rules: [
             {
               filters: [
