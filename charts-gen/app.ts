@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
@@ -10,16 +11,26 @@ import {
   modelArmorSettings,
   securityPolicyName,
   guideMetricsReader,
+  isAutoscaled,
   maxLoraRank,
+  poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
   poolStacks,
   syncerConfig,
   usesBodyBasedRouting,
+  weightsFromGcs,
+  weightsServiceAccounts,
+  weightsUri,
   type DeploymentSpec,
   type PoolSpec,
 } from '../spec';
 import { LoraAdapters } from './adapters';
+import { applyAfter } from './apply-order';
+import { ModelServerAutoscaler } from './autoscaler';
+import { mirrorImages } from './image-mirror';
+import { MetricsAdapter } from './metrics-adapter';
+import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type GatewayCertificate, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
@@ -33,6 +44,8 @@ import { RouterPool } from './router-pool';
 /** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
 export const METRICS_READER_CHART = 'metrics-reader';
 export const GATEWAY_CHART = 'gateway';
+/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
+export const METRICS_ADAPTER_CHART = 'metrics-adapter';
 /** Pool charts carry a prefix so no pool name can collide with the other charts. */
 export const poolChartId = (poolName: string): string => `pool-${poolName}`;
 /** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
@@ -45,22 +58,48 @@ export interface PoolChartProps {
   readonly metricsReader?: MetricsReader;
 }
 
-/** A pool's adapters ConfigMap and the vLLM Deployment that mounts it. */
+/**
+ * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
+ * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ */
 export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+  const gcs = weightsFromGcs(pool);
+  const accounts = weightsServiceAccounts(pool);
+  const fill = gcs
+    ? new WeightsFill(scope, 'WeightsFill', {
+        namespace,
+        name: accounts.fill,
+        model: pool.modelServer.baseModel,
+        uri: weightsUri(pool),
+        downloaderImage: pool.modelServer.image,
+        hfTokenSecret: pool.modelServer.hfTokenSecret,
+      })
+    : undefined;
+  // Before the Deployment in the file too, for the appliers that go by file order (kubectl, Flux).
+  const account = gcs
+    ? new k8s.KubeServiceAccount(scope, 'ModelServerServiceAccount', { metadata: { name: accounts.modelServer, namespace }, automountServiceAccountToken: false })
+    : undefined;
   const adapters = new LoraAdapters(scope, 'Adapters', {
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
     syncerImage: pool.adapters.syncerImage,
   });
-  return new ModelServer(scope, 'ModelServer', {
+  const modelServer = new ModelServer(scope, 'ModelServer', {
     namespace,
     name: pool.name,
     server: pool.modelServer,
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    autoscaled: isAutoscaled(pool),
+    weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
+  if (fill !== undefined && account !== undefined) {
+    applyAfter(modelServer.deployment, account);
+    applyAfter(modelServer.deployment, fill.job);
+  }
+  return modelServer;
 }
 
 /**
@@ -77,6 +116,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool);
+    if (pool.autoscaling !== undefined) {
+      new ModelServerAutoscaler(this, 'Autoscaler', {
+        namespace,
+        modelServer,
+        autoscaling: pool.autoscaling,
+        prometheusMetric: poolAutoscalingMetric(pool),
+        scaleDownPodsPerMinute: Math.max(1, pool.modelServer.disruptionBudget.maxUnavailable),
+      });
+    }
     const vllmMetrics = poolMetrics(pool);
     const pools: WeightedPool[] = poolStacks(spec, pool).map((stack) => {
       const common = {
@@ -125,6 +173,10 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     });
   }
 
+  if (spec.pools.some(isAutoscaled)) {
+    new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
+  }
+
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
@@ -155,6 +207,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       image: extensionRelease(spec.inferenceExtension.version).bodyRouterImage,
     });
   }
+  mirrorImages(app, spec);
   return app;
 }
 

@@ -16,6 +16,26 @@ export interface ModelServerProps {
   readonly healthPath: string;
   /** `--max-lora-rank`: the largest adapter rank vLLM accepts. */
   readonly maxLoraRank: number;
+  /**
+   * A HorizontalPodAutoscaler owns the pod count: the Deployment then sets no `replicas`, so applying it
+   * again never resets what the HPA chose (with server-side apply the HPA's field manager keeps it).
+   * @default false: `server.replicas` pods
+   */
+  readonly autoscaled?: boolean;
+  /**
+   * Stream the base model from Cloud Storage instead of downloading it from Hugging Face: vLLM loads
+   * `uri` with the Run:ai Model Streamer as the pod's Kubernetes service account (Workload Identity), and
+   * the pod gets no Hugging Face token (only the fill Job has it).
+   * @default undefined: the guide's download from Hugging Face with the token
+   */
+  readonly weights?: ModelWeightsFromGcs;
+}
+
+export interface ModelWeightsFromGcs {
+  /** `gs://<bucket>/<path>` of the model's files. */
+  readonly uri: string;
+  /** The pod's Kubernetes service account, which may read the bucket. */
+  readonly serviceAccount: string;
 }
 
 /**
@@ -49,6 +69,7 @@ export class ModelServer extends Construct {
   readonly port: number;
   readonly healthPath: string;
   readonly terminationGracePeriodSeconds: number;
+  readonly deployment: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
@@ -74,7 +95,10 @@ export class ModelServer extends Construct {
       imagePullPolicy: 'IfNotPresent',
       command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
       args: [
-        '--model', server.baseModel,
+        ...(props.weights === undefined
+          ? ['--model', server.baseModel]
+          : // Clients and the InferenceModels keep naming the model by its Hugging Face id.
+            ['--model', props.weights.uri, '--served-model-name', server.baseModel, '--load-format', 'runai_streamer']),
         '--tensor-parallel-size', String(server.tensorParallelSize),
         '--port', String(server.port),
         '--enable-lora',
@@ -85,7 +109,9 @@ export class ModelServer extends Construct {
       ],
       env: [
         { name: 'PORT', value: String(server.port) },
-        { name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: ModelServer.HF_TOKEN_KEY } } },
+        ...(props.weights === undefined
+          ? [{ name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: server.hfTokenSecret, key: ModelServer.HF_TOKEN_KEY } } }]
+          : []),
         // The syncer loads adapters through /v1/load_lora_adapter, which vLLM only serves with this set.
         { name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'true' },
         // Hugging Face downloads (16 GB of base model weights, and every adapter) and vLLM's compile cache
@@ -150,10 +176,10 @@ export class ModelServer extends Construct {
       volumeMounts: [{ name: 'config-volume', mountPath: configDirectory }],
     };
 
-    new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
-        replicas: server.replicas,
+        replicas: props.autoscaled ? undefined : server.replicas,
         selector: { matchLabels: { ...this.podLabels } },
         // GPUs are scarce: by default a rollout replaces pods one at a time instead of waiting for a
         // surge pod that no free GPU can host.
@@ -170,6 +196,9 @@ export class ModelServer extends Construct {
             containers: [vllm],
             initContainers: [syncer],
             restartPolicy: 'Always',
+            // Its identity for Workload Identity: the GKE metadata server answers the pod's token requests
+            // by the pod's service account; the Kubernetes API token itself stays unmounted.
+            ...(props.weights === undefined ? {} : { serviceAccountName: props.weights.serviceAccount }),
             // Neither vLLM nor the syncer talks to the Kubernetes API: no token in the pod to steal.
             automountServiceAccountToken: false,
             securityContext: RUNTIME_DEFAULT_SECCOMP,

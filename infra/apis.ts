@@ -21,21 +21,43 @@ export interface ApisArgs {
    * @default no host project: everything lives in `project`
    */
   readonly hostProject?: string;
+  /**
+   * Enable Artifact Registry and the Container File System API, for the image mirror and GKE image streaming.
+   * @default false
+   */
+  readonly imageStreaming?: boolean;
+  /**
+   * Enable Cloud Storage, for a bucket of model weights.
+   * @default false
+   */
+  readonly storage?: boolean;
 }
 
 /**
- * The APIs a first run in an empty project calls: the guide's three ("准备工作"), plus IAM for the
- * nodes' service account and Resource Manager for project IAM grants and the project-number lookup.
- * Projects often have the last two on already, but a new project need not.
+ * Enabled before every other API: the provider reads and enables each `google_project_service` through
+ * the Service Usage API and checks the project through Cloud Resource Manager (terraform-provider-google-beta
+ * v7.45.0 google-beta/services/resourcemanager/resource_google_project_service.go), and Resource Manager
+ * also serves the project IAM grants and the project-number lookup. Service Usage is on in every project
+ * created through the console or gcloud; Resource Manager need not be.
  */
-export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.resourceManager] as const;
+export const BOOTSTRAP_APIS = [API.serviceUsage, API.resourceManager] as const;
+
+/**
+ * The APIs a first run in an empty project calls: the guide's three ("准备工作"), IAM for the nodes'
+ * service account, Logging and Monitoring (the nodes' logs and metrics, Managed Prometheus samples, the
+ * load balancer's logs; GKE's logging and monitoring integrations write nowhere without them) and the
+ * Cloud Quotas API for the GPU quota read (quota.ts).
+ */
+export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.logging, API.monitoring, API.cloudQuotas] as const;
 export const MODEL_ARMOR_API = API.modelArmor;
 export const CERTIFICATE_MANAGER_API = API.certificateManager;
+/** APIs image streaming from an Artifact Registry mirror calls. */
+export const IMAGE_STREAMING_APIS = [API.artifactRegistry, API.containerFilesystem] as const;
 /**
  * APIs the host project of a Shared VPC needs: Kubernetes Engine and Compute Engine (GKE's Shared VPC
- * setup), and Resource Manager for the IAM grants this program makes on the host project.
+ * setup), after Service Usage and Resource Manager (the IAM grants this program makes on the host project).
  */
-export const HOST_PROJECT_APIS = [API.container, API.compute, API.resourceManager] as const;
+export const HOST_PROJECT_APIS = [API.container, API.compute] as const;
 
 /**
  * Enables the Google Cloud APIs the deployment uses. Every other component depends on this one, and
@@ -52,19 +74,28 @@ export class Apis extends pulumi.ComponentResource {
 
   constructor(name: string, args: ApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('inference-gateway:infra:Apis', name, {}, opts);
-    const enable = (project: string, service: string, resourceName: string): gcp.projects.Service =>
+    const enable = (project: string, service: string, resourceName: string, after: readonly gcp.projects.Service[] = []): gcp.projects.Service =>
       new gcp.projects.Service(
         resourceName,
         { project, service, disableOnDestroy: false, disableDependentServices: false },
-        { parent: this },
+        { parent: this, dependsOn: [...after] },
       );
     const shortName = (service: string): string => service.split('.')[0];
 
-    const services = [...REQUIRED_APIS, ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []), ...(args.enableCertificateManager ? [CERTIFICATE_MANAGER_API] : [])];
-    const enabled = services.map((service) => enable(args.project, service, `${args.namePrefix}-${shortName(service)}`));
-    if (args.hostProject !== undefined) {
-      enabled.push(...HOST_PROJECT_APIS.map((service) => enable(args.hostProject as string, service, `${args.namePrefix}-host-${shortName(service)}`)));
-    }
+    // Every other API waits for Service Usage and Resource Manager in its project (BOOTSTRAP_APIS).
+    const enableAll = (project: string, prefix: string, services: readonly string[]): gcp.projects.Service[] => {
+      const first = BOOTSTRAP_APIS.map((service) => enable(project, service, `${prefix}-${shortName(service)}`));
+      return [...first, ...services.map((service) => enable(project, service, `${prefix}-${shortName(service)}`, first))];
+    };
+    const services = [
+      ...REQUIRED_APIS,
+      ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []),
+      ...(args.enableCertificateManager ? [CERTIFICATE_MANAGER_API] : []),
+      ...(args.imageStreaming ? IMAGE_STREAMING_APIS : []),
+      ...(args.storage ? [API.storage] : []),
+    ];
+    const enabled = enableAll(args.project, args.namePrefix, services);
+    if (args.hostProject !== undefined) enabled.push(...enableAll(args.hostProject, `${args.namePrefix}-host`, HOST_PROJECT_APIS));
     this.services = enabled;
     this.registerOutputs({ services: enabled.map((service) => service.service) });
   }

@@ -43,6 +43,10 @@ export function readStackSettings(): StackSettings {
   const spec = readSpec(config, problems);
   const project = new pulumi.Config('gcp').get('project');
   if (project === undefined) problems.push('gcp:project is not set: pulumi config set gcp:project <project id>');
+  const mirrorProject = spec?.cluster.images.mirrorProject;
+  if (mirrorProject !== undefined && project !== undefined && mirrorProject !== project) {
+    problems.push(`cluster.images.mirrorProject must be this stack's gcp:project (${project}), where pulumi up makes the Artifact Registry repositories the manifests pull from, got ${mirrorProject}`);
+  }
   const hfToken = config.getSecret(HF_TOKEN_KEY);
   if (hfToken === undefined) problems.push(`${CONFIG_NAMESPACE}:${HF_TOKEN_KEY} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${HF_TOKEN_KEY} <Hugging Face token>`);
   // The traffic extension names the template by project; pulumi up creates it in gcp:project.

@@ -79,6 +79,19 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
     paths: ['project', 'region', 'name', 'type'],
     source: '@pulumi/gcp 9.37.0 compute/regionSecurityPolicy.d.ts',
   },
+  'gcp:artifactregistry/repository:Repository': {
+    // The whole remote repository block is ForceNew: another upstream is another repository.
+    paths: ['project', 'location', 'repositoryId', 'format', 'mode', 'kmsKeyName', 'remoteRepositoryConfig'],
+    source: 'terraform-provider-google-beta google-beta/services/artifactregistry/resource_artifact_registry_repository.go (a stored version before the pin, not re-read at v7.46)',
+  },
+  'gcp:storage/bucket:Bucket': {
+    paths: ['project', 'name', 'location'],
+    source: `${TPG} google/services/storage/resource_storage_bucket.go (not re-read at the pin)`,
+  },
+  'gcp:storage/bucketIAMMember:BucketIAMMember': {
+    paths: ['bucket', 'role', 'member', 'condition'],
+    source: `${TPG} google/tpgiamresource/resource_iam_member.go, google/services/storage/iam_storage_bucket.go (not re-read at the pin)`,
+  },
   'gcp:compute/network:Network': {
     paths: ['project', 'name', 'autoCreateSubnetworks', 'description', 'internalIpv6Range', 'networkProfile', 'params'],
     source: `${TPG} google/services/compute/resource_compute_network.go`,

@@ -20,6 +20,7 @@ import {
   type ModelArmorSpec,
 } from '../spec';
 import { childOptions, invokeOptions } from './options';
+import { API } from './service-apis';
 
 export interface GatewaySecurityArgs {
   readonly spec: DeploymentSpec;
@@ -175,10 +176,15 @@ export class GatewaySecurity extends pulumi.ComponentResource {
         },
         child,
       );
+      // The Service Extensions agent may not exist yet right after the Network Services API is enabled, and
+      // IAM refuses a grant to an agent that does not exist: services.generateServiceIdentity creates it
+      // (as network.ts does for the GKE agent). The member is built from the project number, as there.
+      const agent = new gcp.projects.ServiceIdentity(`${name}-service-extensions-agent`, { project, service: API.networkServices }, child);
       const number = gcp.organizations.getProjectOutput({ projectId: project }, invokeOptions(this, opts)).number;
       const member = pulumi.interpolate`serviceAccount:${number.apply((value) => serviceExtensionsAgent(value))}`;
+      const afterAgent = { ...child, dependsOn: [...child.dependsOn, agent] };
       for (const role of MODEL_ARMOR_CALLER_ROLES) {
-        grants.push(new gcp.projects.IAMMember(`${name}-model-armor-${role.split('/')[1].replace(/\./g, '-')}`, { project, role, member }, child));
+        grants.push(new gcp.projects.IAMMember(`${name}-model-armor-${role.split('/')[1].replace(/\./g, '-')}`, { project, role, member }, afterAgent));
       }
     }
     this.modelArmorGrants = grants;

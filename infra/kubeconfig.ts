@@ -13,9 +13,20 @@ export interface KubeconfigArgs {
 export const GKE_AUTH_PLUGIN = 'gke-gcloud-auth-plugin';
 
 /**
+ * Makes the plugin mint its token from Application Default Credentials (golang.org/x/oauth2/google)
+ * instead of running `gcloud config config-helper`, which needs its own `gcloud auth login`. ADC is what
+ * the Google provider already uses, so the Kubernetes provider works wherever `pulumi up` does: a
+ * workstation after `gcloud auth application-default login`, CI with Workload Identity Federation
+ * (GOOGLE_APPLICATION_CREDENTIALS), Pulumi Deployments, a VM's attached service account. The spelling is
+ * the one gcloud itself writes with `container/use_application_default_credentials` set
+ * (googlecloudsdk/api_lib/container/kubeconfig.py, `_ExecAuthPlugin`).
+ */
+export const ADC_ARGUMENT = '--use_application_default_credentials';
+
+/**
  * A kubeconfig for a GKE cluster that holds no credential: the `gke-gcloud-auth-plugin` exec plugin
- * mints a short-lived token from the caller's gcloud credentials on every connection. A token baked
- * into the stack state would expire after an hour and break the next `pulumi up`.
+ * mints a short-lived token from Application Default Credentials on every connection. A token baked
+ * into the stack state (`getClientConfig`) would expire after an hour and break the next `pulumi up`.
  */
 export function gkeKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
   return pulumi.all([args.name, args.endpoint, args.caCertificate]).apply(([name, endpoint, ca]) =>
@@ -30,6 +41,7 @@ export function gkeKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1beta1',
               command: GKE_AUTH_PLUGIN,
+              args: [ADC_ARGUMENT],
               installHint: `Install ${GKE_AUTH_PLUGIN}: gcloud components install ${GKE_AUTH_PLUGIN} (see docs/deploy.md)`,
               provideClusterInfo: true,
             },

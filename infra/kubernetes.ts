@@ -4,7 +4,7 @@ import { ModelServer } from '../charts-gen/model-server';
 import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
-import { withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
+import { modelServerTimeoutSeconds, withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
 import { childOptions } from './options';
 
 export interface KubernetesArgs {
@@ -117,7 +117,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
         chart.id,
         new k8s.yaml.v2.ConfigGroup(
           chart.id,
-          { objs: chart.objects.map(withPulumiAwait) },
+          { objs: chart.objects.map((object) => withPulumiAwait(object, modelServerTimeoutSeconds(spec.cluster.gpuPool.provisioning))) },
           // Custom resources come after their CRDs, model servers after the token Secret they mount.
           after(prerequisites),
         ),

@@ -4,7 +4,7 @@
  */
 import { buildApp, renderCharts } from '../charts-gen/app';
 import { GPU_RESOURCE } from '../charts-gen/well-known';
-import type { DeploymentSpec } from '../spec';
+import type { DeploymentSpec, GpuProvisioning } from '../spec';
 
 /** A Kubernetes object as a chart's `toJson()` returns it. */
 export interface KubeObject {
@@ -34,11 +34,23 @@ export function chartObjects(spec: DeploymentSpec): ChartObjects[] {
 export const PULUMI_ANNOTATION_PREFIX = 'pulumi.com/';
 
 /**
- * How long `pulumi up` waits for a model server Deployment to become ready: GPU nodes start from zero
- * (Spot or Flex-start capacity may take a while), then vLLM downloads and loads a 16 GB model. Pulumi's
- * default of 10 minutes would fail the update while the rollout is still healthy.
+ * How long `pulumi up` waits for a model server Deployment to become ready: GPU nodes start from zero,
+ * then vLLM downloads and loads a 16 GB model (typically 10 to 20 minutes in all). Pulumi's default of
+ * 10 minutes would fail the update while the rollout is still healthy. The bound is no longer than that
+ * needs: a scale-up that can never happen (no capacity in the zones; quota is checked before the cluster,
+ * quota.ts) fails here, and docs/deploy.md says what to look at.
  */
-export const MODEL_SERVER_TIMEOUT_SECONDS = 3600;
+export const MODEL_SERVER_TIMEOUT_SECONDS = 2400;
+/**
+ * Flex-start capacity comes from the Dynamic Workload Scheduler, which may hold a node request for a while
+ * before it is fulfilled: such pools get an hour.
+ */
+export const FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS = 3600;
+
+/** The model servers' wait for a GPU pool's provisioning model. */
+export function modelServerTimeoutSeconds(provisioning: GpuProvisioning): number {
+  return provisioning === 'flex-start' ? FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS : MODEL_SERVER_TIMEOUT_SECONDS;
+}
 /** How long `pulumi up` waits for GKE to program the Gateway's load balancer. */
 export const GATEWAY_TIMEOUT_SECONDS = 1200;
 
@@ -48,16 +60,17 @@ const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec
  * Adds Pulumi's await instructions to the objects that need them, and nothing else:
  * - the Gateway waits for its `Programmed` condition, so the address is assigned when `pulumi up`
  *   reads it (Pulumi does not wait for custom resources on its own);
- * - GPU Deployments get a longer timeout (see MODEL_SERVER_TIMEOUT_SECONDS).
+ * - GPU Deployments and Jobs (the weights fill) get a longer, bounded timeout (`modelServerTimeoutSeconds`).
  * Everything outside `metadata.annotations["pulumi.com/..."]` stays exactly as cdk8s synthesized it.
  */
-export function withPulumiAwait(object: KubeObject): KubeObject {
+export function withPulumiAwait(object: KubeObject, modelServerTimeout: number = MODEL_SERVER_TIMEOUT_SECONDS): KubeObject {
   const extra: Record<string, string> = {};
   if (object.kind === 'Gateway' && object.apiVersion.startsWith('gateway.networking.k8s.io/')) {
     extra[`${PULUMI_ANNOTATION_PREFIX}waitFor`] = 'condition=Programmed';
     extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(GATEWAY_TIMEOUT_SECONDS);
-  } else if (object.kind === 'Deployment' && requestsGpus(object)) {
-    extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(MODEL_SERVER_TIMEOUT_SECONDS);
+  } else if ((object.kind === 'Deployment' && requestsGpus(object)) || object.kind === 'Job') {
+    // A Job (the weights fill) is awaited until it completes: a 16 GB copy outlasts the default too.
+    extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(modelServerTimeout);
   }
   if (Object.keys(extra).length === 0) return object;
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, ...extra } } };

@@ -7,6 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { orderConfigGroup, type ObjectRef } from './config-group-order';
 import type { KubeObject } from './manifests';
+import { reportFailedChecksTo } from './preconditions';
 import { apiOf, apiProjectOf } from './service-apis';
 
 /** The resource options the engine acts on, as the program sent them. */
@@ -20,6 +21,8 @@ export interface SeenOptions {
   readonly dependencies: readonly string[];
   /** Input property -> URNs its value came from; a replaced source makes a ForceNew property unknown. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** `customTimeouts.delete`, when the program set one (the provider's own default applies otherwise). */
+  readonly deleteTimeout?: string;
 }
 
 /** One registered (or read) resource as the engine would see it. */
@@ -60,16 +63,38 @@ export interface KubeEntry {
   readonly unparsedAnnotation?: string;
 }
 
-/** A resource or invoke that reached Google Cloud before its API was enabled: 403 on a real first run. */
+/**
+ * A call a real first run would see fail: a resource or invoke that reached Google Cloud before its API
+ * was enabled (403 SERVICE_DISABLED), or an IAM grant to a service agent that did not exist yet
+ * (`kind: 'agent'`, 400 "Service account ... does not exist").
+ */
 export interface EnablementViolation {
-  readonly kind: 'resource' | 'invoke';
+  readonly kind: 'resource' | 'invoke' | 'agent';
   /** Resource type or invoke token. */
   readonly type: string;
   /** Resource name (undefined for invokes). */
   readonly name?: string;
   readonly api: string;
   readonly project: string;
+  /** For `agent`: the member granted to before its service agent existed. */
+  readonly member?: string;
 }
+
+/** GKE versions a region offers (getEngineVersions). */
+export interface OfferedVersions {
+  /** Every version the region accepts for a new control plane. */
+  readonly validMasterVersions: readonly string[];
+  /** Newest version per release channel; missing channels fall back to validMasterVersions. */
+  readonly releaseChannelLatestVersion?: Readonly<Record<string, string>>;
+}
+
+/** The default offer: every profile's minimum is available (a region on current GKE releases). */
+export const DEFAULT_OFFERED_VERSIONS: OfferedVersions = {
+  validMasterVersions: ['1.35.1-gke.1396000', '1.34.1-gke.1127000', '1.34.0-gke.1626000', '1.33.5-gke.1080000', '1.32.3-gke.1785000'],
+};
+
+/** GPUs the mock grants for every quota a test does not name: enough for the defaults and the examples. */
+export const DEFAULT_GPU_QUOTA = 64;
 
 export interface MockOptions {
   /** Address reported in the Gateway's status. @default "192.0.2.10" (TEST-NET-1) */
@@ -83,6 +108,10 @@ export interface MockOptions {
   readonly channelDefaults?: Readonly<Record<string, string>>;
   /** `gcp:project`, the project of calls that name none. @default "example-project" */
   readonly defaultProject?: string;
+  /** What getEngineVersions offers. @default DEFAULT_OFFERED_VERSIONS */
+  readonly offeredVersions?: OfferedVersions;
+  /** Value of a Cloud Quotas quota id in every region and family. @default DEFAULT_GPU_QUOTA for each */
+  readonly quotas?: Readonly<Record<string, number>>;
 }
 
 /** What one run under the recording mocks saw. */
@@ -92,6 +121,14 @@ export interface Recorder {
   readonly violations: EnablementViolation[];
   /** Every object of every ConfigGroup, in registration order. */
   readonly objects: KubeEntry[];
+  /**
+   * Resource registrations (`resource <type> <name>`) and invokes (`invoke <token>`) in the order they
+   * reached the mocks: a resource registers once its inputs are known, so a create that waits for a
+   * read comes after it here.
+   */
+  readonly events: string[];
+  /** Rejects with the RunError of the first check that fails (preconditions.ts); never resolves. */
+  readonly failedCheck: Promise<never>;
 }
 
 /** The signature key and value Pulumi uses to mark a serialized secret. */
@@ -122,6 +159,47 @@ export function unwrapSecrets(value: unknown): unknown {
 export const ENABLEMENT_DELAY_MS = 20;
 
 const SERVICE_TYPE = 'gcp:projects/service:Service';
+const SERVICE_IDENTITY_TYPE = 'gcp:projects/serviceIdentity:ServiceIdentity';
+
+/**
+ * Models: the provider reads and enables every `google_project_service` through the Service Usage API
+ * and checks its project through Cloud Resource Manager (terraform-provider-google-beta v7.45.0
+ * google-beta/services/resourcemanager/resource_google_project_service.go), so in a project where either
+ * is off, every other enablement fails. A program that enables them must enable them first.
+ */
+export const BOOTSTRAP_SERVICES = ['serviceusage.googleapis.com', 'cloudresourcemanager.googleapis.com'] as const;
+
+/**
+ * Models: a Google-managed service agent such as the GKE one (`service-<number>@container-engine-robot`)
+ * is created by Google some time after its API is enabled, or at once by services.generateServiceIdentity
+ * (`gcp.projects.ServiceIdentity`); IAM refuses a grant to it before that with "Service account ... does
+ * not exist" (https://cloud.google.com/iam/docs/service-agents#service-agent-creation). Agent domain ->
+ * the API whose ServiceIdentity creates it.
+ */
+export const SERVICE_AGENT_DOMAINS: Readonly<Record<string, string>> = {
+  'container-engine-robot.iam.gserviceaccount.com': 'container.googleapis.com',
+  // The Service Extensions agent, which calls Model Armor for the load balancer (Model Armor "Service
+  // accounts"); its extension services (DepService) are part of the Network Services API.
+  'gcp-sa-dep.iam.gserviceaccount.com': 'networkservices.googleapis.com',
+};
+
+/** The API whose service agent `member` names, or undefined for any other member. */
+export function serviceAgentApi(member: unknown): string | undefined {
+  const match = typeof member === 'string' ? /^serviceAccount:service-\d+@(.+)$/.exec(member) : null;
+  return match ? SERVICE_AGENT_DOMAINS[match[1]] : undefined;
+}
+
+/**
+ * Models GKE's node pool deletion: it drains the nodes by deleting their pods and ignores
+ * PodDisruptionBudgets, unless the pool's NodeDrainConfig.respectPdbDuringNodePoolDeletion is true
+ * (GKE API NodePool.nodeDrainConfig; provider block node_drain_config, terraform-provider-google-beta
+ * v7.45.0 resource_container_node_pool.go). `inputs` are the pool's inputs as recorded: the settings of the
+ * pool that is deleted decide, not those of its replacement.
+ */
+export function poolDeletionRespectsPdbs(inputs: unknown): boolean {
+  const configs = (inputs as { nodeDrainConfigs?: unknown } | undefined)?.nodeDrainConfigs;
+  return Array.isArray(configs) && configs.some((config) => (config as { respectPdbDuringNodePoolDeletion?: unknown })?.respectPdbDuringNodePoolDeletion === true);
+}
 const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
 
 /** Provider-computed outputs the program reads (ids, endpoints, names). */
@@ -135,6 +213,13 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
       return { selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${inputs.region}/subnetworks/${inputs.name}` };
     case 'gcp:container/cluster:Cluster':
       return { endpoint: '192.0.2.1', masterAuth: { clusterCaCertificate: Buffer.from('mock CA').toString('base64') } };
+    case SERVICE_IDENTITY_TYPE: {
+      // Models: the agent's email is service-<project number>@<the API's agent domain>.
+      const domain = Object.entries(SERVICE_AGENT_DOMAINS).find(([, api]) => api === inputs.service)?.[0];
+      if (domain === undefined) return {};
+      const email = `service-${options.projectNumber}@${domain}`;
+      return { email, member: `serviceAccount:${email}` };
+    }
     case 'gcp:serviceaccount/account:Account':
       // Models: Google Cloud derives the account's email from its id and project.
       return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${inputs.accountId}@${project}.iam.gserviceaccount.com` };
@@ -187,6 +272,7 @@ interface ResourceRequest {
   getDeletebeforereplace?(): boolean;
   getDeletebeforereplacedefined?(): boolean;
   getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getCustomtimeouts?(): { getDelete(): string } | undefined;
 }
 
 interface MockMonitorLike {
@@ -206,8 +292,25 @@ interface PendingRequest {
  * described on each branch. Call once per program run; the returned recorder fills while it runs.
  */
 export async function installRecordingMocks(options: MockOptions, project: string, stack: string): Promise<Recorder> {
-  const settings: Required<MockOptions> = { gatewayAddress: '192.0.2.10', projectNumber: '123456789012', channelDefaults: {}, defaultProject: 'example-project', ...options };
-  const recorder: Recorder = { resources: [], calls: [], violations: [], objects: [] };
+  const settings: Required<MockOptions> = {
+    gatewayAddress: '192.0.2.10',
+    projectNumber: '123456789012',
+    channelDefaults: {},
+    defaultProject: 'example-project',
+    offeredVersions: DEFAULT_OFFERED_VERSIONS,
+    quotas: {},
+    ...options,
+  };
+  let failCheck: (error: Error) => void = () => undefined;
+  const failedCheck = new Promise<never>((_, reject) => {
+    failCheck = reject;
+  });
+  // Observed here so that a run nobody races against it leaves no unhandled rejection.
+  failedCheck.catch(() => undefined);
+  const recorder: Recorder = { resources: [], calls: [], violations: [], objects: [], events: [], failedCheck };
+  /** `<api>` of every service agent a ServiceIdentity has created (the mock answers one project number). */
+  const agents = new Map<string, string>();
+  const agentsCreated = new Set<string>();
   const byUrn = new Map<string, RecordedResource>();
   /** `<project>|<api>` of every Service the mock has answered, i.e. every API that is enabled. */
   const enabled = new Set<string>();
@@ -244,6 +347,41 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     if (!ordered) recorder.violations.push({ kind, type, ...(name === undefined ? {} : { name }), api, project: apiProject });
   };
 
+  /**
+   * Models BOOTSTRAP_SERVICES: an enablement waits for those of the same project that the program
+   * enables. One registered before such a bootstrap enablement cannot have waited for it.
+   */
+  const otherServices: { project: string; name: string }[] = [];
+  const checkBootstrap = (inputs: Record<string, unknown>, name: string, dependencies: readonly string[]): void => {
+    const project = apiProjectOf(inputs, settings.defaultProject);
+    if ((BOOTSTRAP_SERVICES as readonly string[]).includes(String(inputs.service))) {
+      for (const early of otherServices.filter((other) => other.project === project)) {
+        recorder.violations.push({ kind: 'resource', type: SERVICE_TYPE, name: early.name, api: String(inputs.service), project });
+      }
+      return;
+    }
+    otherServices.push({ project, name });
+    for (const api of BOOTSTRAP_SERVICES) {
+      const key = `${project}|${api}`;
+      const urn = serviceUrns.get(key);
+      if (urn !== undefined && !(enabled.has(key) && waitsFor(dependencies, urn))) recorder.violations.push({ kind: 'resource', type: SERVICE_TYPE, name, api, project });
+    }
+  };
+
+  /** Models SERVICE_AGENT_DOMAINS: a grant to a service agent waits for the ServiceIdentity that creates it. */
+  const checkAgent = (type: string, inputs: Record<string, unknown>, name: string, dependencies: readonly string[]): void => {
+    if (!type.includes('IAMMember') && !type.includes('IAMBinding')) return;
+    const members = [inputs.member, ...(Array.isArray(inputs.members) ? inputs.members : [])];
+    for (const member of members) {
+      const api = serviceAgentApi(member);
+      if (api === undefined) continue;
+      const urn = agents.get(api);
+      if (urn === undefined || !agentsCreated.has(api) || !waitsFor(dependencies, urn)) {
+        recorder.violations.push({ kind: 'agent', type, name, api, project: apiProjectOf(inputs, settings.defaultProject), member: String(member) });
+      }
+    }
+  };
+
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
@@ -260,12 +398,26 @@ export async function installRecordingMocks(options: MockOptions, project: strin
         options: seen.options,
       };
       recorder.resources.push(resource);
+      recorder.events.push(`resource ${args.type} ${args.name}`);
       byUrn.set(resource.urn, resource);
       if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
+      if (args.type === SERVICE_TYPE) checkBootstrap(inputs, args.name, seen.options.dependencies);
+      checkAgent(args.type, inputs, args.name, seen.options.dependencies);
       if (args.type === CONFIG_GROUP_TYPE) recordConfigGroup(recorder, args.name, resource.urn, inputs);
 
       // Echo the inputs as outputs, secrets still wrapped so they stay secret on the way back.
       const result = { id: mockId(args, settings), state: { ...inputs, ...computedState(args, settings) } };
+      if (args.type === SERVICE_IDENTITY_TYPE) {
+        // Models: the agent exists once generateServiceIdentity's operation is done, some time later.
+        const api = String(inputs.service);
+        agents.set(api, resource.urn);
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            agentsCreated.add(api);
+            resolve(result);
+          }, ENABLEMENT_DELAY_MS),
+        );
+      }
       if (args.type !== SERVICE_TYPE) return result;
       // Models: the API is enabled only when the Service's create returns, some time later.
       const key = `${apiProjectOf(inputs, settings.defaultProject)}|${String(inputs.service)}`;
@@ -280,10 +432,24 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     call(args) {
       const inputs = args.inputs as Record<string, unknown>;
       recorder.calls.push({ token: args.token, inputs });
+      recorder.events.push(`invoke ${args.token}`);
       checkEnablement('invoke', args.token, inputs);
-      // Models: the Kubernetes Engine API answers each release channel's current default version.
+      // Models: the Kubernetes Engine API answers each release channel's current default version, and
+      // the versions the region offers (projects.locations.getServerConfig).
       if (args.token === 'gcp:container/getEngineVersions:getEngineVersions') {
-        return { releaseChannelDefaultVersion: settings.channelDefaults };
+        const offered = settings.offeredVersions;
+        return {
+          releaseChannelDefaultVersion: settings.channelDefaults,
+          validMasterVersions: [...offered.validMasterVersions],
+          ...(offered.releaseChannelLatestVersion ? { releaseChannelLatestVersion: { ...offered.releaseChannelLatestVersion } } : {}),
+        };
+      }
+      // Models: the Cloud Quotas API's QuotaInfo for a quota id: one dimensionsInfo with no dimensions,
+      // which applies to every region and GPU family (quotaInfos.get, cloudquotas v1).
+      if (args.token === 'gcp:cloudquota/getSQuotaInfo:getSQuotaInfo') {
+        const quotaId = String(inputs.quotaId);
+        const value = settings.quotas[quotaId] ?? DEFAULT_GPU_QUOTA;
+        return { quotaId, service: inputs.service, parent: inputs.parent, dimensionsInfos: [{ dimensions: {}, applicableLocations: ['global'], details: [{ value: String(value) }] }] };
       }
       // Models: an existing VPC looked up by name (a first stack's), with the ids the provider returns.
       if (args.token === 'gcp:compute/getNetwork:getNetwork') {
@@ -300,6 +466,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
   };
 
   await pulumi.runtime.setMocks(mocks, project, stack, false);
+  reportFailedChecksTo((error) => failCheck(error));
   // The Mocks interface sees only type, name and inputs. The engine also acts on the options (protect,
   // ignoreChanges, deleteBeforeReplace, dependencies), so read them off each request as it passes;
   // MockMonitor calls `newResource` synchronously inside these methods, which is when `pending` is read.
@@ -315,6 +482,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
         ...(request.getDeletebeforereplacedefined?.() ? { deleteBeforeReplace: request.getDeletebeforereplace?.() ?? false } : {}),
         dependencies: request.getDependenciesList(),
         propertyDependencies: propertyDependencies(request),
+        ...(request.getCustomtimeouts?.()?.getDelete() ? { deleteTimeout: request.getCustomtimeouts?.()?.getDelete() } : {}),
       },
     };
   };

@@ -1,7 +1,8 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import type { NetworkSpec } from '../spec';
-import { childOptions, invokeOptions } from './options';
+import { childOptions, invokeOptions, type ChildOptions } from './options';
+import { API } from './service-apis';
 
 export interface NetworkArgs {
   /** The spec's `cluster.network`: names and CIDR ranges. */
@@ -21,6 +22,12 @@ export interface NetworkArgs {
    * @default no Shared VPC: the network lives in `project`
    */
   readonly hostProject?: string;
+  /**
+   * With Shared VPC, attach the service project to the host project here (`compute.projects.enableXpnResource`
+   * on the host, which needs the Shared VPC Admin role).
+   * @default false: a Shared VPC Admin attached it beforehand (docs/deploy.md)
+   */
+  readonly attachServiceProject?: boolean;
 }
 
 /** Node subnet and secondary range names; GKE's ipAllocationPolicy refers to the ranges by name. */
@@ -54,6 +61,8 @@ export class Network extends pulumi.ComponentResource {
   readonly serviceRangeName: string;
   /** Shared VPC grants the cluster must wait for; empty without Shared VPC. */
   readonly sharedVpcGrants: readonly pulumi.Resource[];
+  /** The Cloud Router and Cloud NAT of the node subnet; undefined with `createNat: false`. */
+  readonly nat?: { readonly router: gcp.compute.Router; readonly nat: gcp.compute.RouterNat };
   /**
    * Everything this component creates. The cluster depends on all of it, so `pulumi destroy` deletes the
    * Kubernetes objects, the node pools and the cluster before any of the network: the Gateway's load
@@ -117,14 +126,51 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    this.sharedVpcGrants = args.hostProject === undefined ? [] : this.grantSharedVpc(args.subnetPrefix, args.project, args.hostProject, args.region, child, opts);
-    this.resources = [...(this.vpc ? [this.vpc] : []), this.nodeSubnet, ...(this.proxyOnlySubnet ? [this.proxyOnlySubnet] : []), ...this.sharedVpcGrants];
+    if (spec.createNat) this.nat = this.createNat(args.subnetPrefix, networkProject, args.region, child);
+
+    this.sharedVpcGrants =
+      args.hostProject === undefined ? [] : this.grantSharedVpc(args.subnetPrefix, args.project, args.hostProject, args.region, args.attachServiceProject ?? false, child, opts);
+    this.resources = [
+      ...(this.vpc ? [this.vpc] : []),
+      this.nodeSubnet,
+      ...(this.proxyOnlySubnet ? [this.proxyOnlySubnet] : []),
+      ...(this.nat ? [this.nat.router, this.nat.nat] : []),
+      ...this.sharedVpcGrants,
+    ];
 
     this.registerOutputs({
       networkId: this.networkId,
       nodeSubnetId: this.nodeSubnet.id,
       proxyOnlySubnetId: this.proxyOnlySubnet?.id,
     });
+  }
+
+  /**
+   * Egress for nodes without external addresses (private nodes, which the organisation policy
+   * constraints/compute.vmExternalIpAccess usually demands): Private Google Access covers Google APIs and
+   * Artifact Registry, but vLLM pulls its image from Docker Hub and the model from Hugging Face. The NAT
+   * covers only this cluster's node subnet (primary and secondary ranges), so a second stack in the same
+   * VPC adds its own NAT next to this one; a NAT that covers ALL_SUBNETWORKS of the region would refuse
+   * every other NAT there. Addresses are allocated by Cloud NAT (AUTO_ONLY); errors are logged.
+   * @see https://cloud.google.com/nat/docs/gke-example
+   */
+  private createNat(prefix: string, project: string, region: string, child: pulumi.CustomResourceOptions): { router: gcp.compute.Router; nat: gcp.compute.RouterNat } {
+    const router = new gcp.compute.Router(`${prefix}-nat-router`, { name: `${prefix}-nat-router`, project, region, network: this.networkId }, child);
+    const nat = new gcp.compute.RouterNat(
+      `${prefix}-nat`,
+      {
+        name: `${prefix}-nat`,
+        project,
+        region,
+        router: router.name,
+        natIpAllocateOption: 'AUTO_ONLY',
+        sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+        subnetworks: [{ name: this.nodeSubnet.selfLink, sourceIpRangesToNats: ['ALL_IP_RANGES'] }],
+        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+      },
+      child,
+    );
+    return { router, nat };
   }
 
   /**
@@ -138,26 +184,43 @@ export class Network extends pulumi.ComponentResource {
    * GKE agent also gets Compute Security Admin on the host project, the role GKE's Shared VPC
    * documentation names for "create and manage the firewall resources in your host project" (a custom
    * role with compute.firewalls.* and compute.networks.updatePolicy would do as well).
+   *
+   * The GKE service agent (`service-<number>@container-engine-robot`) is created by Google some time after
+   * the Kubernetes Engine API is enabled, not by the enablement itself: a grant to it right after the
+   * enablement fails with "service account ... does not exist". `gcp.projects.ServiceIdentity` creates it
+   * (services.generateServiceIdentity), and every grant to it waits for that resource. The member is built
+   * from the project number rather than read from the identity's `email`, which the provider sets only when
+   * the API returns one (terraform-provider-google-beta v7.45.0 resource_project_service_identity.go).
+   * The Google APIs service agent (`<number>@cloudservices`) exists from the project's creation.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-shared-vpc
    */
   private grantSharedVpc(
     subnetPrefix: string,
     serviceProject: string,
     hostProject: string,
     region: string,
-    child: pulumi.CustomResourceOptions,
+    attach: boolean,
+    child: ChildOptions,
     opts: pulumi.ComponentResourceOptions | undefined,
   ): pulumi.Resource[] {
     const projectNumber = gcp.organizations.getProjectOutput({ projectId: serviceProject }, invokeOptions(this, opts)).number;
+    const gkeIdentity = new gcp.projects.ServiceIdentity(`${subnetPrefix}-gke-service-agent`, { project: serviceProject, service: API.container }, child);
     const gkeAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
     const apisAgent = pulumi.interpolate`serviceAccount:${projectNumber}@cloudservices.gserviceaccount.com`;
+    const afterAgent = (member: pulumi.Input<string>): ChildOptions => (member === gkeAgent ? { ...child, dependsOn: [...child.dependsOn, gkeIdentity] } : child);
     const subnetUser = (resourceName: string, member: pulumi.Input<string>) =>
       new gcp.compute.SubnetworkIAMMember(
         resourceName,
         { project: hostProject, region, subnetwork: this.nodeSubnet.name, role: 'roles/compute.networkUser', member },
-        child,
+        afterAgent(member),
       );
-    const hostRole = (resourceName: string, role: string) => new gcp.projects.IAMMember(resourceName, { project: hostProject, role, member: gkeAgent }, child);
+    const hostRole = (resourceName: string, role: string) => new gcp.projects.IAMMember(resourceName, { project: hostProject, role, member: gkeAgent }, afterAgent(gkeAgent));
+    // Attaching lets the service project's resources use the host's subnets at all; without it the
+    // cluster create fails whatever the grants say.
+    const attachment = attach ? [new gcp.compute.SharedVPCServiceProject(`${subnetPrefix}-shared-vpc-attachment`, { hostProject, serviceProject }, child)] : [];
     return [
+      gkeIdentity,
+      ...attachment,
       subnetUser(`${subnetPrefix}-nodes-gke-network-user`, gkeAgent),
       subnetUser(`${subnetPrefix}-nodes-apis-network-user`, apisAgent),
       hostRole(`${subnetPrefix}-gke-host-service-agent-user`, 'roles/container.hostServiceAgentUser'),

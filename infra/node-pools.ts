@@ -39,11 +39,13 @@ export function provisioningSettings(gpu: GpuPoolSpec): {
   readonly locationPolicy?: string;
   /** Whether GKE may recreate unhealthy nodes. */
   readonly autoRepair: boolean;
+  /** Upgrade settings to send; undefined leaves the strategy to GKE. */
+  readonly upgradeSettings?: typeof GPU_UPGRADE_SETTINGS;
 } {
   switch (gpu.provisioning) {
     case 'spot':
       // a3-highgpu-1g/2g/4g exist only as Spot or Flex-start VMs.
-      return { nodeConfig: { spot: true }, autoRepair: true };
+      return { nodeConfig: { spot: true }, autoRepair: true, upgradeSettings: GPU_UPGRADE_SETTINGS };
     case 'flex-start':
       return {
         nodeConfig: {
@@ -55,13 +57,23 @@ export function provisioningSettings(gpu: GpuPoolSpec): {
         },
         // Take capacity from whichever zone has it, rather than balancing zones.
         locationPolicy: 'ANY',
-        // GKE's flex-start node pools are created with --no-enable-autorepair: a repair would recreate
-        // the VM outside the Dynamic Workload Scheduler request that obtained it.
+        // Advice, not an API rule: Google's flex-start guide creates its pools with
+        // --no-enable-autorepair (a repair would recreate the VM outside the Dynamic Workload Scheduler
+        // request that obtained it), while the provider's own acceptance test creates a flex-start pool
+        // with auto-repair left on (terraform-provider-google-beta v7.45.0
+        // resource_container_node_pool_test.go, TestAccContainerNodePool_withFlexStart). We follow the guide.
         autoRepair: false,
+        // No upgrade settings: GKE upgrades flex-start pools with its SHORT_LIVED strategy (Google's
+        // "Node upgrade strategies" page; NodePoolUpdateStrategy.SHORT_LIVED in the GKE API). The
+        // provider accepts only SURGE or BLUE_GREEN and defaults `strategy` to SURGE whenever the
+        // upgrade_settings block is present, but sends nothing when the block is absent (Optional +
+        // Computed; resource_container_node_pool.go v7.45.0, expandNodePool), so leaving it out is the
+        // only way not to ask for surge upgrades on such a pool.
+        upgradeSettings: undefined,
       };
     case 'on-demand':
       // Only a3-highgpu-8g; the spec rejects on-demand with fewer GPUs per node.
-      return { nodeConfig: {}, autoRepair: true };
+      return { nodeConfig: {}, autoRepair: true, upgradeSettings: GPU_UPGRADE_SETTINGS };
   }
 }
 
@@ -77,6 +89,22 @@ export const GPU_TAINT = { key: GPU_RESOURCE, value: 'present', effect: 'NO_SCHE
  * Spot and Flex-start capacity rarely has, and which on-demand quota usually does not allow.
  */
 export const GPU_UPGRADE_SETTINGS = { strategy: 'SURGE', maxSurge: 0, maxUnavailable: 1 } as const;
+
+/**
+ * Deleting a node pool drains its nodes by deleting their pods, ignoring PodDisruptionBudgets, unless
+ * the pool asks otherwise (NodeDrainConfig.respectPdbDuringNodePoolDeletion in the GKE API; the provider's
+ * node_drain_config block, updated in place, terraform-provider-google-beta v7.45.0
+ * resource_container_node_pool.go). When a replaced pool is deleted, its model servers then leave one at a
+ * time as the vLLM PodDisruptionBudget allows, each after its replacement is ready on the new pool.
+ */
+export const NODE_DRAIN_CONFIG = { respectPdbDuringNodePoolDeletion: true } as const;
+
+/**
+ * How long `pulumi up` waits for the old GPU pool's deletion. With PodDisruptionBudgets respected it lasts
+ * as long as moving every model server one by one: a new H100 node, the image and the model each time.
+ * The provider's default for a node pool delete is 30 minutes.
+ */
+export const GPU_POOL_DELETE_TIMEOUT = '3h';
 
 type NodePoolInputs = Omit<gcp.container.NodePoolArgs, 'name'>;
 
@@ -127,6 +155,10 @@ export class NodePools extends pulumi.ComponentResource {
       project: args.project,
       cluster: args.gkeCluster.name,
       location: spec.region,
+      // Private nodes in every pool, not only by the cluster's default: no node has an external address
+      // (constraints/compute.vmExternalIpAccess); egress goes through Cloud NAT.
+      networkConfig: { enablePrivateNodes: true },
+      nodeDrainConfigs: [{ ...NODE_DRAIN_CONFIG }],
     };
     const nodeIdentity = {
       serviceAccount: args.identity.email,
@@ -156,7 +188,7 @@ export class NodePools extends pulumi.ComponentResource {
     const gpuInputs: NodePoolInputs = {
       ...common,
       management: { autoRepair: provisioning.autoRepair, autoUpgrade: true },
-      upgradeSettings: { ...GPU_UPGRADE_SETTINGS },
+      ...(provisioning.upgradeSettings === undefined ? {} : { upgradeSettings: { ...provisioning.upgradeSettings } }),
       nodeLocations: [...gpu.nodeLocations],
       // Start empty: the autoscaler adds nodes when model server pods are pending, which is also how
       // Spot and Flex-start capacity is obtained.
@@ -176,12 +208,20 @@ export class NodePools extends pulumi.ComponentResource {
         // boot disk: an 8B model is 16 GB and reloads on every pod start.
         ephemeralStorageLocalSsdConfig: localSsdCount === undefined ? undefined : { localSsdCount },
         taints: [{ ...GPU_TAINT }],
+        // Image streaming: containers start while their image is still arriving, for images stored in
+        // Artifact Registry (cluster.images). Not ForceNew (force-new.ts): switching it keeps the pool and
+        // its name; GKE applies it to running nodes through a node update, which may recreate them.
+        gcfsConfig: { enabled: spec.images.streaming },
         ...nodeIdentity,
         labels: { 'inference-gateway/node-pool': 'gpu' },
         resourceLabels: { 'inference-gateway': spec.name },
       },
     };
-    this.gpuPool = new gcp.container.NodePool(`${spec.name}-gpu`, { ...gpuInputs, name: nodePoolName('gpu', gpuInputs, identity) }, poolOptions);
+    this.gpuPool = new gcp.container.NodePool(
+      `${spec.name}-gpu`,
+      { ...gpuInputs, name: nodePoolName('gpu', gpuInputs, identity) },
+      { ...poolOptions, customTimeouts: { delete: GPU_POOL_DELETE_TIMEOUT } },
+    );
 
     this.registerOutputs({ systemPool: this.systemPool.name, gpuPool: this.gpuPool.name });
   }

@@ -12,7 +12,7 @@
 import { type ObjectRef, matchesRef, refKey, refOf } from './config-group-order';
 import { GCP_DELETE_BEFORE_REPLACE, GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
 import type { KubeObject } from './manifests';
-import { unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
+import { poolDeletionRespectsPdbs, unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
 import type { MockRun } from './program';
 
 type Json = Record<string, unknown>;
@@ -289,7 +289,14 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
     if (change.action === 'replace') why.push('the workload is replaced');
     if (changedPaths(valueAt(previous.inputs, 'spec.template'), valueAt(entry.inputs, 'spec.template')).length > 0) why.push('its pod template changes');
     const pool = pools.find((candidate) => hasGpus(candidate) === requestsGpus(entry));
-    if (pool !== undefined && replaced.has(pool.id)) why.push(`its node pool ${pool.name} is replaced`);
+    if (pool !== undefined && replaced.has(pool.id)) {
+      // The deleted pool's drain settings decide (mocks.ts poolDeletionRespectsPdbs).
+      why.push(
+        poolDeletionRespectsPdbs(old.get(pool.id)?.inputs)
+          ? `its node pool ${pool.name} is replaced (the old pool's deletion respects the PodDisruptionBudget: pods move one at a time)`
+          : `its node pool ${pool.name} is replaced and deleting the old pool ignores PodDisruptionBudgets: OUTAGE, every pod stops at once until the new pool has nodes`,
+      );
+    }
     changes.set(entry.id, { ...change, restarts: why.length > 0, reasons: [...change.reasons, ...why.map((reason) => `pods restart: ${reason}`)] });
   }
 

@@ -9,8 +9,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { readStackSettings } from './config';
-import { installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
 import type { DnsRecord } from './gateway-security';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
 import { deploy, type StackOutputs } from './stack';
 
 export interface MockRunOptions extends MockOptions {
@@ -27,6 +27,8 @@ export interface MockRun {
   readonly violations: EnablementViolation[];
   /** Every object of every ConfigGroup, expanded as pulumi-kubernetes would register them. */
   readonly objects: KubeEntry[];
+  /** Registrations and invokes in the order they reached the mocks (see Recorder.events). */
+  readonly events: string[];
   readonly outputs: StackOutputs;
   /** The exported stack outputs, resolved. */
   readonly exported: {
@@ -53,11 +55,14 @@ export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
   const recorder = await installRecordingMocks({ defaultProject: options.config['gcp:project'], ...options }, 'inference-gateway', 'mock');
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   const outputs = deploy(readStackSettings());
-  const [clusterName, gatewayAddress, curlCommand, dnsRecords] = await Promise.all([
-    valueOf(outputs.clusterName),
-    valueOf(outputs.gatewayAddress),
-    valueOf(outputs.curlCommand),
-    valueOf(outputs.dnsRecords),
+  // A failed check rejects here, as it fails `pulumi preview`; the outputs behind it never resolve.
+  // The registrations not held by the check still finish first: the next run installs new mocks.
+  const [clusterName, gatewayAddress, curlCommand, dnsRecords] = await Promise.race([
+    recorder.failedCheck.catch(async (error: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, 5 * ENABLEMENT_DELAY_MS));
+      throw error;
+    }),
+    Promise.all([valueOf(outputs.clusterName), valueOf(outputs.gatewayAddress), valueOf(outputs.curlCommand), valueOf(outputs.dnsRecords)]),
   ]);
   // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
   await new Promise((resolve) => setTimeout(resolve, 10));

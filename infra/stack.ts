@@ -13,6 +13,9 @@ import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { checkGpuQuota } from './quota';
+import { ImageMirror } from './image-mirror';
+import { WorkloadAccess } from './workload-access';
 
 export { completionsRequest, curl, shellQuote, type CompletionsRequest } from './curl';
 
@@ -32,8 +35,14 @@ export interface StackOutputs {
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
   readonly gatewaySecurity: GatewaySecurity;
+  /** Artifact Registry remote repositories, when `cluster.images.streaming` is on. */
+  readonly imageMirror?: ImageMirror;
+  /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
+  readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
   readonly clusterName: pulumi.Output<string>;
+  /** The checks that must pass before the cluster is created (GPU quota, version gate). */
+  readonly preconditions: readonly pulumi.Output<void>[];
   readonly gatewayAddress: pulumi.Output<string | undefined>;
   /** A ready-to-run request to the first pool through the gateway, as in the guide's last step. */
   readonly curlCommand: pulumi.Output<string>;
@@ -54,28 +63,48 @@ export function deploy(settings: StackSettings): StackOutputs {
 
   // Every component below, and each of its resources and invokes, waits for the APIs (childOptions,
   // invokeOptions): nothing calls an API before it is enabled (service-apis.ts).
-  const apis = new Apis(
-    prefix,
-    { project, namePrefix: prefix, enableModelArmor: spec.gateway.modelArmor.enabled, enableCertificateManager: (spec.gateway.tls?.domains ?? []).length > 0, hostProject },
-  );
+  const apis = new Apis(prefix, {
+    project,
+    namePrefix: prefix,
+    enableModelArmor: spec.gateway.modelArmor.enabled,
+    enableCertificateManager: (spec.gateway.tls?.domains ?? []).length > 0,
+    hostProject,
+    imageStreaming: spec.cluster.images.streaming,
+    storage: spec.pools.some((pool) => pool.modelServer.weightsFrom === 'gcs'),
+  });
   const afterApis = { dependsOn: [apis] };
   const network = new Network(
     prefix,
-    { network: spec.cluster.network, subnetPrefix: spec.cluster.name, region: spec.cluster.region, project, hostProject },
+    {
+      network: spec.cluster.network,
+      subnetPrefix: spec.cluster.name,
+      region: spec.cluster.region,
+      project,
+      hostProject,
+      attachServiceProject: spec.cluster.sharedVpc?.attachServiceProject,
+    },
     afterApis,
   );
-  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network }, afterApis);
   const nodeIdentity = new NodeIdentity(prefix, { clusterName: spec.cluster.name, project }, afterApis);
+  // Read before the cluster is created: a GPU pool the project has no quota for would otherwise fail
+  // only as a silent scale-up while `pulumi up` waits for the model servers.
+  const gpuQuota = checkGpuQuota(spec.cluster.gpuPool, spec.cluster.region, project, { dependsOn: [apis] });
+  const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network, identity: nodeIdentity, preconditions: [gpuQuota] }, afterApis);
+  const imageMirror = spec.cluster.images.streaming ? new ImageMirror(prefix, { cluster: spec.cluster, project }, afterApis) : undefined;
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
   const gatewaySecurity = new GatewaySecurity(`${prefix}-gateway`, { spec, project }, afterApis);
-  // The Kubernetes objects wait for the node pools: the endpoint picker needs the system pool, and
-  // Pulumi waits for each Deployment to become ready. They also wait for the certificate, the Cloud Armor
-  // policy and the Model Armor template (and its grants) that the Gateway, its GCPBackendPolicies and its
-  // GCPTrafficExtension name: GKE's controller programs the load balancer from them as soon as it sees them.
+  // Grants to Kubernetes service accounts name the cluster's Workload Identity pool, which exists once
+  // the cluster does.
+  const workloadAccess = new WorkloadAccess(prefix, { spec, project }, { dependsOn: [apis, cluster] });
+  // The Kubernetes objects wait for the node pools (the endpoint picker needs the system pool, and Pulumi
+  // waits for each Deployment to become ready) and for their access in Google Cloud. They also wait for
+  // the certificate, the Cloud Armor policy and the Model Armor template (and its grants) that the
+  // Gateway, its GCPBackendPolicies and its GCPTrafficExtension name: GKE's controller programs the load
+  // balancer from them as soon as it sees them.
   const kubernetes = new KubernetesWorkloads(
     prefix,
     { spec, cluster, charts: chartObjects(spec), hfToken: settings.hfToken },
-    { dependsOn: [nodePools, ...gatewaySecurity.resources] },
+    { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : []), ...gatewaySecurity.resources] },
   );
 
   const request = completionsRequest(spec);
@@ -91,16 +120,8 @@ export function deploy(settings: StackSettings): StackOutputs {
     .all([gatewaySecurity.dnsRecords, kubernetes.gatewayAddress])
     .apply(([records, address]) => [...records, ...domains.map((domain) => ({ name: `${domain}.`, type: 'A', data: address ?? '<gateway address>' }))]);
   return {
-    apis,
-    network,
-    cluster,
-    nodeIdentity,
-    nodePools,
-    gatewaySecurity,
-    kubernetes,
-    clusterName: cluster.name,
-    gatewayAddress: kubernetes.gatewayAddress,
-    curlCommand,
+    apis, network, cluster, nodeIdentity, nodePools, imageMirror, workloadAccess, gatewaySecurity, kubernetes,
+    clusterName: cluster.name, preconditions: cluster.preconditions, gatewayAddress: kubernetes.gatewayAddress, curlCommand,
     dnsRecords,
     exposure: exposureWarnings(spec),
   };

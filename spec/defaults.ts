@@ -70,6 +70,8 @@ export function modelServerDefaults(profile: ProfileContext = GUIDE_PROFILE): Mo
     // few tens of MiB) and the Python and CUDA runtime. CPU: the HTTP server, tokenizer and scheduler
     // threads; an a3-highgpu-1g node has 26 vCPUs and 234 GB, so one pod per GPU always fits.
     resources: { cpu: '4', memory: '24Gi' },
+    // The guide's path: every pod downloads the model from Hugging Face.
+    weightsFrom: 'huggingface',
   };
 }
 
@@ -162,9 +164,14 @@ export const DEFAULT_SPEC: DeploymentSpec = {
       serviceCidr: '10.8.0.0/20',
       proxyOnlyCidr: '10.129.0.0/23',
       createProxyOnlySubnet: true,
+      createNat: true,
     },
+    controlPlane: { privateEndpoint: false, authorizedNetworks: [] },
     systemPool: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
     gpuPool: gpuPoolDefaults(1),
+    // Streaming costs nothing for images outside Artifact Registry (they are pulled as before), and the
+    // mirror only serves the manifests that ask for it (images.mirrorProject).
+    images: { streaming: true },
   },
   gateway: {
     name: 'inference-gateway',

@@ -12,6 +12,8 @@ import {
   routeRuleCount,
   syncerConfigText,
 } from './derived';
+import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
+import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
@@ -76,6 +78,9 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const pools = listOf<PoolSpec>(spec.pools);
   pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report));
   checkAcrossPools(spec, pools, report);
+  if (spec.namespace === METRICS_ADAPTER.namespace && pools.some((pool) => isObject(pool.autoscaling))) {
+    report('namespace', `${METRICS_ADAPTER.namespace} is the Custom Metrics Stackdriver Adapter's own namespace, which autoscaling creates and deletes with the adapter; choose another, got ${spec.namespace}`);
+  }
   return issues;
 }
 
@@ -192,6 +197,10 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
       report(`cluster.${poolKey}.minNodes`, `must be <= maxNodes (${nodePool.maxNodes}), got ${nodePool.minNodes}`);
     }
   }
+  const images = cluster.images;
+  if (isObject(images) && images.streaming === false && isString(images.mirrorProject)) {
+    report('cluster.images.mirrorProject', `needs cluster.images.streaming: the Artifact Registry repositories the manifests would pull from are made only with it, got ${images.mirrorProject}`);
+  }
   const gpu = cluster.gpuPool;
   const count = gpu.acceleratorCount;
   if (isNumber(count)) {
@@ -261,6 +270,8 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);
   checkVllmRelease(pool, at, report);
+  checkAutoscaling(spec, pool, at, report);
+  checkWeights(pool, at, report);
   checkEndpointPicker(spec, pool, at, report);
   checkPoolNames(spec, pool, at, report);
   checkAdapters(pool, at, report);
@@ -277,6 +288,47 @@ function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
     }
   } else if (isString(server.vllmVersion) && fromImage !== undefined && fromImage !== server.vllmVersion) {
     report(`${at}.modelServer.vllmVersion`, `must match the image's tag (${fromImage}) or be left out, got ${server.vllmVersion}`);
+  }
+}
+
+function checkWeights(pool: PoolSpec, at: string, report: Report): void {
+  const server = pool.modelServer;
+  if (server.weightsFrom === 'gcs') {
+    if (server.weightsBucket === undefined) {
+      report(`${at}.modelServer.weightsBucket`, "is required when weightsFrom is gcs: the Cloud Storage bucket the fill Job writes and vLLM reads (pulumi up creates it in cluster.region)");
+    }
+    const version = isString(server.image) ? (server.vllmVersion ?? vllmVersionOfImage(server.image)) : undefined;
+    if (isString(version) && !vllmStreamsFromGcs(version)) {
+      report(
+        `${at}.modelServer.weightsFrom`,
+        `gcs needs vLLM ${VLLM_GCS_STREAMING_SINCE} or later, whose image streams gs:// models with the Run:ai Model Streamer; this pool runs vLLM ${version} (the GA profile's vLLM can); use huggingface, got gcs`,
+      );
+    }
+  } else if (server.weightsFrom === 'huggingface' && isString(server.weightsBucket)) {
+    report(`${at}.modelServer.weightsBucket`, `is read only with weightsFrom gcs; remove it or set weightsFrom: gcs, got ${server.weightsBucket}`);
+  }
+}
+
+function checkAutoscaling(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+  const scaling = pool.autoscaling;
+  if (!isObject(scaling)) return;
+  const { minReplicas, maxReplicas, metric, target } = scaling;
+  if (isNumber(minReplicas) && isNumber(maxReplicas) && minReplicas > maxReplicas) {
+    report(`${at}.autoscaling.minReplicas`, `must be <= maxReplicas (${maxReplicas}), got ${minReplicas}`);
+  }
+  if (metric === 'kvCache' && isNumber(target) && target > 1) {
+    report(`${at}.autoscaling.target`, `must be at most 1 for metric kvCache (vLLM reports the KV cache in use as a share from 0 to 1), got ${target}`);
+  }
+  const gpu = spec.cluster.gpuPool;
+  const gpus = pool.modelServer.gpus;
+  if (isNumber(maxReplicas) && isNumber(gpu.maxNodes) && isNumber(gpu.acceleratorCount) && isNumber(gpus) && gpus <= gpu.acceleratorCount) {
+    const holds = replicasThePoolHolds(gpu.maxNodes, gpu.acceleratorCount, gpus);
+    if (maxReplicas > holds) {
+      report(
+        `${at}.autoscaling.maxReplicas`,
+        `must be at most ${holds}, the model server pods the GPU pool holds (cluster.gpuPool.maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} / modelServer.gpus ${gpus}); the HPA would ask for pods no node can take; lower maxReplicas or raise maxNodes, got ${maxReplicas}`,
+      );
+    }
   }
 }
 
@@ -540,15 +592,20 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   if (!isNumber(gpu.maxNodes) || !isNumber(gpu.acceleratorCount)) return;
   let needed = 0;
   for (const pool of pools) {
-    const { replicas, gpus, rollout } = pool.modelServer;
+    const { gpus, rollout } = pool.modelServer;
+    // An autoscaled pool may grow to maxReplicas; a single pool above what the GPU pool holds is reported
+    // on its own maxReplicas (checkAutoscaling), not again here.
+    const scaling = isObject(pool.autoscaling) ? pool.autoscaling : undefined;
+    const replicas = scaling === undefined ? pool.modelServer.replicas : scaling.maxReplicas;
     if (!isNumber(replicas) || !isNumber(gpus) || !isNumber(rollout.maxSurge)) return;
+    if (scaling !== undefined && gpus <= gpu.acceleratorCount && replicas > replicasThePoolHolds(gpu.maxNodes, gpu.acceleratorCount, gpus)) return;
     needed += (replicas + rollout.maxSurge) * gpus;
   }
   const capacity = gpu.maxNodes * gpu.acceleratorCount;
   if (needed > capacity) {
     report(
       'cluster.gpuPool.maxNodes',
-      `the pools need ${needed} GPUs (replicas plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
+      `the pools need ${needed} GPUs (${pools.some((pool) => isObject(pool.autoscaling)) ? 'replicas, or autoscaling.maxReplicas,' : 'replicas'} plus rollout surge, times gpus) but maxNodes ${gpu.maxNodes} x acceleratorCount ${gpu.acceleratorCount} gives ${capacity}; raise maxNodes to at least ${Math.ceil(needed / gpu.acceleratorCount)} or lower the replicas`,
     );
   }
 }

@@ -8,6 +8,7 @@ import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
 import { isPlainObject, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
 import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
 import {
+  AUTOSCALING_METRICS,
   COLLECTOR_NAMESPACES,
   CRITICALITIES,
   GATEWAY_CLASSES,
@@ -15,10 +16,12 @@ import {
   GPU_PROVISIONING,
   MODEL_ARMOR_LEVELS,
   RELEASE_CHANNELS,
+  WEIGHT_SOURCES,
   type DeploymentSpec,
   type ResourceRequestsSpec,
 } from './types';
 import { EXTENSION_VERSIONS, VLLM_MAX_LORA_RANKS, type ExtensionVersion } from './versions';
+import { autoscalingDefaults } from './autoscaling';
 
 const dnsLabel = (description: string, maxLength = 63): StringField => ({
   kind: 'string',
@@ -93,6 +96,13 @@ const resources = (description: string): ObjectFieldFor<ResourceRequestsSpec> =>
       patternHint: 'a memory quantity in Ki, Mi, Gi or Ti such as 512Mi or 24Gi',
     },
   },
+});
+
+const projectId = (description: string): StringField => ({
+  kind: 'string',
+  description,
+  pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
+  patternHint: 'a Google Cloud project ID',
 });
 
 /** The profile a written document asks for, read leniently: a bad value is reported by its own field. */
@@ -191,6 +201,25 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               kind: 'boolean',
               description: "Create the region's proxy-only subnet; false to reuse an existing one in this network",
             },
+            createNat: {
+              kind: 'boolean',
+              description: 'Create a Cloud Router and Cloud NAT for the node subnet (the nodes have no external addresses); false when the network already has a NAT covering every subnet of the region',
+            },
+          },
+        },
+        controlPlane: {
+          kind: 'object',
+          description: 'Access to the control plane',
+          fields: {
+            privateEndpoint: {
+              kind: 'boolean',
+              description: 'Only the private endpoint; `pulumi up` must then run inside the VPC or a network peered with it',
+            },
+            authorizedNetworks: {
+              kind: 'list',
+              description: 'CIDR ranges allowed to reach the control plane; empty: any address',
+              items: cidr('Authorized network'),
+            },
           },
         },
         sharedVpc: {
@@ -198,12 +227,11 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           description: 'Shared VPC: create the network in the host project',
           optional: true,
           fields: {
-            hostProject: {
-              kind: 'string',
-              description: 'Host project ID',
-              required: true,
-              pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
-              patternHint: 'a Google Cloud project ID',
+            hostProject: { ...projectId('Host project ID'), required: true },
+            attachServiceProject: {
+              kind: 'boolean',
+              optional: true,
+              description: 'Attach the service project to the host project (needs Shared VPC Admin); default: already attached by a Shared VPC Admin',
             },
           },
         },
@@ -238,6 +266,20 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               items: { kind: 'string', description: 'Zone', pattern: /^[a-z]+-[a-z]+\d+-[a-z]$/, patternHint: 'a zone such as us-central1-a' },
             },
             gpuDriverVersion: enumOf('GPU driver that GKE installs', GPU_DRIVER_VERSIONS),
+          },
+        },
+        images: {
+          kind: 'object',
+          description: 'Image pulls through Artifact Registry',
+          fields: {
+            streaming: {
+              kind: 'boolean',
+              description: "GKE image streaming on the GPU nodes, and Artifact Registry remote repositories in the cluster's region that mirror Docker Hub, registry.k8s.io and ghcr.io (made by pulumi up)",
+            },
+            mirrorProject: {
+              ...projectId("Project of those repositories (the stack's gcp:project): when set, the manifests pull the mirrored images through them; left out, they keep the upstream references"),
+              optional: true,
+            },
           },
         },
       },
@@ -393,6 +435,14 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                 fields: { maxUnavailable: integer('Pods a voluntary disruption may take down at once', 0, 1000) },
               },
               resources: resources('CPU and memory the vLLM container requests (no limit)'),
+              weightsFrom: enumOf("Where vLLM reads the base model: huggingface (the guide's download at every start) or gcs (a bucket a one-time Job fills, streamed by vLLM's Run:ai model streamer)", WEIGHT_SOURCES),
+              weightsBucket: {
+                kind: 'string',
+                description: "Cloud Storage bucket of the weights when weightsFrom is gcs (pulumi up creates it in the cluster's region)",
+                optional: true,
+                pattern: /^[a-z0-9][-_a-z0-9]{1,61}[a-z0-9]$/,
+                patternHint: 'a bucket name of 3 to 63 lower-case letters, digits, "-" and "_", starting and ending with a letter or digit (no dots)',
+              },
             },
           },
           adapters: {
@@ -471,6 +521,19 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                   },
                 },
               },
+            },
+          },
+          autoscaling: {
+            kind: 'object',
+            description: 'A HorizontalPodAutoscaler on the model server (the Deployment then sets no replicas)',
+            optional: true,
+            derivedDefaults: (written) => autoscalingDefaults(written.metric),
+            fields: {
+              minReplicas: { ...integer('Fewest model server pods', 1, 1000), required: true },
+              maxReplicas: { ...integer('Most model server pods: at most cluster.gpuPool.maxNodes x acceleratorCount / modelServer.gpus', 1, 1000), required: true },
+              metric: enumOf("The per-pod signal scaled on: queue (vLLM's waiting requests) or kvCache (share of vLLM's KV cache in use)", AUTOSCALING_METRICS),
+              target: { kind: 'number', description: 'Average per pod the HPA holds the metric at (queue: requests, default 3; kvCache: a share up to 1, default 0.8)', min: 0.001, max: 1000 },
+              scaleDownStabilizationSeconds: integer('Seconds a lower recommendation must last before pods are removed', 0, 3600),
             },
           },
         },

@@ -27,6 +27,14 @@ export type ModelArmorLevel = (typeof MODEL_ARMOR_LEVELS)[number];
 export const COLLECTOR_NAMESPACES = ['gmp-system', 'gke-gmp-system'] as const;
 export type CollectorNamespace = (typeof COLLECTOR_NAMESPACES)[number];
 
+/** The serving signal a pool's HPA holds at its target, per pod (see spec/autoscaling.ts). */
+export const AUTOSCALING_METRICS = ['queue', 'kvCache'] as const;
+export type AutoscalingMetric = (typeof AUTOSCALING_METRICS)[number];
+
+/** Where vLLM reads the base model's weights from. */
+export const WEIGHT_SOURCES = ['huggingface', 'gcs'] as const;
+export type WeightSource = (typeof WEIGHT_SOURCES)[number];
+
 export interface DeploymentSpec {
   /** Namespace of every namespaced object. */
   readonly namespace: string;
@@ -67,10 +75,27 @@ export interface ClusterSpec {
    */
   readonly enableModelArmor?: boolean;
   readonly network: NetworkSpec;
+  /** Who may reach the control plane, and where. */
+  readonly controlPlane: ControlPlaneSpec;
   /** Shared VPC: the network lives in the host project. */
   readonly sharedVpc?: SharedVpcSpec;
   readonly systemPool: SystemPoolSpec;
   readonly gpuPool: GpuPoolSpec;
+  /** Pull images from Artifact Registry: the GPU pool streams them, remote repositories mirror upstream. */
+  readonly images: ImagesSpec;
+}
+
+export interface ImagesSpec {
+  /**
+   * GKE image streaming on the GPU nodes, and Artifact Registry remote repositories that mirror Docker Hub,
+   * registry.k8s.io and ghcr.io in the cluster's region (made by `pulumi up`).
+   */
+  readonly streaming: boolean;
+  /**
+   * Project of those remote repositories: when set, the manifests pull every mirrored image through them
+   * (what image streaming needs); left out, they keep the upstream references (GitOps default).
+   */
+  readonly mirrorProject?: string;
 }
 
 export interface NetworkSpec {
@@ -88,11 +113,29 @@ export interface NetworkSpec {
   readonly proxyOnlyCidr: string;
   /** Create the proxy-only subnet; false when another stack already made the region's one in this network. */
   readonly createProxyOnlySubnet: boolean;
+  /**
+   * Create a Cloud Router with Cloud NAT for the node subnet: the nodes have no external addresses, and
+   * vLLM pulls its image from Docker Hub and the model from Hugging Face. False when the network already
+   * has a NAT that covers every subnet of the region.
+   */
+  readonly createNat: boolean;
+}
+
+export interface ControlPlaneSpec {
+  /** Only the private endpoint: `pulumi up` must then run from inside the VPC (or a peered network). */
+  readonly privateEndpoint: boolean;
+  /** CIDR ranges allowed to reach the control plane; empty: any address (GKE's default). */
+  readonly authorizedNetworks: readonly string[];
 }
 
 export interface SharedVpcSpec {
   /** Host project that owns the network; the service project's GKE agent becomes a network user there. */
   readonly hostProject: string;
+  /**
+   * Attach the service project to the host project (needs Shared VPC Admin on the host's organisation or
+   * folder). Default: a Shared VPC Admin has attached it already.
+   */
+  readonly attachServiceProject?: boolean;
 }
 
 export interface SystemPoolSpec {
@@ -197,6 +240,20 @@ export interface PoolSpec {
   /** Gateway-to-backend timeout: size it from steady-state p99 request latency. */
   readonly backendTimeoutSeconds: number;
   readonly models: readonly InferenceModelSpec[];
+  /** A HorizontalPodAutoscaler on the model server; left out, `modelServer.replicas` pods run. */
+  readonly autoscaling?: AutoscalingSpec;
+}
+
+export interface AutoscalingSpec {
+  readonly minReplicas: number;
+  /** At most what the GPU pool holds: maxNodes x acceleratorCount / gpus. */
+  readonly maxReplicas: number;
+  /** queue: requests waiting in vLLM (default); kvCache: share of the KV cache in use. */
+  readonly metric: AutoscalingMetric;
+  /** Per-pod average the HPA holds the metric at (queue: requests; kvCache: a share from 0 to 1). */
+  readonly target: number;
+  /** Seconds the HPA waits on a lower recommendation before removing pods. */
+  readonly scaleDownStabilizationSeconds: number;
 }
 
 export interface ModelServerSpec {
@@ -224,6 +281,10 @@ export interface ModelServerSpec {
   readonly disruptionBudget: DisruptionBudgetSpec;
   /** CPU and memory the vLLM container requests (it gets no limit). */
   readonly resources: ResourceRequestsSpec;
+  /** Where vLLM reads the base model: Hugging Face (the guide), or a Cloud Storage bucket a Job fills. */
+  readonly weightsFrom: WeightSource;
+  /** The bucket when `weightsFrom` is gcs; `pulumi up` creates it in the cluster's region. */
+  readonly weightsBucket?: string;
 }
 
 export interface ResourceRequestsSpec {

@@ -32,6 +32,8 @@ export const CORE_KINDS: Readonly<Record<string, CoreKind>> = {
   'apps/v1/StatefulSet': { module: 'apps/v1/StatefulSet', namespaced: true },
   'apps/v1/DaemonSet': { module: 'apps/v1/DaemonSet', namespaced: true },
   'batch/v1/Job': { module: 'batch/v1/Job', namespaced: true },
+  'autoscaling/v2/HorizontalPodAutoscaler': { module: 'autoscaling/v2/HorizontalPodAutoscaler', namespaced: true },
+  'apiregistration.k8s.io/v1/APIService': { module: 'apiregistration.k8s.io/v1/APIService', namespaced: false },
   'policy/v1/PodDisruptionBudget': { module: 'policy/v1/PodDisruptionBudget', namespaced: true },
   'rbac.authorization.k8s.io/v1/Role': { module: 'rbac.authorization.k8s.io/v1/Role', namespaced: true },
   'rbac.authorization.k8s.io/v1/RoleBinding': { module: 'rbac.authorization.k8s.io/v1/RoleBinding', namespaced: true },

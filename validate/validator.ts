@@ -7,6 +7,7 @@ import type { CheckContext, ExternalRef } from './checks/context';
 import { checkInferenceModelRewrites, checkInferenceModels, checkInferenceObjectives, checkInferencePools } from './checks/inference';
 import { checkBindings } from './checks/rbac';
 import { checkPolicies, checkRoutes, checkRoutingExtensions } from './checks/routing';
+import { checkAutoscalers } from './checks/autoscalers';
 import { checkGpuPlacement, checkMountedFiles, checkReferencedObjects, checkSelectors, checkVllmArgs } from './checks/workloads';
 import { coreKind, validateCoreObject } from './core-kinds';
 import { crdRegistry, type CrdRegistry } from './crds';
@@ -132,7 +133,7 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
   };
   const checks = [
     checkSelectors, checkReferencedObjects, checkMountedFiles, checkVllmArgs, checkGpuPlacement, checkRoutes, checkPolicies, checkRoutingExtensions,
-    checkInferencePools, checkInferenceModels, checkInferenceObjectives, checkInferenceModelRewrites, checkBindings,
+    checkInferencePools, checkInferenceModels, checkInferenceObjectives, checkInferenceModelRewrites, checkBindings, checkAutoscalers,
   ];
   for (const check of checks) {
     check(context);

@@ -32,14 +32,21 @@ function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 describe('Google Cloud APIs', () => {
-  test("the guide's container, compute and networkservices, plus IAM and Resource Manager, are enabled in the project, and Model Armor is not", () => {
+  test("the guide's container, compute and networkservices, plus IAM, Resource Manager, Service Usage, Logging, Monitoring and Cloud Quotas, are enabled in the project, and Model Armor is not", () => {
     const services = ofType(result, 'gcp:projects/service:Service').map((s) => plain(s));
     expect(services.map((s) => s.service).sort()).toEqual([
+      // Image streaming (cluster.images.streaming, on by default): the mirror and the streaming backend.
+      'artifactregistry.googleapis.com',
+      'cloudquotas.googleapis.com',
       'cloudresourcemanager.googleapis.com',
       'compute.googleapis.com',
       'container.googleapis.com',
+      'containerfilesystem.googleapis.com',
       'iam.googleapis.com',
+      'logging.googleapis.com',
+      'monitoring.googleapis.com',
       'networkservices.googleapis.com',
+      'serviceusage.googleapis.com',
     ]);
     expect(services.every((s) => s.project === PROJECT)).toBe(true);
   });
@@ -208,7 +215,7 @@ describe('Kubernetes objects', () => {
       .map((object) => [object.kind, object.metadata?.name, Object.fromEntries(Object.entries(object.metadata?.annotations ?? {}).filter(([key]) => key.startsWith(PULUMI_ANNOTATION_PREFIX)))])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(annotated).toEqual([
-      ['Deployment', 'vllm-llama3-8b-instruct', { 'pulumi.com/timeoutSeconds': '3600' }],
+      ['Deployment', 'vllm-llama3-8b-instruct', { 'pulumi.com/timeoutSeconds': '2400' }],
       ['Gateway', 'inference-gateway', { 'pulumi.com/waitFor': 'condition=Programmed', 'pulumi.com/timeoutSeconds': '1200' }],
     ]);
   });

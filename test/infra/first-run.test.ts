@@ -177,7 +177,7 @@ describe('6. upgrades', () => {
 
   test('a newer release channel default on a later run leaves the cluster unchanged (minMasterVersion is read at creation only)', () => {
     expect(plain(one(later, CLUSTER)).minMasterVersion).toBe('1.35.1-gke.1200');
-    expect(one(defaults, CLUSTER).options.ignoreChanges).toEqual(['minMasterVersion']);
+    expect(one(defaults, CLUSTER).options.ignoreChanges).toEqual(['minMasterVersion', 'nodeConfig']);
     expect(change(compareRuns(defaults, later), CLUSTER, 'inference-gateway').action).toBe('same');
   });
 });

@@ -141,6 +141,11 @@ describe('a closed Gateway', () => {
       ['roles/modelarmor.user', 'serviceAccount:service-123456789012@gcp-sa-dep.iam.gserviceaccount.com', 'example-project'],
       ['roles/serviceusage.serviceUsageConsumer', 'serviceAccount:service-123456789012@gcp-sa-dep.iam.gserviceaccount.com', 'example-project'],
     ]);
+    // IAM refuses a grant to an agent that does not exist yet: each grant waits for the ServiceIdentity
+    // that creates it (the mocks report a grant that does not as an 'agent' violation).
+    const identity = one(production, 'gcp:projects/serviceIdentity:ServiceIdentity');
+    expect(plain(identity)).toMatchObject({ project: 'example-project', service: 'networkservices.googleapis.com' });
+    for (const grant of ofType(production, IAM_MEMBER).filter((resource) => resource.name.includes('model-armor'))) expect(waitsFor(production, grant.urn, identity.urn)).toBe(true);
     const gateway = one(production, CONFIG_GROUP, 'gateway');
     expect(waitsFor(production, gateway.urn, one(production, TEMPLATE).urn)).toBe(true);
     for (const grant of ofType(production, IAM_MEMBER).filter((resource) => resource.name.includes('model-armor'))) expect(waitsFor(production, gateway.urn, grant.urn)).toBe(true);

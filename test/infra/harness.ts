@@ -58,3 +58,13 @@ export function gpuNodeConfig(run: MockRun): Inputs {
 export function proxyOnlySubnets(run: MockRun): RecordedResource[] {
   return ofType(run, SUBNETWORK).filter((subnet) => subnet.inputs.purpose === 'REGIONAL_MANAGED_PROXY');
 }
+
+/** Runs the program expecting one of its checks to fail (quota, version gate), and returns the error. */
+export async function runExpectingFailure(options: Parameters<typeof runWithMocks>[0]): Promise<Error> {
+  const outcome = await runWithMocks(options).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  if (outcome === undefined) throw new Error('the program ran to the end; expected a check to fail');
+  return outcome;
+}

@@ -172,7 +172,7 @@ describe('--compare', () => {
   test('the text output names the action, the order, the reason and the restarting workloads', async () => {
     const result = await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml']);
     expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
-    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced\n`);
+    expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced (the old pool's deletion respects the PodDisruptionBudget: pods move one at a time)\n`);
   });
 
   test('--compare-stack compares with another stack', async () => {

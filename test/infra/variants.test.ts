@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { A3_LOCAL_SSD_COUNT, provisioningSettings } from '../../infra/node-pools';
+import { A3_LOCAL_SSD_COUNT, GPU_UPGRADE_SETTINGS, provisioningSettings } from '../../infra/node-pools';
 import { withPulumiAwait, type KubeObject } from '../../infra/manifests';
 import { creationVersion } from '../../infra/cluster';
 import { runWithMocks, type MockRun } from '../../infra/program';
@@ -134,7 +134,7 @@ describe('GPU pool', () => {
   });
 
   test('provisioning settings: spot sets only spot, and keeps auto-repair', () => {
-    expect(provisioningSettings(resolveSpec({}).cluster.gpuPool)).toEqual({ nodeConfig: { spot: true }, autoRepair: true });
+    expect(provisioningSettings(resolveSpec({}).cluster.gpuPool)).toEqual({ nodeConfig: { spot: true }, autoRepair: true, upgradeSettings: GPU_UPGRADE_SETTINGS });
   });
 });
 
@@ -193,7 +193,7 @@ describe('Shared VPC', () => {
 
   test('the Kubernetes Engine and Compute Engine APIs are enabled in the host project as well, and Resource Manager for the host grants', () => {
     const hostServices = ofType(result, 'gcp:projects/service:Service').map(plain).filter((s) => s.project === HOST);
-    expect(hostServices.map((s) => s.service).sort()).toEqual(['cloudresourcemanager.googleapis.com', 'compute.googleapis.com', 'container.googleapis.com']);
+    expect(hostServices.map((s) => s.service).sort()).toEqual(['cloudresourcemanager.googleapis.com', 'compute.googleapis.com', 'container.googleapis.com', 'serviceusage.googleapis.com']);
   });
 });
 

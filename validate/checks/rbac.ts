@@ -10,6 +10,14 @@ export function isWellKnownClusterRole(name: string): boolean {
 }
 
 /**
+ * Objects the control plane creates in kube-system: the Role that lets aggregated API servers read the
+ * client-CA ConfigMap (the API server's bootstrap RBAC policy), and the ServiceAccount the
+ * kube-controller-manager runs the HPA controller as (--use-service-account-credentials).
+ */
+const BUILT_IN_ROLES = new Set(['kube-system/extension-apiserver-authentication-reader']);
+const BUILT_IN_SERVICE_ACCOUNTS = new Set(['kube-system/horizontal-pod-autoscaler']);
+
+/**
  * ServiceAccount subjects in a namespace the manifests write to must be among the manifests: a typo
  * there binds the role to nobody. Namespaces the manifests do not touch (gmp-system's collector) are
  * someone else's, and `default` exists everywhere.
@@ -20,7 +28,7 @@ function checkSubjects(ctx: CheckContext, binding: Entry, namespaces: ReadonlySe
     if (subject.kind !== 'ServiceAccount') return;
     const name = asString(subject.name) ?? '';
     const namespace = asString(subject.namespace) ?? binding.namespace;
-    if (name === 'default' || namespace === undefined || !namespaces.has(namespace)) return;
+    if (name === 'default' || namespace === undefined || !namespaces.has(namespace) || BUILT_IN_SERVICE_ACCOUNTS.has(`${namespace}/${name}`)) return;
     if (!ctx.set.find('', 'ServiceAccount', name, namespace)) {
       ctx.report(binding, `subjects[${index}].name`, `ServiceAccount "${name}" is not in namespace ${namespace} of the manifests; the binding grants its role to nobody`);
     }
@@ -43,7 +51,7 @@ export function checkBindings(ctx: CheckContext): void {
       }
     } else if (kind === 'Role') {
       if (binding.kind === 'ClusterRoleBinding') ctx.report(binding, 'roleRef.kind', 'a ClusterRoleBinding can only refer to a ClusterRole');
-      else if (!ctx.set.find(RBAC_API_GROUP, 'Role', name, binding.namespace)) {
+      else if (!ctx.set.find(RBAC_API_GROUP, 'Role', name, binding.namespace) && !BUILT_IN_ROLES.has(`${binding.namespace}/${name}`)) {
         ctx.report(binding, 'roleRef.name', `Role "${name}" is not in namespace ${binding.namespace ?? 'default'} of the manifests`);
       }
     } else {
