@@ -11,8 +11,10 @@ import {
   modelArmorSettings,
   securityPolicyName,
   guideMetricsReader,
+  inferencePoolCrd,
   isAutoscaled,
   maxLoraRank,
+  modelServerEngine,
   poolAutoscalingMetric,
   poolMetrics,
   poolRoute,
@@ -61,8 +63,9 @@ export interface PoolChartProps {
 /**
  * A pool's adapters ConfigMap and the vLLM Deployment that mounts it; with weights from Cloud Storage also
  * the model server's service account and the Job that fills the bucket, which the Deployment applies after.
+ * `engine`: the GA picker's engine label of the pods (`modelServerEngine`).
  */
-export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec): ModelServer {
+export function addModelServer(scope: Construct, namespace: string, pool: PoolSpec, engine?: string): ModelServer {
   const gcs = weightsFromGcs(pool);
   const accounts = weightsServiceAccounts(pool);
   const fill = gcs
@@ -92,6 +95,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     adapters,
     healthPath: pool.healthCheck.path,
     maxLoraRank: maxLoraRank(pool),
+    engine,
     autoscaled: isAutoscaled(pool),
     weights: gcs ? { uri: weightsUri(pool), serviceAccount: accounts.modelServer } : undefined,
   });
@@ -115,7 +119,7 @@ export class PoolChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { spec, pool } = props;
     const namespace = spec.namespace;
-    const modelServer = addModelServer(this, namespace, pool);
+    const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
     if (pool.autoscaling !== undefined) {
       new ModelServerAutoscaler(this, 'Autoscaler', {
         namespace,
@@ -147,6 +151,7 @@ export class PoolChart extends Chart {
         ...common,
         monitoring: spec.monitoring.metricsReader,
         collectorNamespace: spec.monitoring.collectorNamespace,
+        inferencePoolCrd: inferencePoolCrd(spec.cluster.version),
       });
       new InferenceObjectives(this, `InferenceObjectives-${stack.release.id}`, { namespace, pool: routerPool.reference, models: pool.models, labels: routerPool.labels });
       return { pool: routerPool.reference, weight: stack.weight };

@@ -10,11 +10,12 @@ import {
   HttpRouteSpecRulesMatchesPathType,
   type HttpRouteSpecRules,
   type HttpRouteSpecRulesBackendRefs,
+  type HttpRouteSpecRulesFilters,
   type HttpRouteSpecRulesMatches,
 } from '../imports/httproutes-gateway.networking.k8s.io';
 import { CERT_MANAGER_CERTS_OPTION, HTTPS_PORT, MAX_RULES_PER_ROUTE, routeName, type GatewayClassName, type PoolRoute } from '../spec';
 import type { PoolReference } from './inference-pool';
-import { MODEL_NAME_HEADER } from './well-known';
+import { MODEL_NAME_HEADER, OBJECTIVE_HEADER } from './well-known';
 
 /** One InferencePool behind a route, with its share of the traffic when there are several. */
 export interface WeightedPool {
@@ -80,7 +81,9 @@ export class InferenceGateway extends Construct {
     // request over plain HTTP can only ever be redirected.
     const parentRefs = [props.tls === undefined ? { name: props.name } : { name: props.name, sectionName: InferenceGateway.HTTPS_LISTENER_NAME }];
 
-    const rules = props.backends.flatMap((backend) => rulesFor(backend));
+    // Catch-all rules go last: they match only a path, so every model rule of their prefix outranks them
+    // (Gateway API: among equal paths, more header matches win), and they close the route table.
+    const rules = [...props.backends.flatMap((backend) => rulesFor(backend)), ...props.backends.flatMap((backend) => catchAllRules(backend))];
     const routes: HttpRouteSpecRules[][] = [];
     for (let i = 0; i < rules.length; i += MAX_RULES_PER_ROUTE) routes.push(rules.slice(i, i + MAX_RULES_PER_ROUTE));
     this.routeNames = routes.map((_, index) => routeName(props.routeName, index));
@@ -123,22 +126,58 @@ function backendRefs(pools: readonly WeightedPool[]): HttpRouteSpecRulesBackendR
   return pools.map(({ pool, weight }) => ({ name: pool.name, group: pool.group, kind: pool.kind, ...(weight === undefined ? {} : { weight }) }));
 }
 
-function rulesFor(backend: InferenceBackend): HttpRouteSpecRules[] {
-  const route = backend.route;
+function pathMatchAndRewrite(route: PoolRoute): { path: HttpRouteSpecRulesMatches['path']; rewrite: HttpRouteSpecRulesFilters[] } {
   const path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: route.pathPrefix };
   // vLLM serves /v1/...; a pool reached under another prefix gets the prefix stripped.
-  const filters =
+  const rewrite =
     route.pathPrefix === '/'
-      ? undefined
+      ? []
       : [
           {
             type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
             urlRewrite: { path: { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: '/' } },
           },
         ];
-  const rule = (matches: HttpRouteSpecRulesMatches[]): HttpRouteSpecRules => ({ matches, filters, backendRefs: backendRefs(backend.pools) });
-  if (route.kind !== 'model') return [rule([{ path }])];
+  return { path, rewrite };
+}
+
+/**
+ * Sets the objective header (whatever the client sent), or with no objective to name removes it, so a
+ * client cannot pick a priority the route does not give it.
+ */
+function objectiveFilter(objective: string | undefined): HttpRouteSpecRulesFilters {
+  return {
+    type: HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER,
+    requestHeaderModifier: objective === undefined ? { remove: [OBJECTIVE_HEADER] } : { set: [{ name: OBJECTIVE_HEADER, value: objective }] },
+  };
+}
+
+function rulesFor(backend: InferenceBackend): HttpRouteSpecRules[] {
+  const route = backend.route;
+  const { path, rewrite } = pathMatchAndRewrite(route);
+  const rule = (matches: HttpRouteSpecRulesMatches[], objective: string | undefined, objectives: boolean): HttpRouteSpecRules => {
+    const filters = [...rewrite, ...(objectives ? [objectiveFilter(objective)] : [])];
+    return { matches, ...(filters.length > 0 ? { filters } : {}), backendRefs: backendRefs(backend.pools) };
+  };
+  if (route.kind !== 'model') return [rule([{ path }], route.objective, route.objective !== undefined)];
   return route.modelNames.map((modelName) =>
-    rule([{ path, headers: [{ type: HttpRouteSpecRulesMatchesHeadersType.EXACT, name: MODEL_NAME_HEADER, value: modelName }] }]),
+    rule(
+      [{ path, headers: [{ type: HttpRouteSpecRulesMatchesHeadersType.EXACT, name: MODEL_NAME_HEADER, value: modelName }] }],
+      route.objectives?.[modelName],
+      route.objectives !== undefined,
+    ),
   );
+}
+
+/**
+ * The lowest-precedence rule of a body-routed prefix: requests whose body names no model (`GET /v1/models`,
+ * health probes) or a model no rule knows reach this pool, and its server answers them, instead of the
+ * load balancer's 404. They carry no objective (priority 0).
+ */
+function catchAllRules(backend: InferenceBackend): HttpRouteSpecRules[] {
+  const route = backend.route;
+  if (route.kind !== 'model' || !route.catchAll) return [];
+  const { path, rewrite } = pathMatchAndRewrite(route);
+  const filters = [...rewrite, ...(route.objectives === undefined ? [] : [objectiveFilter(undefined)])];
+  return [{ matches: [{ path }], ...(filters.length > 0 ? { filters } : {}), backendRefs: backendRefs(backend.pools) }];
 }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import type { ModelServerSpec } from '../spec';
 import { LoraAdapters } from './adapters';
 import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
-import { appLabels, GKE_ACCELERATOR_LABEL, GPU_RESOURCE, LORA_SYNCER_CONFIG_VARIABLE } from './well-known';
+import { appLabels, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL, GPU_RESOURCE, LORA_SYNCER_CONFIG_VARIABLE } from './well-known';
 
 export interface ModelServerProps {
   readonly namespace: string;
@@ -16,6 +16,8 @@ export interface ModelServerProps {
   readonly healthPath: string;
   /** `--max-lora-rank`: the largest adapter rank vLLM accepts. */
   readonly maxLoraRank: number;
+  /** The GA picker's engine for these pods (`modelServerEngine`), as a pod label. @default no label */
+  readonly engine?: string;
   /**
    * A HorizontalPodAutoscaler owns the pod count: the Deployment then sets no `replicas`, so applying it
    * again never resets what the HPA chose (with server-side apply the HPA's field manager keeps it).
@@ -63,8 +65,10 @@ export class ModelServer extends Construct {
   static readonly SYNCER_RESOURCES = { cpu: '100m', memory: '128Mi' } as const;
 
   readonly name: string;
-  /** Labels of the model server pods; the InferencePool selects them. */
+  /** Labels the InferencePool (and the Deployment) select the model server pods by. */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** The engine label the pods carry for the GA picker, if any (never part of a selector). */
+  readonly engine?: string;
   /** Port vLLM serves on. */
   readonly port: number;
   readonly healthPath: string;
@@ -76,6 +80,7 @@ export class ModelServer extends Construct {
     const { server, adapters } = props;
     this.name = props.name;
     this.podLabels = appLabels(props.name);
+    this.engine = props.engine;
     this.port = server.port;
     this.healthPath = props.healthPath;
     this.terminationGracePeriodSeconds = server.terminationGracePeriodSeconds;
@@ -191,7 +196,7 @@ export class ModelServer extends Construct {
           },
         },
         template: {
-          metadata: { labels: { ...this.podLabels } },
+          metadata: { labels: { ...this.podLabels, ...(props.engine === undefined ? {} : { [ENGINE_TYPE_LABEL]: props.engine }) } },
           spec: {
             containers: [vllm],
             initContainers: [syncer],

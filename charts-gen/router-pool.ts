@@ -17,8 +17,14 @@ import { PodMonitoring, PodMonitoringSpecEndpointsPort, PodMonitoringSpecEndpoin
 import {
   clusterScopedName,
   endpointPickerName,
+  GKE_INFERENCE_POOL_CRDS,
+  inferencePoolHas,
   poolMetricsReader,
+  PRE_RENAME_VLLM_ENGINE,
+  PRE_RENAME_VLLM_VERSION,
   scaleMemory,
+  VLLM_ENGINE,
+  vllmMetrics,
   type EndpointPickerSpec,
   type ExtensionRelease,
   type VllmMetricNames,
@@ -27,7 +33,7 @@ import { securityPolicy, type PoolReference } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import type { ModelServer } from './model-server';
 import { DISTROLESS_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './security';
-import { ENDPOINT_PICKER_PORTS, RBAC_API_GROUP } from './well-known';
+import { ENDPOINT_PICKER_PORTS, RBAC_API_GROUP, READY_REPLICAS_ANNOTATION } from './well-known';
 
 export interface RouterPoolProps {
   readonly namespace: string;
@@ -54,20 +60,48 @@ export interface RouterPoolProps {
   readonly monitoring?: boolean;
   /** Namespace of Managed Prometheus' collector. @default 'gmp-system' */
   readonly collectorNamespace?: string;
+  /**
+   * The InferencePool v1 CRD release the cluster has at its minimum version (`inferencePoolCrd`): fields
+   * newer than it are left out. @default the oldest GKE-installed CRD (GKE_INFERENCE_POOL_CRDS)
+   */
+  readonly inferencePoolCrd?: string;
 }
 
 /** The picker's config file name in its ConfigMap and under /config (the chart's default). */
 const CONFIG_FILE = 'default-plugins.yaml';
 const CONFIG_DIRECTORY = '/config';
 
+/** One core-metrics-extractor engine entry with a vLLM's metric names. */
+function engineEntry(name: string, vllm: VllmMetricNames): Record<string, string> {
+  return {
+    name,
+    queuedRequestsSpec: vllm.queuedRequests,
+    runningRequestsSpec: vllm.runningRequests,
+    kvUsageSpec: vllm.kvCacheUsage,
+    loraSpec: vllm.loraInfo,
+    cacheInfoSpec: vllm.cacheInfo,
+  };
+}
+
 /**
  * The EndpointPickerConfig the llm-d-router-gateway chart (v0.10.0) renders for vLLM over HTTP: queue,
  * KV-cache and prefix-cache scorers over metrics scraped from each model server. The core metrics
- * extractor is told the metric names only when the running vLLM's differ from its built-in `vllm`
- * engine; such an entry replaces the built-in one whole, so every name is repeated.
+ * extractor picks the names per pod by its engine label, and unlabelled pods get `defaultEngine`
+ * (extractor/metrics factories.go, extractor.go):
+ * - pods labelled with the built-in `vllm` engine (their vLLM exports its names): an entry for the
+ *   pre-rename names becomes the default, so pods of the older vLLM still running while an upgrade rolls
+ *   keep being scored (both read correctly, each with its own names);
+ * - unlabelled pods whose vLLM's names differ from the built-in ones: an entry named `vllm` replaces the
+ *   built-in one whole, so every name is repeated;
+ * - otherwise the chart's bare extractor.
  */
-export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricNames): Record<string, unknown> {
+export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricNames, labelled = false): Record<string, unknown> {
   const differs = (Object.keys(builtIn) as (keyof VllmMetricNames)[]).some((key) => vllm[key] !== builtIn[key]);
+  const extractor = labelled
+    ? { type: 'core-metrics-extractor', parameters: { defaultEngine: PRE_RENAME_VLLM_ENGINE, engineConfigs: [engineEntry(PRE_RENAME_VLLM_ENGINE, vllmMetrics(PRE_RENAME_VLLM_VERSION))] } }
+    : differs
+      ? { type: 'core-metrics-extractor', parameters: { engineConfigs: [engineEntry(VLLM_ENGINE, vllm)] } }
+      : { type: 'core-metrics-extractor' };
   return {
     apiVersion: 'llm-d.ai/v1alpha1',
     kind: 'EndpointPickerConfig',
@@ -76,23 +110,7 @@ export function endpointPickerConfig(vllm: VllmMetricNames, builtIn: VllmMetricN
       { type: 'kv-cache-utilization-scorer' },
       { type: 'prefix-cache-scorer' },
       { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
-      differs
-        ? {
-            type: 'core-metrics-extractor',
-            parameters: {
-              engineConfigs: [
-                {
-                  name: 'vllm',
-                  queuedRequestsSpec: vllm.queuedRequests,
-                  runningRequestsSpec: vllm.runningRequests,
-                  kvUsageSpec: vllm.kvCacheUsage,
-                  loraSpec: vllm.loraInfo,
-                  cacheInfoSpec: vllm.cacheInfo,
-                },
-              ],
-            },
-          }
-        : { type: 'core-metrics-extractor' },
+      extractor,
     ],
     schedulingProfiles: [
       {
@@ -210,7 +228,7 @@ export class RouterPool extends Construct {
       });
     }
 
-    const configText = stringify(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults));
+    const configText = stringify(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults, modelServer.engine === VLLM_ENGINE));
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: pickerName, namespace },
       data: { [CONFIG_FILE]: configText, 'payload-agnostic.yaml': stringify(PAYLOAD_AGNOSTIC_CONFIG) },
@@ -220,7 +238,7 @@ export class RouterPool extends Construct {
       metadata: { name: this.name, namespace, labels: { ...this.labels } },
       spec: {
         targetPorts: [{ number: modelServer.port }],
-        appProtocol: InferencePoolSpecAppProtocol.HTTP,
+        ...(inferencePoolHas(props.inferencePoolCrd ?? GKE_INFERENCE_POOL_CRDS[0].crd, 'appProtocol') ? { appProtocol: InferencePoolSpecAppProtocol.HTTP } : {}),
         selector: { matchLabels: { ...modelServer.podLabels } },
         // The chart's choice: if the picker is down, the gateway still sends requests (unscored) rather
         // than failing them.
@@ -233,7 +251,14 @@ export class RouterPool extends Construct {
     const healthService = (kind: 'liveness' | 'readiness'): string => (leaderElection ? kind : 'inference-extension');
     const memoryLimit = release.endpointPickerMemoryLimitFactor === undefined ? undefined : scaleMemory(props.endpointPicker.resources.memory, release.endpointPickerMemoryLimitFactor);
     new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: pickerName, namespace, labels: { ...this.labels, ...RouterPool.MODE_LABEL } },
+      metadata: {
+        name: pickerName,
+        namespace,
+        labels: { ...this.labels, ...RouterPool.MODE_LABEL },
+        // With leader election one Ready replica (the leader) is the healthy state: consumers that wait
+        // for every replica (Pulumi, Argo CD, kstatus) are told so, see READY_REPLICAS_ANNOTATION.
+        ...(leaderElection ? { annotations: { [READY_REPLICAS_ANNOTATION]: '1' } } : {}),
+      },
       spec: {
         replicas,
         // Recreate, as the chart: with leader election only the leader is ever Ready, so a rolling update

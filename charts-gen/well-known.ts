@@ -37,3 +37,24 @@ export const DISTROLESS_NONROOT_UID = 65532;
  * InferencePool API tells implementations to assume when the pool names no port.
  */
 export const ENDPOINT_PICKER_PORTS = { grpc: 9002, grpcHealth: 9003, metrics: 9090 } as const;
+
+/**
+ * On a Deployment whose healthy state has fewer Ready replicas than `spec.replicas`: that number. The GA
+ * picker with leader election is such a Deployment (llm-d-router v0.10.0 cmd/epp/runner/health.go: the
+ * `readiness` service answers SERVING only on the leader). Pulumi's await (infra/manifests.ts) and the
+ * Argo CD health check in docs/gitops.md read it; Kubernetes ignores it.
+ */
+export const READY_REPLICAS_ANNOTATION = 'inference-gateway/ready-replicas';
+
+/**
+ * Header naming the InferenceObjective (and so the priority) of a request to the GA picker (llm-d-router
+ * v0.10.0 pkg/epp/metadata/consts.go ObjectiveKey); without it a request runs at priority 0.
+ */
+export const OBJECTIVE_HEADER = 'x-llm-d-inference-objective';
+
+/**
+ * Pod label the GA picker's core metrics extractor reads to pick, per model server pod, which metric names
+ * to scrape (llm-d-router v0.10.0 extractor/metrics: `engineLabelKey` default, unlabelled pods get
+ * `defaultEngine`).
+ */
+export const ENGINE_TYPE_LABEL = 'llm-d.ai/engine-type';

@@ -3,7 +3,7 @@
  * `npm run synth` reads, one group of plain objects per chart. There is no second copy of any manifest.
  */
 import { buildApp, renderCharts } from '../charts-gen/app';
-import { GPU_RESOURCE } from '../charts-gen/well-known';
+import { GPU_RESOURCE, READY_REPLICAS_ANNOTATION } from '../charts-gen/well-known';
 import type { DeploymentSpec, GpuProvisioning } from '../spec';
 
 /** A Kubernetes object as a chart's `toJson()` returns it. */
@@ -57,20 +57,46 @@ export const GATEWAY_TIMEOUT_SECONDS = 1200;
 const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec ?? {}).includes(JSON.stringify(GPU_RESOURCE));
 
 /**
+ * `pulumi.com/waitFor` for a Deployment whose healthy state is `ready` Ready replicas out of `replicas`.
+ * pulumi-kubernetes' own Deployment await wants every replica of the new ReplicaSet Ready
+ * (provider/pkg/await/deployment.go, `readyReplicas >= specReplicas`), which a leader-elected picker never
+ * reaches. A waitFor annotation replaces that await (provider/pkg/await/await.go: built-in logic only
+ * `!custom`); a JSON array of expressions must all hold at once on one observed object, and a JSONPath
+ * expression holds only once `status.observedGeneration` has caught up (condition/jsonpath.go).
+ * `updatedReplicas` = replicas says the Recreate rollout has replaced every old pod, so the one Ready
+ * replica is a new pod, not the old leader still counted in a stale status.
+ */
+export function readyReplicasWaitFor(ready: number, replicas: number): string {
+  return JSON.stringify([`jsonpath={.status.readyReplicas}=${ready}`, `jsonpath={.status.updatedReplicas}=${replicas}`]);
+}
+
+function partialReadiness(object: KubeObject): { ready: number; replicas: number } | undefined {
+  const value = object.metadata?.annotations?.[READY_REPLICAS_ANNOTATION];
+  const replicas = (object.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (value === undefined || typeof replicas !== 'number') return undefined;
+  return { ready: Number(value), replicas };
+}
+
+/**
  * Adds Pulumi's await instructions to the objects that need them, and nothing else:
  * - the Gateway waits for its `Programmed` condition, so the address is assigned when `pulumi up`
  *   reads it (Pulumi does not wait for custom resources on its own);
- * - GPU Deployments and Jobs (the weights fill) get a longer, bounded timeout (`modelServerTimeoutSeconds`).
+ * - GPU Deployments and Jobs (the weights fill) get a longer, bounded timeout (`modelServerTimeoutSeconds`);
+ * - a Deployment healthy with fewer Ready replicas than it runs (the leader-elected picker) waits for
+ *   that many (see readyReplicasWaitFor).
  * Everything outside `metadata.annotations["pulumi.com/..."]` stays exactly as cdk8s synthesized it.
  */
 export function withPulumiAwait(object: KubeObject, modelServerTimeout: number = MODEL_SERVER_TIMEOUT_SECONDS): KubeObject {
   const extra: Record<string, string> = {};
+  const partial = object.kind === 'Deployment' ? partialReadiness(object) : undefined;
   if (object.kind === 'Gateway' && object.apiVersion.startsWith('gateway.networking.k8s.io/')) {
     extra[`${PULUMI_ANNOTATION_PREFIX}waitFor`] = 'condition=Programmed';
     extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(GATEWAY_TIMEOUT_SECONDS);
   } else if ((object.kind === 'Deployment' && requestsGpus(object)) || object.kind === 'Job') {
     // A Job (the weights fill) is awaited until it completes: a 16 GB copy outlasts the default too.
     extra[`${PULUMI_ANNOTATION_PREFIX}timeoutSeconds`] = String(modelServerTimeout);
+  } else if (partial !== undefined) {
+    extra[`${PULUMI_ANNOTATION_PREFIX}waitFor`] = readyReplicasWaitFor(partial.ready, partial.replicas);
   }
   if (Object.keys(extra).length === 0) return object;
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, ...extra } } };

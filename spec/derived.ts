@@ -5,7 +5,7 @@
  * the rules call these functions instead of re-deriving them.
  */
 import { stringify } from 'yaml';
-import type { DeploymentSpec, EndpointPickerSpec, PoolSpec } from './types';
+import type { DeploymentSpec, EndpointPickerSpec, InferenceModelSpec, PoolSpec } from './types';
 import {
   compareGkeVersions,
   extensionRelease,
@@ -14,6 +14,7 @@ import {
   VLLM_MAX_LORA_RANKS,
   vllmMetrics,
   vllmVersionOfImage,
+  VLLM_ENGINE,
   type ExtensionRelease,
   type ExtensionVersion,
   type VllmMetricNames,
@@ -71,6 +72,22 @@ export function minimumGkeVersion(versions: readonly ExtensionVersion[]): string
     .reduce((highest, next) => (compareGkeVersions(next, highest) > 0 ? next : highest), MIN_GKE_VERSION);
 }
 
+/**
+ * The engine label a pool's model server pods carry for the GA picker: the built-in `vllm` engine when
+ * the GA API runs and the pool's vLLM exports exactly that engine's names; else none. Only a vLLM upgrade
+ * (which restarts the pods anyway) adds it, so moving traffic during a migration restarts nothing; and
+ * while such an upgrade rolls, the picker reads each pod with the names it exports (labelled: the new
+ * ones; not yet: the pre-rename ones, see endpointPickerConfig).
+ */
+export function modelServerEngine(spec: DeploymentSpec, pool: PoolSpec): string | undefined {
+  if (!usesObjectives(spec)) return undefined;
+  const version = vllmVersion(pool);
+  if (version === undefined) return undefined;
+  const exported = vllmMetrics(version);
+  const builtIn = extensionRelease(spec.inferenceExtension.version).endpointPickerMetricDefaults;
+  return (Object.keys(builtIn) as (keyof VllmMetricNames)[]).every((key) => exported[key] === builtIn[key]) ? VLLM_ENGINE : undefined;
+}
+
 /** The vLLM release a pool runs: stated, or read from its image tag; undefined when neither says. */
 export function vllmVersion(pool: PoolSpec): string | undefined {
   return pool.modelServer.vllmVersion ?? vllmVersionOfImage(pool.modelServer.image);
@@ -121,14 +138,51 @@ export function servedModelNames(pool: PoolSpec): string[] {
   return pool.models.map((model) => model.modelName);
 }
 
+/** The InferenceObjective the GA API gives a model entry: named after the entry, as its InferenceModel was. */
+export function objectiveName(model: InferenceModelSpec): string {
+  return model.name;
+}
+
+/**
+ * The GA API runs (as the profile, or as a migration's target). Its picker reads a request's priority from
+ * the InferenceObjective the `x-llm-d-inference-objective` header names, and nothing else: without the
+ * header every request runs at priority 0 (llm-d-router v0.10.0 requestcontrol/director.go). The route sets
+ * it, so the guide's criticalities keep their meaning.
+ */
+export function usesObjectives(spec: DeploymentSpec): boolean {
+  // The rules call this on specs whose version may be unknown (refused on its own account).
+  return activeVersions(spec).some((version) => (extensionRelease(version) as ExtensionRelease | undefined)?.api === 'v1');
+}
+
+/** A pool whose models differ in criticality must be told apart by model name on the route, to set each one's objective. */
+function needsModelRules(spec: DeploymentSpec, pool: PoolSpec): boolean {
+  return usesObjectives(spec) && new Set(pool.models.map((model) => model.criticality)).size > 1;
+}
+
+/** Objective header value per model name; undefined without the GA API. */
+function objectivesByModel(spec: DeploymentSpec, pool: PoolSpec): Readonly<Record<string, string>> | undefined {
+  return usesObjectives(spec) ? Object.fromEntries(pool.models.map((model) => [model.modelName, objectiveName(model)])) : undefined;
+}
+
 /** How requests reach one pool. */
 export type PoolRoute =
-  /** The pool's own path prefix (stripped before vLLM). */
-  | { readonly kind: 'path'; readonly pathPrefix: string }
+  /** The pool's own path prefix (stripped before vLLM): every request under it. */
+  | { readonly kind: 'path'; readonly pathPrefix: string; readonly objective?: string }
   /** The shared prefix, the only pool there: every request under it. */
-  | { readonly kind: 'shared'; readonly pathPrefix: string }
-  /** The shared prefix, one of several pools there: by the body's `model`, copied into a header. */
-  | { readonly kind: 'model'; readonly pathPrefix: string; readonly modelNames: readonly string[] };
+  | { readonly kind: 'shared'; readonly pathPrefix: string; readonly objective?: string }
+  /**
+   * Under the prefix (shared, or the pool's own), by the body's `model`, copied into a header: one rule
+   * per model name, each setting the model's objective (GA API). `catchAll`: this pool also answers, at
+   * the lowest precedence, the prefix's requests that name no model it or another pool there serves
+   * (`GET /v1/models`, unknown models).
+   */
+  | {
+      readonly kind: 'model';
+      readonly pathPrefix: string;
+      readonly modelNames: readonly string[];
+      readonly objectives?: Readonly<Record<string, string>>;
+      readonly catchAll: boolean;
+    };
 
 /** Pools without a path prefix of their own share `gateway.route.pathPrefix`. */
 export function sharesRoutePrefix(pool: PoolSpec): boolean {
@@ -136,26 +190,49 @@ export function sharesRoutePrefix(pool: PoolSpec): boolean {
 }
 
 /**
- * Body-based routing is on when several pools share the route prefix: OpenAI clients know one base URL
- * and name the model in the body, and the router copies that name into a header the HTTPRoute matches.
+ * Body-based routing is on when requests under one prefix must be told apart by model name: several pools
+ * share the route prefix (OpenAI clients know one base URL and name the model in the body), or, with the
+ * GA API, one pool's models differ in criticality. The router copies the body's `model` into a header the
+ * HTTPRoute matches.
  */
 export function usesBodyBasedRouting(spec: DeploymentSpec): boolean {
-  return spec.pools.filter(sharesRoutePrefix).length > 1;
+  return routingOf(spec).bodyRouted;
+}
+
+/** Per spec once, not per pool: poolRoute is called for every pool, and a spec may have many. */
+const routing = new WeakMap<DeploymentSpec, { readonly sharing: readonly PoolSpec[]; readonly bodyRouted: boolean }>();
+function routingOf(spec: DeploymentSpec): { readonly sharing: readonly PoolSpec[]; readonly bodyRouted: boolean } {
+  let known = routing.get(spec);
+  if (known === undefined) {
+    const sharing = spec.pools.filter(sharesRoutePrefix);
+    known = { sharing, bodyRouted: sharing.length > 1 || spec.pools.some((pool) => needsModelRules(spec, pool)) };
+    routing.set(spec, known);
+  }
+  return known;
 }
 
 export function poolRoute(spec: DeploymentSpec, pool: PoolSpec): PoolRoute {
-  if (pool.routePathPrefix !== undefined) return { kind: 'path', pathPrefix: pool.routePathPrefix };
+  const objectives = objectivesByModel(spec, pool);
+  // One rule for the whole pool: its models share one criticality, so the first one's objective fits all.
+  const single = objectives === undefined || pool.models.length === 0 ? {} : { objective: objectiveName(pool.models[0]) };
+  const modelNames = servedModelNames(pool);
+  if (pool.routePathPrefix !== undefined) {
+    const pathPrefix = pool.routePathPrefix;
+    return needsModelRules(spec, pool) ? { kind: 'model', pathPrefix, modelNames, objectives, catchAll: true } : { kind: 'path', pathPrefix, ...single };
+  }
   const pathPrefix = spec.gateway.route.pathPrefix;
-  return usesBodyBasedRouting(spec) ? { kind: 'model', pathPrefix, modelNames: servedModelNames(pool) } : { kind: 'shared', pathPrefix };
+  const { sharing, bodyRouted } = routingOf(spec);
+  if (!bodyRouted || (sharing.length === 1 && !needsModelRules(spec, pool))) return { kind: 'shared', pathPrefix, ...single };
+  return { kind: 'model', pathPrefix, modelNames, objectives, catchAll: pool.name === (spec.gateway.route.catchAllPool ?? sharing[0].name) };
 }
 
 /** An HTTPRoute holds at most 16 rules (Gateway API CRD); more rules go to further routes. */
 export const MAX_RULES_PER_ROUTE = 16;
 
-/** HTTPRoute rules a spec needs: one per path-routed or sole pool, one per model name under body routing. */
+/** HTTPRoute rules a spec needs: one per path-routed or sole pool; under body routing one per model name, plus the catch-all. */
 export function routeRuleCount(spec: DeploymentSpec): number {
   return spec.pools.reduce((count, pool) => {
     const route = poolRoute(spec, pool);
-    return count + (route.kind === 'model' ? route.modelNames.length : 1);
+    return count + (route.kind === 'model' ? route.modelNames.length + (route.catchAll ? 1 : 0) : 1);
   }, 0);
 }

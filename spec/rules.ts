@@ -542,6 +542,7 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
   ];
   reportDuplicates(report, routePrefixes.map(([path, prefix]) => [path, isString(prefix) ? prefix.replace(/\/+$/, '') || '/' : prefix] as const), 'route path prefix');
   checkBodyRouting(pools, report);
+  checkCatchAllPool(spec, pools, report);
   checkSecretNames(spec, pools, report);
   checkGpuCapacity(spec, pools, report);
   checkRouteSize(spec, pools, report);
@@ -556,6 +557,16 @@ function checkBodyRouting(pools: readonly PoolSpec[], report: Report): void {
     shared.flatMap(([pool, i]) => listOf<InferenceModelSpec>(pool.models).map((m, j) => [`pools[${i}].models[${j}].modelName`, m.modelName] as const)),
     'model name among the pools that share gateway.route.pathPrefix (the body-based router tells them apart by model name)',
   );
+}
+
+/** The catch-all pool answers under the shared prefix, so it must be one of the pools there. */
+function checkCatchAllPool(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const named = spec.gateway.route.catchAllPool;
+  if (!isString(named)) return;
+  const shared = pools.filter((pool) => pool.routePathPrefix === undefined && isString(pool.name)).map((pool) => pool.name);
+  if (!shared.includes(named)) {
+    report('gateway.route.catchAllPool', `must name a pool without a routePathPrefix (pools under gateway.route.pathPrefix: ${shared.join(', ') || 'none'}), got ${named}`);
+  }
 }
 
 /** Secrets we write: the metrics readers' token Secrets, which the collector may read. */

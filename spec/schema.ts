@@ -299,6 +299,10 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           fields: {
             name: dnsSubdomain('HTTPRoute name'),
             pathPrefix: path('Path prefix of the pools without a routePathPrefix of their own'),
+            catchAllPool: {
+              ...dnsLabel('With body-based routing: the pool under pathPrefix that answers requests naming no known model (GET /v1/models, unknown models); default the first pool there', 52),
+              optional: true,
+            },
           },
         },
         tls: {

@@ -218,6 +218,11 @@ export interface RouteSpec {
   readonly name: string;
   /** Path prefix routed to the first pool; other pools set their own `routePathPrefix`. */
   readonly pathPrefix: string;
+  /**
+   * With body-based routing, the pool under `pathPrefix` that answers requests naming no model it knows
+   * (`GET /v1/models`, unknown models). @default the first pool without a routePathPrefix
+   */
+  readonly catchAllPool?: string;
 }
 
 export interface PoolSpec {

@@ -158,7 +158,17 @@ export function extensionRelease(version: ExtensionVersion): ExtensionRelease {
   return EXTENSION_RELEASES[version];
 }
 
-/** Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor). */
+/**
+ * Oldest GKE version whose Gateway controller understands InferencePool backends (the guide's floor).
+ *
+ * No upper bound: upstream dropped the v1alpha2 InferencePool CRD from its manifests in v1.5.0 (tagged
+ * 2026-04-18; config/crd/bases has no inference.networking.x-k8s.io_inferencepools.yaml from then on), but
+ * the guide profile installs the v0.3.0 CRDs itself, and we found no GKE release note or GKE page saying
+ * some version stopped reconciling v1alpha2 pools: Google's "Migrate GKE Inference Gateway from v1alpha2 to
+ * v1" page runs both stacks side by side and names no end date or version. Not confirmed either way; if a
+ * source names one, bound the guide profile's cluster version here and let the rules and `npm run plan`
+ * say why.
+ */
 export const MIN_GKE_VERSION = '1.32.3';
 
 /** Orders GKE versions such as 1.32.3 and 1.33.5-gke.1200 (major, minor, patch, then the gke build). */
@@ -192,6 +202,17 @@ export function compareVllmVersions(a: string, b: string): number {
  */
 export const KV_CACHE_METRIC_RENAMED_IN = '0.10.0';
 
+/** The GA picker's built-in engine for vLLM (its names are `endpointPickerMetricDefaults` of the GA release). */
+export const VLLM_ENGINE = 'vllm';
+/**
+ * An engine we define for the GA picker with the names of a vLLM before the rename, and make its
+ * `defaultEngine`: pods without the engine label (those of an older vLLM still running during a rollout)
+ * are read with the names they export.
+ */
+export const PRE_RENAME_VLLM_ENGINE = 'vllm-before-0.10';
+/** A vLLM release that exports the pre-rename names (the guide's). */
+export const PRE_RENAME_VLLM_VERSION = '0.8.5';
+
 /** The metric names a vLLM release exports (all other names are stable since 0.8). */
 export function vllmMetrics(vllmVersion: string): VllmMetricNames {
   return {
@@ -210,3 +231,41 @@ export function vllmMetrics(vllmVersion: string): VllmMetricNames {
 export const VLLM_MAX_LORA_RANKS = [8, 16, 32, 64, 128, 256, 320, 512] as const;
 /** vLLM's own default `--max-lora-rank`. */
 export const VLLM_DEFAULT_MAX_LORA_RANK = 16;
+
+/**
+ * Which InferencePool v1 CRD (an inference-extension release) a GKE cluster has, by the oldest GKE version
+ * known to install it. GKE installs the GA CRDs itself from 1.34.0-gke.1626000 (the GKE Inference Gateway
+ * docs; llm-d's "Installing Gateway API CRDs" note: "GKE automatically installs all GA CRDs for Gateway API
+ * and Gateway API Inference Extension on GKE versions 1.34.0-gke.1626000 or later"). Neither they nor
+ * the GKE release notes we could search name the inference-extension release of that CRD. 1.34.0-gke.1626000
+ * shipped in autumn 2025, when the released v1 CRDs were v1.0.0 (tagged 2025-09-08) and v1.1.0
+ * (2025-10-24), whose InferencePool schemas are alike; so we assume v1.0.0, the oldest v1 schema, until a
+ * source names a later one for some GKE version (then add a row: newer rows may only add fields).
+ */
+export const GKE_INFERENCE_POOL_CRDS: readonly { readonly sinceGke: string; readonly crd: string }[] = [{ sinceGke: '1.34.0-gke.1626000', crd: 'v1.0.0' }];
+
+/**
+ * The first inference-extension release whose InferencePool v1 CRD has each optional field we would set.
+ * `spec.appProtocol` came with v1.4.0 (tagged 2026-03-19; absent from v1.0.0 through v1.3.0
+ * config/crd/bases/inference.networking.k8s.io_inferencepools.yaml). A strict apply (kubectl, Argo CD,
+ * server-side field validation) refuses a field the CRD lacks. llm-d-router v0.10.0 reads an unset
+ * appProtocol as "no protocol constraint" (cmd/epp/runner/health.go checkProtocolSupport), so leaving it
+ * out costs nothing.
+ */
+export const INFERENCE_POOL_FIELDS_SINCE = { appProtocol: 'v1.4.0' } as const;
+
+/** Orders inference-extension release tags such as v1.0.0 and v1.4.0. */
+export function compareReleaseTags(a: string, b: string): number {
+  return compareVllmVersions(a.replace(/^v/, ''), b.replace(/^v/, ''));
+}
+
+/** The InferencePool v1 CRD of a cluster at (at least) `gkeVersion`: the newest row it reaches, else the oldest row. */
+export function inferencePoolCrd(gkeVersion: string): string {
+  const reached = GKE_INFERENCE_POOL_CRDS.filter((row) => compareGkeVersions(gkeVersion, row.sinceGke) >= 0);
+  return (reached.length > 0 ? reached[reached.length - 1] : GKE_INFERENCE_POOL_CRDS[0]).crd;
+}
+
+/** Whether that CRD has an optional InferencePool field. */
+export function inferencePoolHas(crd: string, field: keyof typeof INFERENCE_POOL_FIELDS_SINCE): boolean {
+  return compareReleaseTags(crd, INFERENCE_POOL_FIELDS_SINCE[field]) >= 0;
+}

@@ -3,7 +3,7 @@ export { main } from './cli';
 export { KUBERNETES_ONLY_CEL, MESSAGE_EXPRESSION_NOTE } from './cel';
 export type { ExternalRef } from './checks/context';
 export { CORE_KINDS } from './core-kinds';
-export { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
+export { PINNED_SCHEMAS, VALIDATION_ONLY_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
 export {
   SCHEMAS_CACHE_VARIABLE,
   SCHEMAS_DIR_VARIABLE,

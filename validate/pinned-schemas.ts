@@ -31,6 +31,13 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: '85c341123c19cbe787cb622ce776d8493d57f618bd37ab08b93ee003d16b9d90',
   },
   {
+    file: 'inference-extension/v1.0.0/inference.networking.k8s.io_inferencepools.yaml',
+    repository: 'kubernetes-sigs/gateway-api-inference-extension',
+    ref: 'v1.0.0',
+    upstreamPath: 'config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+    sha256: 'b37cbcbc1cadb0211fec066051ee6f14296ad4712041c5fe9530f2a1a2b97084',
+  },
+  {
     file: 'inference-extension/v1.6.0/inference.networking.k8s.io_inferencepools.yaml',
     repository: 'kubernetes-sigs/gateway-api-inference-extension',
     ref: 'v1.6.0',
@@ -108,6 +115,13 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: 'd344029bc7754e0254d7c253db9d6400b344d5837e121b42790946757bc79f1f',
   },
 ];
+
+/**
+ * Pinned for validation only, not imported into cdk8s: the InferencePool v1 CRD GKE installs at the GA
+ * profile's minimum version (spec/versions.ts GKE_INFERENCE_POOL_CRDS). The imports use the newest CRD
+ * for its types; the validator checks the output against the cluster's.
+ */
+export const VALIDATION_ONLY_SCHEMAS: readonly string[] = ['inference-extension/v1.0.0/inference.networking.k8s.io_inferencepools.yaml'];
 
 /** Where a pinned file can be fetched when no mirror is at hand. */
 export function upstreamUrl(schema: PinnedSchema): string {

@@ -2,7 +2,7 @@
  * The validator's entry points: one object at a time against its pinned schema, then the whole set
  * against each other. Problems are collected, never thrown, so one run lists everything wrong.
  */
-import { DEFAULT_HF_TOKEN_SECRET, type DeploymentSpec } from '../spec';
+import { DEFAULT_HF_TOKEN_SECRET, extensionRelease, inferencePoolCrd, type DeploymentSpec } from '../spec';
 import type { CheckContext, ExternalRef } from './checks/context';
 import { checkInferenceModelRewrites, checkInferenceModels, checkInferenceObjectives, checkInferencePools } from './checks/inference';
 import { checkBindings } from './checks/rbac';
@@ -97,9 +97,35 @@ function checkOne(object: Record<string, unknown>, file: string, registry: CrdRe
   return { entry, issues, skipped };
 }
 
+/** A pinned InferencePool v1 CRD file, by inference-extension release. */
+export const inferencePoolV1File = (release: string): string => `inference-extension/${release}/inference.networking.k8s.io_inferencepools.yaml`;
+const INFERENCE_POOL_V1_FILE = /^inference-extension\/[^/]+\/inference\.networking\.k8s\.io_inferencepools\.yaml$/;
+
+const clusterSchemas = new WeakMap<SchemaTexts, Map<string, SchemaTexts>>();
+
+/**
+ * The schema set of the cluster the spec describes: of the pinned InferencePool v1 CRDs only the one GKE
+ * installs at the cluster's minimum version (`inferencePoolCrd`), so output that uses a field of a newer
+ * CRD is refused as a strict apply would refuse it. Without a spec, the GA profile's minimum. A set that
+ * lacks that file is used as it is.
+ */
+export function schemasForCluster(schemas: SchemaTexts, spec: DeploymentSpec | undefined): SchemaTexts {
+  const crd = inferencePoolCrd(spec?.cluster.version ?? extensionRelease('llm-d-v0.10.0').minGkeVersion);
+  const wanted = inferencePoolV1File(crd);
+  if (!schemas.has(wanted)) return schemas;
+  let byCrd = clusterSchemas.get(schemas);
+  if (byCrd === undefined) clusterSchemas.set(schemas, (byCrd = new Map()));
+  let selected = byCrd.get(crd);
+  if (selected === undefined) {
+    selected = new Map([...schemas].filter(([file]) => file === wanted || !INFERENCE_POOL_V1_FILE.test(file)));
+    byCrd.set(crd, selected);
+  }
+  return selected;
+}
+
 /** Validates objects with already loaded schema texts; synchronous, for tests over in-memory synth output. */
 export function validateWithSchemas(objects: readonly SourcedObject[], schemas: SchemaTexts, options: ValidateOptions = {}): ValidationReport {
-  const registry = crdRegistry(schemas);
+  const registry = crdRegistry(schemasForCluster(schemas, options.spec));
   const problems: Problem[] = [];
   const skipped = new Map<string, SkippedRule>();
   const entries: Entry[] = [];

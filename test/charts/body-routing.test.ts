@@ -56,6 +56,8 @@ const modelRule = (modelName: string, pool: string) => ({
   matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: modelName }] }],
   backendRefs: [{ group: V1ALPHA2, kind: 'InferencePool', name: pool }],
 });
+/** The lowest-precedence rule of the shared prefix: to the first pool (guide profile, so no objective header). */
+const CATCH_ALL = { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: V1ALPHA2, kind: 'InferencePool', name: LLAMA }] };
 const TWO_BASE_MODEL_RULES = [
   modelRule('food-review', LLAMA),
   modelRule('meta-llama/Llama-3.1-8B-Instruct', LLAMA),
@@ -184,7 +186,13 @@ describe('the HTTPRoute of a spec with two base models under /', () => {
   });
 
   test('has one rule per model name, matching X-Gateway-Model-Name exactly under /, unrewritten, in pool order', () => {
-    expect(findObject(gateway, 'HTTPRoute', 'my-route').spec.rules).toEqual(TWO_BASE_MODEL_RULES);
+    expect(findObject(gateway, 'HTTPRoute', 'my-route').spec.rules).toEqual([...TWO_BASE_MODEL_RULES, CATCH_ALL]);
+  });
+
+  test('ends with a catch-all rule to the first pool: requests naming no model (GET /v1/models) or an unknown one reach vLLM', () => {
+    const rules = findObject(gateway, 'HTTPRoute', 'my-route').spec.rules;
+    expect(rules[rules.length - 1]).toEqual(CATCH_ALL);
+    expect(rules.filter((rule: K8sObject) => rule.matches[0].headers === undefined)).toHaveLength(1);
   });
 
   test('a single pool under / needs no router: no body-based router objects and one path rule', () => {
@@ -207,6 +215,7 @@ describe('a mixed spec: two pools under /, a third under its own prefix /coder',
         filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
         backendRefs: [{ group: V1ALPHA2, kind: 'InferencePool', name: 'coder' }],
       },
+      CATCH_ALL,
     ]);
   });
 
@@ -220,14 +229,15 @@ describe('a spec with more model names than one HTTPRoute holds', () => {
   const routes = findAll(synthApp(specs['more than 16 model names']), 'HTTPRoute');
   type Rule = { matches: { headers: { value: string }[] }[] };
 
-  test('splits the 20 rules over my-route (16) and my-route-2 (4), both on Gateway inference-gateway', () => {
+  test('splits the 20 model rules and the catch-all over my-route (16) and my-route-2 (5), both on Gateway inference-gateway', () => {
     expect(routes.map((route) => route.metadata.name)).toEqual(['my-route', 'my-route-2']);
-    expect(routes.map((route) => route.spec.rules.length)).toEqual([16, 4]);
+    expect(routes.map((route) => route.spec.rules.length)).toEqual([16, 5]);
     expect(routes.map((route) => route.spec.parentRefs)).toEqual([[{ name: 'inference-gateway' }], [{ name: 'inference-gateway' }]]);
   });
 
   test('routes every model name exactly once, in pool order', () => {
-    const names = routes.flatMap((route) => route.spec.rules.map((rule: Rule) => rule.matches[0].headers[0].value));
+    const rules: Rule[] = routes.flatMap((route) => route.spec.rules);
+    const names = rules.filter((rule) => rule.matches[0].headers !== undefined).map((rule) => rule.matches[0].headers[0].value);
     expect(names).toEqual(['food-review', 'meta-llama/Llama-3.1-8B-Instruct', 'cad-fabricator', QWEN_MODEL, ...QWEN_ADAPTERS]);
   });
 });

@@ -85,7 +85,7 @@ describe('an HTTPRoute with a second pool under /qwen', () => {
 });
 
 describe('HTTPRoutes for several pools behind one URL (body-based routing)', () => {
-  const modelRoute = (pool: string, modelNames: string[]): InferenceBackend => ({ route: { kind: 'model', pathPrefix: '/', modelNames }, pools: only(pool) });
+  const modelRoute = (pool: string, modelNames: string[]): InferenceBackend => ({ route: { kind: 'model', pathPrefix: '/', modelNames, catchAll: false }, pools: only(pool) });
   const routed = synthConstruct((chart) => {
     new InferenceGateway(chart, 'Gateway', {
       namespace: 'default',

@@ -5,7 +5,7 @@
  * GA InferencePool's name. Moving traffic never restarts a model server; leaving the migration does.
  */
 import { parse } from 'yaml';
-import { resolveSpec } from '../../spec';
+import { resolveSpec, vllmMetrics, vllmVersionOfImage } from '../../spec';
 import { specIssues } from '../spec/helpers';
 import { findAll, findContainer, findObject, inventory, selects, synthApp, type K8sObject } from './helpers';
 
@@ -26,6 +26,24 @@ const STEPS = [
 const steps: K8sObject[][] = STEPS.map((document, step) => synthApp(resolveSpec(document, `step ${step}`)));
 const MIGRATING = [1, 2, 3];
 
+/** The GA picker's built-in engines (llm-d-router v0.10.0 extractor/metrics/factories.go defaultEngineConfigs, vllm only). */
+const BUILT_IN_KV = { vllm: 'vllm:kv_cache_usage_perc' } as Record<string, string>;
+
+/**
+ * The KV-cache metric the v0.10.0 core metrics extractor reads for a pod with these labels: the engine
+ * named by label `engineLabelKey` (default llm-d.ai/engine-type), else `defaultEngine` (default vllm)
+ * (extractor.go getEngineTypeFromEndpoint, mapping_registry.go Get); configured entries replace built-in
+ * ones of the same name, the rest stay (factories.go).
+ */
+function pickerKvCacheMetric(extractor: K8sObject, labels: Record<string, string>): string {
+  const parameters = extractor.parameters ?? {};
+  const engines: Record<string, string> = { ...BUILT_IN_KV };
+  for (const entry of parameters.engineConfigs ?? []) engines[entry.name] = entry.kvUsageSpec;
+  const labelled = labels[parameters.engineLabelKey ?? 'llm-d.ai/engine-type'];
+  const engine = labelled !== undefined && labelled !== '' && engines[labelled] !== undefined ? labelled : (parameters.defaultEngine ?? 'vllm');
+  return engines[engine];
+}
+
 const vllmPodTemplate = (step: number) => JSON.stringify(findObject(steps[step], 'Deployment', POOL).spec.template);
 const gaPicker = (step: number) => findObject(steps[step], 'Deployment', `${GA_POOL}-epp`);
 const gaPickerConfig = (step: number) => findObject(steps[step], 'ConfigMap', `${GA_POOL}-epp`).data['default-plugins.yaml'] as string;
@@ -36,7 +54,8 @@ describe('during the migration (steps 1 to 3)', () => {
     const objects = steps[step];
     expect(findObject(objects, 'InferencePool', POOL).apiVersion).toBe('inference.networking.x-k8s.io/v1alpha2');
     expect(findObject(objects, 'InferencePool', GA_POOL).apiVersion).toBe('inference.networking.k8s.io/v1');
-    expect(findAll(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${POOL}-epp`, `${GA_POOL}-epp`]);
+    // The body-based router tells the guide's models apart, so each gets its objective (priority) on the GA stack.
+    expect(findAll(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${POOL}-epp`, `${GA_POOL}-epp`, 'body-based-router']);
     expect(findAll(objects, 'InferenceModel').map((model) => model.spec.poolRef.name)).toEqual([POOL, POOL, POOL]);
     expect(findAll(objects, 'InferenceObjective').map((objective) => objective.spec.poolRef)).toEqual([
       { group: 'inference.networking.k8s.io', name: GA_POOL },
@@ -47,7 +66,7 @@ describe('during the migration (steps 1 to 3)', () => {
 
   test('each stack has its own policies and monitoring: ClusterPodMonitoring for the v0.3.0 picker, PodMonitoring for the GA one', () => {
     const names = (kind: string) => findAll(steps[2], kind).map((object) => object.metadata.name);
-    expect(names('HealthCheckPolicy')).toEqual([POOL, GA_POOL]);
+    expect(names('HealthCheckPolicy')).toEqual([POOL, GA_POOL, 'bbr-healthcheck']);
     expect(names('GCPBackendPolicy')).toEqual([POOL, GA_POOL]);
     expect(names('ClusterPodMonitoring')).toEqual([`default.${POOL}`]);
     expect(names('PodMonitoring')).toEqual([GA_POOL]);
@@ -66,14 +85,24 @@ describe('during the migration (steps 1 to 3)', () => {
     [1, 0],
     [2, 50],
     [3, 100],
-  ])('step %i: one HTTPRoute rule sends %i percent to the v1 InferencePool and the rest to the v1alpha2 one', (step, percent) => {
+  ])('step %i: every HTTPRoute rule sends %i percent to the v1 InferencePool and the rest to the v1alpha2 one, setting each model its objective', (step, percent) => {
+    const backendRefs = [
+      { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: POOL, weight: 100 - percent },
+      { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: GA_POOL, weight: percent },
+    ];
+    const byModel = (model: string, objective: string) => ({
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: model }] }],
+      filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-llm-d-inference-objective', value: objective }] } }],
+      backendRefs,
+    });
     expect(findObject(steps[step], 'HTTPRoute', 'my-route').spec.rules).toEqual([
+      byModel('food-review', 'food-review'),
+      byModel('meta-llama/Llama-3.1-8B-Instruct', 'llama3-base-model'),
+      byModel('cad-fabricator', 'cad-fabricator'),
       {
         matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-        backendRefs: [
-          { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: POOL, weight: 100 - percent },
-          { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: GA_POOL, weight: percent },
-        ],
+        filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-llm-d-inference-objective'] } }],
+        backendRefs,
       },
     ]);
   });
@@ -127,7 +156,7 @@ describe('the model servers across the migration', () => {
 describe('after the migration (step 4)', () => {
   test('only the GA stack is left, under the kept inferencePoolName', () => {
     expect(findAll(steps[4], 'InferencePool').map((pool) => `${pool.apiVersion} ${pool.metadata.name}`)).toEqual([`inference.networking.k8s.io/v1 ${GA_POOL}`]);
-    expect(findAll(steps[4], 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${GA_POOL}-epp`]);
+    expect(findAll(steps[4], 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([POOL, `${GA_POOL}-epp`, 'body-based-router']);
     expect(findAll(steps[4], 'InferenceModel')).toEqual([]);
     expect(findAll(steps[4], 'ClusterPodMonitoring')).toEqual([]);
   });
@@ -143,10 +172,24 @@ describe('after the migration (step 4)', () => {
     ]);
   });
 
-  test("the GA picker's config no longer names vllm:gpu_cache_usage_perc: vLLM v0.21.0 exports the picker's built-in names", () => {
-    expect(gaPickerConfig(3)).toContain('vllm:gpu_cache_usage_perc');
-    expect(gaPickerConfig(4)).not.toContain('vllm:gpu_cache_usage_perc');
-    expect(parse(gaPickerConfig(4)).plugins).toContainEqual({ type: 'core-metrics-extractor' });
+  test('while vLLM rolls from v0.8.5 to v0.21.0 the GA picker reads every pod by the names it exports', () => {
+    const config = parse(gaPickerConfig(4));
+    const extractor = config.plugins.find((plugin: K8sObject) => plugin.type === 'core-metrics-extractor');
+    // The pods of step 3 (vLLM v0.8.5) and of step 4 (v0.21.0) run side by side during the rolling update.
+    const pods = [3, 4].map((step) => ({
+      labels: findObject(steps[step], 'Deployment', POOL).spec.template.metadata.labels as Record<string, string>,
+      image: findContainer(findObject(steps[step], 'Deployment', POOL), 'vllm').image as string,
+    }));
+    expect(pods.map((pod) => pod.image)).toEqual(['vllm/vllm-openai:v0.8.5', 'vllm/vllm-openai:v0.21.0']);
+    const read = pods.map((pod) => pickerKvCacheMetric(extractor, pod.labels));
+    expect(read).toEqual(['vllm:gpu_cache_usage_perc', 'vllm:kv_cache_usage_perc']);
+    expect(read).toEqual(pods.map((pod) => vllmMetrics(vllmVersionOfImage(pod.image) as string).kvCacheUsage));
+  });
+
+  test('the label comes with the vLLM upgrade, so moving traffic (steps 1 to 3) never relabels a model server pod', () => {
+    expect([0, 1, 2, 3].map((step) => findObject(steps[step], 'Deployment', POOL).spec.template.metadata.labels)).toEqual(Array(4).fill({ app: POOL }));
+    expect(findObject(steps[4], 'Deployment', POOL).spec.template.metadata.labels).toEqual({ app: POOL, 'llm-d.ai/engine-type': 'vllm' });
+    expect(findObject(steps[4], 'Deployment', POOL).spec.selector).toEqual({ matchLabels: { app: POOL } });
   });
 
   test("the GA picker's pod template changes with its config (the config sha) and in nothing else, so it restarts to read it", () => {

@@ -41,9 +41,9 @@ describe('the GA InferencePool', () => {
     expect(pool.metadata).toEqual({ name: POOL, namespace: 'default', labels: LABELS });
   });
 
-  test('targets port 8000 of the model servers, speaking HTTP (spec-level appProtocol http)', () => {
+  test('targets port 8000 of the model servers, without appProtocol: the CRD GKE installs at 1.34.0-gke.1626000 (v1.0.0) lacks it', () => {
     expect(pool.spec.targetPorts).toEqual([{ number: 8000 }]);
-    expect(pool.spec.appProtocol).toBe('http');
+    expect(pool.spec).not.toHaveProperty('appProtocol');
   });
 
   test('selects the model server pods by matchLabels app: vllm-llama3-8b-instruct', () => {
@@ -59,7 +59,8 @@ describe('the GA InferencePool', () => {
 describe('the endpoint picker Deployment', () => {
   test('is apps/v1 Deployment vllm-llama3-8b-instruct-epp in default, with the chart labels and the mode label', () => {
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.metadata).toEqual({ name: EPP, namespace: 'default', labels: { ...LABELS, ...MODE } });
+    // The annotation tells Pulumi and Argo CD that the leader alone being Ready is healthy (test/infra/picker-await).
+    expect(deployment.metadata).toEqual({ name: EPP, namespace: 'default', labels: { ...LABELS, ...MODE }, annotations: { 'inference-gateway/ready-replicas': '1' } });
   });
 
   test('runs 2 replicas by default (our deviation: the chart runs 1) under leader election', () => {
@@ -189,7 +190,9 @@ describe("the endpoint picker's config", () => {
     expect(Object.keys(config.data)).toEqual(['default-plugins.yaml', 'payload-agnostic.yaml']);
   });
 
-  test("default-plugins.yaml is the chart's queue, KV-cache and prefix-cache scoring with the built-in vLLM metric names (vLLM v0.21.0 exports them)", () => {
+  // Our deviation: the model server pods carry llm-d.ai/engine-type: vllm (the built-in names, which vLLM
+  // v0.21.0 exports), and unlabelled pods (an older vLLM still rolling out) are read with the pre-rename names.
+  test("default-plugins.yaml is the chart's queue, KV-cache and prefix-cache scoring; labelled pods get the built-in vLLM names, unlabelled ones the pre-rename names", () => {
     expect(parse(config.data['default-plugins.yaml'])).toEqual({
       apiVersion: 'llm-d.ai/v1alpha1',
       kind: 'EndpointPickerConfig',
@@ -198,7 +201,22 @@ describe("the endpoint picker's config", () => {
         { type: 'kv-cache-utilization-scorer' },
         { type: 'prefix-cache-scorer' },
         { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
-        { type: 'core-metrics-extractor' },
+        {
+          type: 'core-metrics-extractor',
+          parameters: {
+            defaultEngine: 'vllm-before-0.10',
+            engineConfigs: [
+              {
+                name: 'vllm-before-0.10',
+                queuedRequestsSpec: 'vllm:num_requests_waiting',
+                runningRequestsSpec: 'vllm:num_requests_running',
+                kvUsageSpec: 'vllm:gpu_cache_usage_perc',
+                loraSpec: 'vllm:lora_requests_info',
+                cacheInfoSpec: 'vllm:cache_config_info',
+              },
+            ],
+          },
+        },
       ],
       schedulingProfiles: [
         {

@@ -29,6 +29,12 @@ test('the default output with the GA stack and body-based routing beside it is r
   expect(lines(validate(gaObjects()))).toEqual([]);
 });
 
+test('spec.appProtocol (InferencePool CRD v1.4.0 on) is refused against the CRD GKE installs at the minimum version', () => {
+  expect(problemsAfter((o) => void ((find(o, 'InferencePool', GA_POOL) as Json).spec.appProtocol = 'http'))).toEqual([
+    `InferencePool/${GA_POOL}: spec.appProtocol: unknown field (the API server would drop it); known fields here: endpointPickerRef, selector, targetPorts`,
+  ]);
+});
+
 describe('v1 InferencePool (inference.networking.k8s.io)', () => {
   test('a selector.matchLabels that matches no model server pods', () => {
     expect(problemsAfter((o) => void ((find(o, 'InferencePool', GA_POOL) as Json).spec.selector.matchLabels = { app: 'nobody' }))).toEqual([
@@ -37,7 +43,9 @@ describe('v1 InferencePool (inference.networking.k8s.io)', () => {
   });
 
   test('a targetPorts number that is no containerPort of the pool pods', () => {
+    // The v1.0.0 CRD (what GKE installs at the GA minimum) also allows only one target port.
     expect(problemsAfter((o) => void ((find(o, 'InferencePool', GA_POOL) as Json).spec.targetPorts = [{ number: 8000 }, { number: 8080 }]))).toEqual([
+      `InferencePool/${GA_POOL}: spec.targetPorts: must NOT have more than 1 items; got 2 items`,
       `InferencePool/${GA_POOL}: spec.targetPorts[1].number: 8080 is not a containerPort of Deployment/${POOL}'s pods`,
     ]);
   });

@@ -48,7 +48,6 @@ function gaStack(): Json[] {
       metadata: meta(GA_POOL),
       spec: {
         targetPorts: [{ number: 8000 }],
-        appProtocol: 'http',
         selector: { matchLabels: { app: POOL } },
         endpointPickerRef: { name: GA_EPP, port: { number: 9002 }, failureMode: 'FailOpen' },
       },

@@ -1,5 +1,5 @@
 /** What every cross-object check receives: the object set, a way to report, and the optional spec. */
-import { ENDPOINT_PICKER_PORTS, MODEL_NAME_HEADER } from '../../charts-gen/well-known';
+import { ENDPOINT_PICKER_PORTS, MODEL_NAME_HEADER, OBJECTIVE_HEADER } from '../../charts-gen/well-known';
 import type { DeploymentSpec } from '../../spec';
 import type { Entry, ObjectSet } from '../object-set';
 
@@ -26,3 +26,5 @@ export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const DEFAULT_EXTENSION_PORT = ENDPOINT_PICKER_PORTS.grpc;
 /** The header body-based routing sets from the request body's `model`, for HTTPRoutes to match on. */
 export { MODEL_NAME_HEADER };
+/** The header naming a request's InferenceObjective for the GA picker. */
+export { OBJECTIVE_HEADER };

@@ -231,7 +231,7 @@ export function checkInferenceModels(ctx: CheckContext): void {
 }
 
 /** Groups the objective and rewrite kinds are served in: llm-d's, and the inference extension's before it moved. */
-const OBJECTIVE_GROUPS = ['llm-d.ai', 'inference.networking.x-k8s.io'];
+export const OBJECTIVE_GROUPS = ['llm-d.ai', 'inference.networking.x-k8s.io'];
 
 /** InferenceObjectives name a pool that exists; the EPP ignores an objective whose pool it does not serve. */
 export function checkInferenceObjectives(ctx: CheckContext): void {

@@ -6,8 +6,8 @@
  */
 import type { Entry } from '../object-set';
 import { asArray, asRecord, asString, fieldPath } from '../types';
-import { GATEWAY_GROUP, INFERENCE_GROUPS, MODEL_NAME_HEADER, type CheckContext } from './context';
-import { isInferencePool, poolAcceptedModels, poolPods, poolView, V1_POOL_GROUP } from './inference';
+import { GATEWAY_GROUP, INFERENCE_GROUPS, MODEL_NAME_HEADER, OBJECTIVE_HEADER, type CheckContext } from './context';
+import { isInferencePool, OBJECTIVE_GROUPS, poolAcceptedModels, poolPods, poolView, V1_POOL_GROUP } from './inference';
 import { checkServicePort, containerPorts, describePorts, servicePods } from './services';
 
 function describeRef(group: string, kind: string, name: string): string {
@@ -151,6 +151,38 @@ function checkModelHeaders(ctx: CheckContext, route: Entry, rule: Record<string,
   });
 }
 
+/**
+ * A rule that sets the objective header must name an InferenceObjective of each GA pool it sends to: the
+ * GA picker runs a request whose objective it does not find at priority 0 (llm-d-router v0.10.0
+ * requestcontrol/director.go getInferenceObjective), silently.
+ */
+function checkObjectiveHeaders(ctx: CheckContext, route: Entry, rule: Record<string, unknown>, ri: number, backends: readonly RouteBackend[]): void {
+  asArray(rule.filters).forEach((rawFilter, fi) => {
+    const filter = asRecord(rawFilter);
+    if (filter.type !== 'RequestHeaderModifier') return;
+    asArray(asRecord(filter.requestHeaderModifier).set).forEach((rawHeader, si) => {
+      const header = asRecord(rawHeader);
+      if ((asString(header.name) ?? '').toLowerCase() !== OBJECTIVE_HEADER) return;
+      const objective = asString(header.value) ?? '';
+      for (const backend of backends) {
+        if (!isInferencePool(backend.target) || backend.target.group !== V1_POOL_GROUP || backend.weight === 0) continue;
+        const pool = backend.target;
+        const found = OBJECTIVE_GROUPS.some((group) => {
+          const entry = ctx.set.find(group, 'InferenceObjective', objective, pool.namespace);
+          return entry !== undefined && asString(asRecord(asRecord(entry.object.spec).poolRef).name) === pool.name;
+        });
+        if (!found) {
+          ctx.report(
+            route,
+            fieldPath('spec', 'rules', ri, 'filters', fi, 'requestHeaderModifier', 'set', si, 'value'),
+            `sets ${OBJECTIVE_HEADER} to "${objective}", but no InferenceObjective of that name refers to InferencePool "${pool.name}" (backendRefs[${backend.index}]): its picker runs these requests at priority 0`,
+          );
+        }
+      }
+    });
+  });
+}
+
 export function checkRoutes(ctx: CheckContext): void {
   const bodyRouted = gatewaysWithBodyRouting(ctx);
   /** `gateway + hostnames + match` -> the rule that claimed it first. */
@@ -168,6 +200,7 @@ export function checkRoutes(ctx: CheckContext): void {
         ctx.report(route, `spec.rules[${ri}].backendRefs`, 'every backendRef has weight 0: the Gateway answers 500 to every request this rule matches');
       }
       checkModelHeaders(ctx, route, rule, ri, backends, gateways.some((g) => bodyRouted.has(g)), gateways);
+      checkObjectiveHeaders(ctx, route, rule, ri, backends);
       asArray(rule.matches).forEach((match, mi) => {
         const path = `spec.rules[${ri}].matches[${mi}]`;
         for (const listener of listeners) {

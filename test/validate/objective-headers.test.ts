@@ -1,0 +1,35 @@
+/**
+ * The validator on what the GA profile's route sets: each objective header must name an InferenceObjective
+ * of the GA pool the rule sends to, or the picker runs those requests at priority 0 without a word.
+ */
+import { resolveSpec } from '../../spec';
+import { find, lines, POOL, synthObjects, validate } from './helpers';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const GA_SPEC = resolveSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' } }, 'GA');
+const MIGRATION_SPEC = resolveSpec({ inferenceExtension: { version: 'llm-d-v0.10.0', migration: { from: 'v0.3.0', trafficPercent: 50 } }, pools: [{ name: POOL, inferencePoolName: `${POOL}-ga` }] }, 'migration');
+
+test.each([
+  ['GA', GA_SPEC],
+  ['migration', MIGRATION_SPEC],
+])('the %s output, objective headers and catch-all included, is reported clean', (_, spec) => {
+  expect(lines(validate(synthObjects(spec), spec))).toEqual([]);
+});
+
+test('a rule naming an objective that does not exist is reported at the header value', () => {
+  const objects = synthObjects(GA_SPEC);
+  const route = find(objects, 'HTTPRoute', 'my-route') as Json;
+  route.spec.rules[1].filters[0].requestHeaderModifier.set[0].value = 'llama3-base';
+  expect(lines(validate(objects, GA_SPEC))).toEqual([
+    `HTTPRoute/my-route: spec.rules[1].filters[0].requestHeaderModifier.set[0].value: sets x-llm-d-inference-objective to "llama3-base", but no InferenceObjective of that name refers to InferencePool "${POOL}" (backendRefs[0]): its picker runs these requests at priority 0`,
+  ]);
+});
+
+test('an objective of another pool does not count', () => {
+  const objects = synthObjects(GA_SPEC);
+  (find(objects, 'InferenceObjective', 'llama3-base-model') as Json).spec.poolRef.name = 'elsewhere';
+  expect(lines(validate(objects, GA_SPEC))).toContain(
+    `HTTPRoute/my-route: spec.rules[1].filters[0].requestHeaderModifier.set[0].value: sets x-llm-d-inference-objective to "llama3-base-model", but no InferenceObjective of that name refers to InferencePool "${POOL}" (backendRefs[0]): its picker runs these requests at priority 0`,
+  );
+});
