@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
-import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
+import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { OutputError, writeOutput, type OutputReport } from './output-dir';
 
@@ -91,14 +91,15 @@ export function main(args: readonly string[] = [], io: SynthIo = processIo): num
       return 0;
     }
     fromCdk8sCli = line.flags.has(CDK8S_CLI_FLAG);
-    specFile = pathFromArgumentOrVariable(line.positional[0], SPEC_FILE_VARIABLE, io.env, 'spec file');
+    const typed = (path: string | undefined) => (path === undefined ? undefined : userPath(path, io.env, 'synth'));
+    specFile = typed(pathFromArgumentOrVariable(line.positional[0], SPEC_FILE_VARIABLE, io.env, 'spec file'));
     const cliOutdir = io.env[OUTDIR_VARIABLE];
     if (fromCdk8sCli && line.options.has('--out')) throw new UsageError(`--out cannot be combined with ${CDK8S_CLI_FLAG}`);
     if (fromCdk8sCli && cliOutdir !== undefined && resolve(cliOutdir) === resolve(CDK8S_CLI_SCRATCH)) {
       outdir = DEFAULT_OUTDIR;
       scratch = cliOutdir;
     } else {
-      outdir = pathFromArgumentOrVariable(line.options.get('--out'), OUTDIR_VARIABLE, io.env, 'output directory') ?? DEFAULT_OUTDIR;
+      outdir = typed(pathFromArgumentOrVariable(line.options.get('--out'), OUTDIR_VARIABLE, io.env, 'output directory')) ?? DEFAULT_OUTDIR;
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

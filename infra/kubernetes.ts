@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { GATEWAY_CHART, poolChartId } from '../charts-gen/app';
 import { ModelServer } from '../charts-gen/model-server';
 import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
 import type { Cluster } from './cluster';
@@ -112,16 +113,20 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
     prerequisites.push(...this.tokenSecrets);
 
     const groups = new Map<string, k8s.yaml.v2.ConfigGroup>();
-    for (const chart of args.charts) {
-      groups.set(
+    const poolGroups: k8s.yaml.v2.ConfigGroup[] = [];
+    // The gateway chart (Gateway and HTTPRoute) goes last: a new or renamed pool takes traffic only once
+    // its model servers are Ready (Pulumi awaits each Deployment), instead of the route switching to an
+    // InferencePool whose pods are still starting. Pools that did not change are no-ops and wait for nothing.
+    const ordered = [...args.charts.filter((chart) => chart.id !== GATEWAY_CHART), ...args.charts.filter((chart) => chart.id === GATEWAY_CHART)];
+    for (const chart of ordered) {
+      const group = new k8s.yaml.v2.ConfigGroup(
         chart.id,
-        new k8s.yaml.v2.ConfigGroup(
-          chart.id,
-          { objs: chart.objects.map((object) => withPulumiAwait(object, modelServerTimeoutSeconds(spec.cluster.gpuPool.provisioning))) },
-          // Custom resources come after their CRDs, model servers after the token Secret they mount.
-          after(prerequisites),
-        ),
+        { objs: chart.objects.map((object) => withPulumiAwait(object, modelServerTimeoutSeconds(spec.cluster.gpuPool.provisioning))) },
+        // Custom resources come after their CRDs, model servers after the token Secret they mount.
+        after(chart.id === GATEWAY_CHART ? [...prerequisites, ...poolGroups] : prerequisites),
       );
+      if (chart.id.startsWith(poolChartId(''))) poolGroups.push(group);
+      groups.set(chart.id, group);
     }
     this.groups = groups;
 

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { A3_MACHINE_TYPES, type ClusterSpec, type GpuPoolSpec } from '../spec';
 import { GPU_RESOURCE } from '../charts-gen/well-known';
 import type { Cluster } from './cluster';
-import { GCP_FORCE_NEW } from './force-new';
+import { GCP_FORCE_NEW } from '../plan/force-new';
 import type { NodeIdentity } from './node-identity';
 import { childOptions } from './options';
 

@@ -122,7 +122,7 @@ const synth = (pools) => ({ label: `synth, ${name(pools)}`, argv: [node, 'script
 const validate = (pools) => ({ label: `validate, ${name(pools)}`, argv: [node, 'scripts/run.js', 'validate/cli.ts', outDir(pools)], env: specEnv(pools), okExit: [1] });
 const npmSynth = { label: 'npm run synth', argv: ['npm', 'run', '--silent', 'synth'], env: { CDK8S_OUTDIR: join(work, 'npm') } };
 const npmValidate = { label: 'npm run validate', argv: ['npm', 'run', '--silent', 'validate', '--', outDir(undefined)] };
-const plan = { label: 'plan', argv: [node, 'scripts/run.js', 'infra/plan.ts'] };
+const plan = { label: 'plan', argv: [node, 'scripts/run.js', 'plan/cli.ts'] };
 const npmTest = { label: 'npm test', argv: ['npm', 'test', '--silent'] };
 
 const rows = [];
@@ -154,7 +154,7 @@ rows.push(['npm run validate, default spec', seconds(npmValidateVsFloor.a), rati
 const validateLarge = await pair(validate(100), validate());
 rows.push([`validate, ${name(100)} (spec included)`, seconds(validateLarge.a), ratio(validateLarge, 'default')]);
 
-if (existsSync(join(root, 'infra', 'plan.ts'))) {
+if (existsSync(join(root, 'plan', 'cli.ts'))) {
   const planTimes = await single(plan, Math.max(3, Math.ceil(runs / 2)));
   rows.push(['Pulumi program under mocks (npm run plan)', seconds(planTimes.median), `min ${seconds(planTimes.min)}, max ${seconds(planTimes.max)}`]);
 }

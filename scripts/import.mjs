@@ -4,9 +4,10 @@
 // checked against its pinned sha256 before cdk8s reads it, so a fresh clone without ../shared works too.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { parseArgs as nodeParseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const { root, ensureBundle } = require('./bundle.js');
@@ -24,18 +25,35 @@ function usage(message) {
   return 2;
 }
 
-/** The output directory, or a usage error: the same rules as the other commands' parser (spec/command-line.ts). */
+/**
+ * The output directory, or a usage error: the grammar of the other commands (spec/command-line.ts), on the
+ * same Node.js parser. parseArgs keeps the last of a repeated option, so its tokens are checked for that.
+ */
 function parseArgs(args) {
-  let output;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (arg !== '--output') return { error: arg.startsWith('-') ? `unknown option ${oneLine(arg)}` : `takes no arguments, got ${oneLine(arg)}` };
-    if (i + 1 >= args.length || args[i + 1] === '') return { error: '--output needs a value' };
-    if (output !== undefined) return { error: '--output is given twice' };
-    output = args[++i];
+  let tokens;
+  try {
+    ({ tokens } = nodeParseArgs({ args, options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true }));
+  } catch (error) {
+    return { error: oneLine(error.message) };
   }
-  return { output: output ?? 'imports' };
+  let output;
+  for (const token of tokens) {
+    if (token.kind === 'positional') return { error: `takes no arguments, got ${oneLine(token.value)}` };
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') return { help: true };
+    if (token.name !== 'output') return { error: `unknown option ${oneLine(token.rawName)}` };
+    if (output !== undefined) return { error: '--output is given twice' };
+    if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('-'))) return { error: '--output needs a value' };
+    output = token.value;
+  }
+  return { output: output === undefined ? 'imports' : userPath(output) };
+}
+
+/** A directory the user typed, from where they ran `npm run import` (npm sets INIT_CWD). */
+function userPath(path) {
+  const from = process.env.INIT_CWD;
+  if (isAbsolute(path) || !from || process.env.npm_lifecycle_event !== 'import') return path;
+  return relative(process.cwd(), resolve(from, path)) || '.';
 }
 
 async function main(args) {

@@ -1,9 +1,13 @@
 /**
- * The one argument parser of synth, validate, plan and schema, so they agree: `--help`/`-h`, options as
- * `--name value` or `--name=value`, `--` ends the options, and anything not understood is a usage error
- * (exit code 2), never ignored.
+ * The one command-line grammar of synth, validate, plan and schema (scripts/import.mjs follows the same
+ * rules with the same Node.js parser): Node's `util.parseArgs` tokenizes, and this module adds what it
+ * leaves out. `--help`/`-h`; options as `--name value` or `--name=value`; `--` ends the options; and,
+ * unlike parseArgs' last-wins, an option given twice, an option without its value, an empty value or
+ * anything not declared is a usage error (exit code 2), never ignored. Each command declares its line
+ * once, as a `CommandLineSpec`.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { printable } from './text-file';
 
 /** A command line the tool cannot act on; the entry point prints it with a pointer to --help, exit 2. */
@@ -30,38 +34,48 @@ export interface CommandLine {
   readonly positional: readonly string[];
 }
 
+type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
 export function parseCommandLine(args: readonly string[], spec: CommandLineSpec): CommandLine {
-  const aliases = new Map<string, string>();
-  for (const [name, short] of Object.entries(spec.options ?? {})) for (const alias of [name, ...short]) aliases.set(alias, name);
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, aliases] of Object.entries(spec.options ?? {})) {
+    const short = aliases.find((alias) => /^-[A-Za-z]$/.test(alias));
+    options[name.slice(2)] = { type: 'string', ...(short ? { short: short.slice(1) } : {}) };
+  }
+  for (const flag of spec.flags ?? []) options[flag.slice(2)] = { type: 'boolean' };
+  // Not strict: the tokens are checked below, so that every mistake gets our message.
+  const { tokens } = parseArgs({ args: [...args], options: options as ParseArgsOptions, strict: false, allowPositionals: true, tokens: true });
+  const seen = new Set<string>();
   const flags = new Set<string>();
-  const options = new Map<string, string>();
+  const values = new Map<string, string>();
   const positional: string[] = [];
   let help = false;
-  let optionsEnded = false;
-  const setOption = (name: string, value: string) => {
-    if (options.has(name)) throw new UsageError(`${name} is given twice`);
-    if (value === '') throw new UsageError(`${name} needs a non-empty value`);
-    options.set(name, value);
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
-      if (arg === '') throw new UsageError('an empty argument is not a file name');
-      positional.push(arg);
-    } else if (arg === '--') {
-      optionsEnded = true;
-    } else if (arg === '--help' || arg === '-h') {
-      help = true;
-    } else if (spec.flags?.includes(arg)) {
-      flags.add(arg);
-    } else if (aliases.has(arg)) {
-      if (i + 1 >= args.length) throw new UsageError(`${arg} needs a value`);
-      setOption(aliases.get(arg) as string, args[++i]);
-    } else if (arg.includes('=') && aliases.has(arg.slice(0, arg.indexOf('=')))) {
-      setOption(aliases.get(arg.slice(0, arg.indexOf('='))) as string, arg.slice(arg.indexOf('=') + 1));
-    } else {
-      throw new UsageError(`unknown option ${printable(arg)}`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      if (token.value === '') throw new UsageError('an empty argument is not a file name');
+      positional.push(token.value);
+      continue;
     }
+    if (token.kind !== 'option') continue;
+    const declared = options[token.name];
+    if (declared === undefined) throw new UsageError(`unknown option ${printable(token.rawName)}`);
+    const name = `--${token.name}`;
+    if (token.name === 'help') {
+      help = true;
+      continue;
+    }
+    if (seen.has(name)) throw new UsageError(`${name} is given twice`);
+    seen.add(name);
+    if (declared.type === 'boolean') {
+      if (token.inlineValue) throw new UsageError(`${name} takes no value`);
+      flags.add(name);
+      continue;
+    }
+    // parseArgs (not strict) takes the next argument as the value whatever it is; an option there means
+    // the value was forgotten (`--out --json`). A value starting with a dash can be given as --out=-x.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-')) throw new UsageError(`${name} needs a value`);
+    if (token.value === '') throw new UsageError(`${name} needs a non-empty value`);
+    values.set(name, token.value);
   }
   if (positional.length > spec.positional.max) {
     throw new UsageError(
@@ -70,7 +84,20 @@ export function parseCommandLine(args: readonly string[], spec: CommandLineSpec)
         : `takes at most ${spec.positional.max} ${spec.positional.name}, got ${positional.length}: ${positional.map(printable).join(' ')}`,
     );
   }
-  return { help, flags, options, positional };
+  return { help, flags, options: values, positional };
+}
+
+/**
+ * A path the user typed, as the tool must open it. `npm run <command>` runs in the project directory,
+ * but the user meant the directory npm was run from, which npm passes as INIT_CWD. It applies only when
+ * npm started this very command (npm_lifecycle_event), not to a tool a test or script runs under
+ * `npm test`. The result stays relative (to the working directory) when the path was relative, so
+ * messages stay short.
+ */
+export function userPath(path: string, env: NodeJS.ProcessEnv, command: string, cwd: string = process.cwd()): string {
+  const from = env.INIT_CWD;
+  if (isAbsolute(path) || from === undefined || from === '' || env.npm_lifecycle_event !== command) return path;
+  return relative(cwd, resolve(from, path)) || '.';
 }
 
 /**

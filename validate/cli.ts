@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../charts-gen/output-dir';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
-import { parseCommandLine, pathFromArgumentOrVariable, UsageError } from '../spec/command-line';
+import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { ManifestReadError, readManifestDirectory } from './manifest-files';
 import { loadSchemaTexts, SchemaSourceError } from './schema-source';
@@ -95,8 +95,9 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       io.out(USAGE);
       return 0;
     }
-    dir = line.positional[0] ?? 'dist';
-    specFile = pathFromArgumentOrVariable(line.options.get('--spec'), SPEC_FILE_VARIABLE, io.env, 'spec file');
+    dir = line.positional[0] === undefined ? 'dist' : userPath(line.positional[0], io.env, 'validate');
+    const given = pathFromArgumentOrVariable(line.options.get('--spec'), SPEC_FILE_VARIABLE, io.env, 'spec file');
+    specFile = given === undefined ? undefined : userPath(given, io.env, 'validate');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`validate: ${error.message}`);

@@ -3,12 +3,12 @@
  * an object names its prerequisites (config.kubernetes.io/depends-on). The token controller deletes a
  * service-account-token Secret created before its ServiceAccount, so every such Secret must be ordered
  * after its ServiceAccount, in both profiles and during a migration (the mock models the ConfigGroup's
- * ordering: infra/config-group-order.ts).
+ * ordering: plan/config-group-order.ts).
  */
-import { orderConfigGroup } from '../../infra/config-group-order';
+import { orderConfigGroup } from '../../plan/config-group-order';
 import type { KubeObject } from '../../infra/manifests';
-import { mustPrecede } from '../../infra/plan-model';
-import type { MockRun } from '../../infra/program';
+import { mustPrecede } from '../../plan/plan-model';
+import type { MockRun } from '../../plan/program';
 import { runSpec } from './harness';
 
 const GA = 'llm-d-v0.10.0';

@@ -1,8 +1,8 @@
 /**
- * The model of pulumi-kubernetes' ConfigGroup ordering (infra/config-group-order.ts): what is ordered
+ * The model of pulumi-kubernetes' ConfigGroup ordering (plan/config-group-order.ts): what is ordered
  * (depends-on annotation, namespaces, CRDs, transitively) and what is created in parallel.
  */
-import { DEPENDS_ON_ANNOTATION, orderConfigGroup, parseDependsOn } from '../../infra/config-group-order';
+import { DEPENDS_ON_ANNOTATION, orderConfigGroup, parseDependsOn } from '../../plan/config-group-order';
 import type { KubeObject } from '../../infra/manifests';
 
 const object = (apiVersion: string, kind: string, name: string, namespace?: string, dependsOn?: string, extra: Record<string, unknown> = {}): KubeObject => ({

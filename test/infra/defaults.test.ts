@@ -5,8 +5,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../../charts-gen/app';
 import { PULUMI_ANNOTATION_PREFIX, type KubeObject } from '../../infra/manifests';
-import { isSecretValue } from '../../infra/mocks';
-import type { MockRun } from '../../infra/program';
+import { isSecretValue } from '../../plan/mocks';
+import type { MockRun } from '../../plan/program';
 import { resolveSpec, EXTENSION_RELEASES } from '../../spec';
 import { CONFIG_GROUP, GPU_POOL, HF_TOKEN, NODE_POOL, PROJECT, SUBNETWORK, SYSTEM_POOL, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, redacted, run, type Inputs } from './harness';
 

@@ -1,12 +1,12 @@
 /**
  * Issue 9: the first `pulumi up` on an empty project succeeds, and day-2 changes do what the plan says
  * and nothing worse. The mocks model what Google Cloud and the engine do with what the program sends
- * (infra/mocks.ts, infra/plan-model.ts); one program run per spec, then one behaviour per test.
+ * (plan/mocks.ts, plan/plan-model.ts); one program run per spec, then one behaviour per test.
  */
 import { GPU_TAINT } from '../../infra/node-pools';
 import { SHARED_VPC_FIREWALL_ROLE } from '../../infra/network';
-import { compareRuns, mustPrecede, waitsFor, type PlannedChange } from '../../infra/plan-model';
-import { runWithMocks, type MockRun } from '../../infra/program';
+import { compareRuns, mustPrecede, waitsFor, type PlannedChange } from '../../plan/plan-model';
+import { runWithMocks, type MockRun } from '../../plan/program';
 import { HF_TOKEN_KEY, NODE_POOL, GPU_POOL, SYSTEM_POOL, REQUIRED_CONFIG, one, ofType, plain, proxyOnlySubnets, runSpec, type Inputs } from './harness';
 
 const HOST = 'host-project';
@@ -105,7 +105,7 @@ describe('3. replacing the GPU pool keeps serving', () => {
   });
 
   test("the default spec's pool names stay what they are: any change to them replaces both pools of every existing stack", () => {
-    // Changing infra/force-new.ts or the pools' inputs can change these names; if that is intended,
+    // Changing plan/force-new.ts or the pools' inputs can change these names; if that is intended,
     // say in the change that the next pulumi up replaces the pools (new first).
     expect([systemPool(defaults).name, gpuPool(defaults).name]).toEqual(['system-f6e5a2d8', 'gpu-6cae3662']);
   });

@@ -1,13 +1,13 @@
 /**
  * `pulumi up` of a closed Gateway under mocks: the certificate with its DNS authorization, the Cloud Armor
  * policy, the Model Armor template and the Service Extensions agent's grants, each created after the API it
- * calls is enabled (the timed enablement in infra/mocks.ts reports anything that does not wait), and the
+ * calls is enabled (the timed enablement in plan/mocks.ts reports anything that does not wait), and the
  * Kubernetes objects that name them created after them.
  */
 import { SPEC_FILE_KEY } from '../../infra/config';
-import { compareRuns, waitsFor } from '../../infra/plan-model';
-import type { MockRun } from '../../infra/program';
-import type { RecordedResource } from '../../infra/mocks';
+import { compareRuns, waitsFor } from '../../plan/plan-model';
+import type { MockRun } from '../../plan/program';
+import type { RecordedResource } from '../../plan/mocks';
 import { CONFIG_GROUP, one, ofType, plain, run, runSpec, type Inputs } from './harness';
 
 const PRODUCTION = {

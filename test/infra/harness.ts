@@ -1,6 +1,6 @@
 /** Shared helpers of the infra tests: one program run under mocks, and lookups over what it registered. */
-import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../infra/mocks';
-import { runWithMocks, type MockRun } from '../../infra/program';
+import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../plan/mocks';
+import { runWithMocks, type MockRun } from '../../plan/program';
 
 export const PROJECT = 'example-project';
 export const HF_TOKEN = 'hf_test_token_never_in_plain_text';

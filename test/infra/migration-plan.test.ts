@@ -3,8 +3,8 @@
  * --compare`) sees each step: moving traffic restarts no pod and replaces nothing; only the last step,
  * which drops the guide's stack, restarts the model servers (new vLLM) and the GA picker (new metric names).
  */
-import { compareRuns, type PlannedChange } from '../../infra/plan-model';
-import type { MockRun } from '../../infra/program';
+import { compareRuns, type PlannedChange } from '../../plan/plan-model';
+import type { MockRun } from '../../plan/program';
 import { runSpec } from './harness';
 
 const GA = 'llm-d-v0.10.0';

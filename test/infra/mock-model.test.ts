@@ -5,8 +5,8 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../infra/mocks';
-import { compareRuns } from '../../infra/plan-model';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../plan/mocks';
+import { compareRuns } from '../../plan/plan-model';
 
 /** Runs `body` under fresh recording mocks and waits until every registration has settled. */
 async function program(body: () => void): Promise<Recorder> {
@@ -106,5 +106,51 @@ describe('replacement (ForceNew inputs, and the order the engine and providers c
     const configMap = (changes: ReturnType<typeof compareRuns>) => changes.find((c) => c.type === 'kubernetes:core/v1:ConfigMap');
     expect(configMap(compareRuns(await program(adapters('a', false)), await program(adapters('b', false))))).toMatchObject({ action: 'replace', replaceOrder: 'delete-before-create' });
     expect(configMap(compareRuns(await program(adapters('a', true)), await program(adapters('b', true))))).toMatchObject({ action: 'update' });
+  });
+});
+
+describe('ordering of a route switch (pulumi-kubernetes applies unrelated ConfigGroups in parallel)', () => {
+  const deployment = (name: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'vllm', image: 'vllm:1' }] } } },
+  });
+  const pool = (name: string) => [
+    deployment(name),
+    deployment(`${name}-epp`),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-epp`, namespace: 'default' }, spec: { selector: { app: `${name}-epp` }, ports: [{ port: 9002 }] } },
+    { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferencePool', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, targetPortNumber: 8000, extensionRef: { name: `${name}-epp` } } },
+  ];
+  const route = (poolName: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'route', namespace: 'default' },
+    spec: { rules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: poolName }] }] },
+  });
+  const app = (poolName: string, routeWaits: boolean) => () => {
+    const provider = new k8s.Provider('k8s', { kubeconfig: '{}' });
+    const pools = new k8s.yaml.v2.ConfigGroup(`pool-${poolName}`, { objs: pool(poolName) }, { provider });
+    new k8s.yaml.v2.ConfigGroup('gateway', { objs: [route(poolName)] }, { provider, dependsOn: routeWaits ? [pools] : [] });
+  };
+  const routeRow = async (routeWaits: boolean) => {
+    const changes = compareRuns(await program(app('old', routeWaits)), await program(app('new', routeWaits)));
+    return changes.find((change) => change.type === 'kubernetes:gateway.networking.k8s.io/v1:HTTPRoute');
+  };
+
+  test('a route that does not wait for the new pool sends traffic before its pods are Ready: outage', async () => {
+    const row = await routeRow(false);
+    expect(row).toMatchObject({ action: 'update', impact: 'outage' });
+    // The model servers and the endpoint picker both have to be Ready before the pool can serve.
+    expect(row?.impactReasons[0]).toMatch(/new InferencePool new while pool-new:default\/new, pool-new:default\/new-epp are still starting/);
+    // Named list items are matched by name: one backend leaves, another arrives.
+    expect(row?.changes).toEqual([
+      { path: 'spec.rules[0].backendRefs[old]', from: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'old' }, to: null },
+      { path: 'spec.rules[0].backendRefs[new]', from: null, to: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'new' } },
+    ]);
+  });
+
+  test('the same switch with the route group depending on the pool group (as infra/kubernetes.ts wires it) has no impact', async () => {
+    expect(await routeRow(true)).toMatchObject({ action: 'update', impact: 'none' });
   });
 });

@@ -7,12 +7,12 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ADC_ARGUMENT } from '../../infra/kubeconfig';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type Recorder } from '../../infra/mocks';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type Recorder } from '../../plan/mocks';
 import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
 import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
-import { compareRuns } from '../../infra/plan-model';
-import { describeViolation } from '../../infra/plan';
-import { runWithMocks, type MockRun } from '../../infra/program';
+import { compareRuns } from '../../plan/plan-model';
+import { describeViolation } from '../../plan/cli';
+import { runWithMocks, type MockRun } from '../../plan/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
 import { resolveSpec } from '../../spec';
 import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, runExpectingFailure, runSpec, type Inputs } from './harness';
@@ -189,6 +189,7 @@ describe('replacements that keep serving', () => {
   test('the plan says outage when the pool being deleted ignores PodDisruptionBudgets, and a move one at a time when it does not', () => {
     const respecting = compareRuns(defaults, flex).find((change) => change.name === VLLM);
     expect(respecting?.reasons.join('; ')).toMatch(/respects the PodDisruptionBudget: pods move one at a time/);
+    expect(respecting?.impact).toBe('rolling');
     // A stack made before this change: its pool carries no drain config.
     const legacy: MockRun = {
       ...defaults,
@@ -198,7 +199,8 @@ describe('replacements that keep serving', () => {
     };
     const ignoring = compareRuns(legacy, flex).find((change) => change.name === VLLM);
     expect(ignoring?.restarts).toBe(true);
-    expect(ignoring?.reasons.join('; ')).toMatch(/ignores PodDisruptionBudgets: OUTAGE/);
+    expect(ignoring?.reasons.join('; ')).toMatch(/ignores PodDisruptionBudgets/);
+    expect(ignoring?.impact).toBe('outage');
   });
 });
 

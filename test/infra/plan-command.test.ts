@@ -2,12 +2,12 @@
  * `npm run plan` reads a stack as `pulumi up` does and prints what `pulumi up` would do; with
  * `--compare`, what it would change. The entry point runs in process with a project directory of its own.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main, parseArguments, USAGE } from '../../infra/plan';
-import { runWithMocks, type MockRun, type MockRunOptions } from '../../infra/program';
+import { main, parseArguments, USAGE } from '../../plan/cli';
+import { runWithMocks, type MockRun, type MockRunOptions } from '../../plan/program';
 
 interface PlanResult {
   readonly code: number;
@@ -70,7 +70,10 @@ interface JsonChange {
   name: string;
   action: string;
   replaceOrder: string | null;
-  restarts: boolean | null;
+  impact: 'none' | 'rolling' | 'outage';
+  impactReasons: string[];
+  blocked: string | null;
+  changes: { path: string; from: unknown; to: unknown }[];
 }
 
 describe('reading the stack', () => {
@@ -158,26 +161,73 @@ describe('--compare', () => {
     expect(result.code).toBe(0);
     const changes = JSON.parse(result.stdout) as JsonChange[];
     expect(changes.filter((c) => c.action === 'replace')).toEqual([]);
-    expect(changes.find((c) => c.name === VLLM)).toEqual({ type: 'kubernetes:apps/v1:Deployment', name: VLLM, action: 'same', replaceOrder: null, restarts: false });
+    expect(changes.find((c) => c.name === VLLM)).toEqual({ type: 'kubernetes:apps/v1:Deployment', name: VLLM, action: 'same', replaceOrder: null, impact: 'none', impactReasons: [], blocked: null, changes: [] });
     expect(changes.find((c) => c.type === 'kubernetes:core/v1:ConfigMap')).toMatchObject({ action: 'update' });
   });
 
   test('changing acceleratorCount replaces the GPU pool new-first and restarts the vLLM pods', async () => {
     const changes = JSON.parse((await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml', '--json'])).stdout) as JsonChange[];
-    expect(changes.find((c) => c.name === 'inference-gateway-gpu')).toEqual({ type: 'gcp:container/nodePool:NodePool', name: 'inference-gateway-gpu', action: 'replace', replaceOrder: 'create-before-delete', restarts: null });
-    expect(changes.find((c) => c.name === VLLM)?.restarts).toBe(true);
+    expect(changes.find((c) => c.name === 'inference-gateway-gpu')).toMatchObject({ type: 'gcp:container/nodePool:NodePool', name: 'inference-gateway-gpu', action: 'replace', replaceOrder: 'create-before-delete', impact: 'rolling', blocked: null });
+    expect(changes.find((c) => c.name === 'inference-gateway-gpu')?.changes).toContainEqual({ path: 'nodeConfig.guestAccelerators[0].count', from: 1, to: 8 });
+    // The old pool's deletion respects the PodDisruptionBudget (its nodeDrainConfig): one pod at a time.
+    expect(changes.find((c) => c.name === VLLM)).toMatchObject({ action: 'same', impact: 'rolling' });
     expect(changes.filter((c) => c.action === 'replace').map((c) => c.name)).toEqual(['inference-gateway-gpu']);
   });
 
   test('the text output names the action, the order, the reason and the restarting workloads', async () => {
     const result = await plan(dir, ['--stack', 'dev', '--compare', 'old.yaml']);
-    expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
+    expect(result.stdout).toMatch(/replace \(create-before-delete\)\s+rolling\s+gcp:container\/nodePool:NodePool\s+inference-gateway-gpu\s+.*nodeConfig\.guestAccelerators\.count cannot change in place/);
+    expect(result.stdout).toContain('    nodeConfig.guestAccelerators[0].count: 1 -> 8\n');
     expect(result.stdout).toContain(`Workloads whose pods restart:\n  ${VLLM}: its node pool inference-gateway-gpu is replaced (the old pool's deletion respects the PodDisruptionBudget: pods move one at a time)\n`);
   });
 
   test('--compare-stack compares with another stack', async () => {
     const result = await plan(dir, ['--stack', 'dev', '--compare-stack', 'prod', '--json']);
     expect((JSON.parse(result.stdout) as JsonChange[]).filter((c) => c.action !== 'same').map((c) => [c.name, c.action])).toEqual([['inference-gateway-gpu', 'replace']]);
+  });
+});
+
+describe('NEW.yaml --compare OLD.yaml, relative to where npm ran', () => {
+  // npm runs the script in the project directory and passes the user's directory as INIT_CWD.
+  const root = project({ 'Pulumi.yaml': 'name: inference-gateway\n' });
+  const user = join(root, 'specs');
+  mkdirSync(user);
+  writeFileSync(join(user, 'old.yaml'), stringify({}));
+  writeFileSync(join(user, 'new.yaml'), stringify({ pools: [{ name: 'vllm-llama3-8b-instruct', modelServer: { maxLoraRank: 64 } }] }));
+  const npmRun = { INIT_CWD: user, npm_lifecycle_event: 'plan' };
+
+  test('--json prints rows with type, name, action, replaceOrder, impact, blocked and changes (old and new values)', async () => {
+    const result = await plan(root, ['new.yaml', '--compare', 'old.yaml', '--json'], npmRun);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('spec: new.yaml\n');
+    const rows = JSON.parse(result.stdout) as JsonChange[];
+    for (const row of rows) expect(Object.keys(row)).toEqual(['type', 'name', 'action', 'replaceOrder', 'impact', 'impactReasons', 'blocked', 'changes']);
+    expect(rows.find((row) => row.name === VLLM)).toMatchObject({ action: 'update', impact: 'rolling', blocked: null, changes: [{ path: 'spec.template.spec.containers[vllm].args[--max-lora-rank]', from: '16', to: '64' }] });
+  });
+
+  test('the text output leads with what pulumi up would refuse, then outages, then the table and the values', async () => {
+    writeFileSync(join(user, 'region.yaml'), stringify({ cluster: { region: 'us-east4' } }));
+    const result = await plan(root, ['region.yaml', '--compare', 'old.yaml'], npmRun);
+    expect(result.code).toBe(0);
+    const at = (text: string) => result.stdout.indexOf(text);
+    expect(at('BLOCKED: pulumi up would stop at 1 change(s):\n  gcp:container/cluster:Cluster inference-gateway: the Pulumi engine (protect)')).toBeGreaterThan(0);
+    expect(at('BLOCKED')).toBeLessThan(at('OUTAGE'));
+    expect(at('OUTAGE')).toBeLessThan(at('ACTION'));
+    expect(at('ACTION')).toBeLessThan(at('Values (old -> new):'));
+    expect(result.stdout).toMatch(/\n {4}location: us-central1 -> us-east4\n/);
+  });
+
+  test('outside npm run plan (no matching npm_lifecycle_event) paths are relative to the working directory', async () => {
+    const result = await plan(root, ['new.yaml', '--compare', 'old.yaml', '--json'], { INIT_CWD: user, npm_lifecycle_event: 'test' });
+    expect(result.code).toBe(1);
+    // Both files are looked for in the working directory, and both problems are reported at once.
+    expect(result.stderr).toBe(['new.yaml', 'old.yaml'].map((file) => `${join(root, file)}: 1 problem in the deployment spec\n  (document): cannot read the spec file: no such file\n`).join(''));
+  });
+
+  test('a positional spec and IGW_CONFIG naming different files is a usage error', async () => {
+    const result = await plan(root, ['new.yaml'], { ...npmRun, IGW_CONFIG: join(user, 'old.yaml') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^plan: the spec file is given twice, as new.yaml and as IGW_CONFIG=/);
   });
 });
 
@@ -199,9 +249,13 @@ describe('API enablement', () => {
 
 describe('arguments', () => {
   test.each([
-    [['--bogus'], 'plan: unknown argument --bogus; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help\n'],
-    [['extra'], 'plan: unknown argument extra; allowed: --stack <name>, --compare <spec file>, --compare-stack <name>, --json, --help\n'],
-    [['--stack'], 'plan: --stack needs a value (a stack name)\n'],
+    [['--bogus'], 'plan: unknown option --bogus\n'],
+    [['a.yaml', 'b.yaml'], 'plan: takes at most 1 spec file, got 2: a.yaml b.yaml\n'],
+    [['--stack'], 'plan: --stack needs a value\n'],
+    [['--stack', '--json'], 'plan: --stack needs a value\n'],
+    [['--json', '--json'], 'plan: --json is given twice\n'],
+    [['--compare', 'a.yaml', '--compare=b.yaml'], 'plan: --compare is given twice\n'],
+    [['--json=yes'], 'plan: --json takes no value\n'],
     [['--compare', 'a.yaml', '--compare-stack', 'b'], 'plan: --compare and --compare-stack exclude each other; give one\n'],
   ])('%j is one line on stderr and exit 2', async (args, message) => {
     expect(await plan(project({}), args)).toEqual({ code: 2, stdout: '', stderr: message });
@@ -213,5 +267,9 @@ describe('arguments', () => {
 
   test('flags npm swallowed with their value (--stack=dev) are read from npm_config_*', () => {
     expect(parseArguments([], { npm_config_stack: 'dev', npm_config_json: 'true' })).toEqual({ stack: 'dev', json: true, help: false });
+  });
+
+  test('the spec is a positional argument', () => {
+    expect(parseArguments(['new.yaml', '--compare', 'old.yaml', '--json'])).toEqual({ spec: 'new.yaml', compare: 'old.yaml', json: true, help: false });
   });
 });

@@ -3,7 +3,7 @@
  * Artifact Registry mirror, and the Cloud Storage bucket of the weights.
  */
 import { MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
-import type { MockRun } from '../../infra/program';
+import type { MockRun } from '../../plan/program';
 import { GUIDE_POOL_NAME, METRICS_ADAPTER } from '../../spec';
 import { CONFIG_GROUP, PROJECT, gpuNodeConfig, ofType, one, plain, run, runSpec } from './harness';
 

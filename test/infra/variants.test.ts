@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { A3_LOCAL_SSD_COUNT, GPU_UPGRADE_SETTINGS, provisioningSettings } from '../../infra/node-pools';
 import { withPulumiAwait, type KubeObject } from '../../infra/manifests';
 import { creationVersion } from '../../infra/cluster';
-import { runWithMocks, type MockRun } from '../../infra/program';
+import { runWithMocks, type MockRun } from '../../plan/program';
 import { completionsRequest } from '../../infra/stack';
 import { A3_MACHINE_TYPES, resolveSpec } from '../../spec';
 import { CONFIG_GROUP, GPU_POOL, HF_TOKEN_KEY, NODE_POOL, PROJECT, REQUIRED_CONFIG, SUBNETWORK, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, run, runSpec, type Inputs } from './harness';

@@ -9,7 +9,7 @@ export const root = join(__dirname, '..', '..');
 export const ENTRY_POINTS = {
   synth: ['scripts/synth.js'],
   validate: ['scripts/run.js', 'validate/cli.ts'],
-  plan: ['scripts/run.js', 'infra/plan.ts'],
+  plan: ['scripts/run.js', 'plan/cli.ts'],
   schema: ['scripts/run.js', 'spec/write-json-schema.ts'],
   import: ['scripts/import.mjs'],
 } as const;

@@ -117,7 +117,7 @@ let ran: Ran[];
 
 beforeAll(async () => {
   // Build each bundle once here, rather than in many processes at once (and the unprivileged user could not).
-  for (const entry of ['charts-gen/main.ts', 'validate/cli.ts', 'infra/plan.ts', 'spec/write-json-schema.ts', 'validate/schema-source.ts']) ensureBundle(entry);
+  for (const entry of ['charts-gen/main.ts', 'validate/cli.ts', 'plan/cli.ts', 'spec/write-json-schema.ts', 'validate/schema-source.ts']) ensureBundle(entry);
   cleanOutput = join(work, 'clean-output');
   synthesize(resolveSpec({}, 'defaults'), cleanOutput);
   const texts = loadSchemaTextsSync();

@@ -6,9 +6,9 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { orderConfigGroup, type ObjectRef } from './config-group-order';
-import type { KubeObject } from './manifests';
-import { reportFailedChecksTo } from './preconditions';
-import { apiOf, apiProjectOf } from './service-apis';
+import type { KubeObject } from '../infra/manifests';
+import { reportFailedChecksTo } from '../infra/preconditions';
+import { apiOf, apiProjectOf } from '../infra/service-apis';
 
 /** The resource options the engine acts on, as the program sent them. */
 export interface SeenOptions {

@@ -11,9 +11,12 @@
  */
 import { type ObjectRef, matchesRef, refKey, refOf } from './config-group-order';
 import { GCP_DELETE_BEFORE_REPLACE, GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
-import type { KubeObject } from './manifests';
+import type { KubeObject } from '../infra/manifests';
 import { poolDeletionRespectsPdbs, unwrapSecrets, type KubeEntry, type RecordedResource } from './mocks';
 import type { MockRun } from './program';
+import { assessImpact, PROVIDER_CHANGE_SOURCE, protectionBlock } from './impact';
+import { overlappingRanges, recreatesNodes, refusals } from './google-cloud-rules';
+import { inputChanges, type ValueChange } from './values';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +27,8 @@ export interface PlanEntry {
   /** Stable identity across runs (URN; for ConfigGroup objects, the group URN plus the object's name). */
   readonly id: string;
   readonly inputs: Json;
+  /** The inputs as the engine received them, secrets still marked (for showing values). */
+  readonly rawInputs: unknown;
   /** What this entry waits for: URNs and object ids. */
   readonly waitsFor: readonly string[];
   readonly resource?: RecordedResource;
@@ -52,6 +57,7 @@ export function planEntries(run: Pick<MockRun, 'resources' | 'objects'>): PlanEn
       name: resource.name,
       id: resource.urn,
       inputs: unwrapSecrets(resource.inputs) as Json,
+      rawInputs: resource.inputs,
       // A ConfigGroup completes when its objects do (yaml/v2 awaits them), so it waits for them too.
       waitsFor: [...dependencies(resource), ...(childrenOf.get(resource.urn) ?? [])],
       resource,
@@ -66,6 +72,7 @@ export function planEntries(run: Pick<MockRun, 'resources' | 'objects'>): PlanEn
       name: object.name,
       id: objectId(object),
       inputs: object.object as unknown as Json,
+      rawInputs: object.object,
       // Construct runs only after the group's own dependencies, so every object waits for them.
       waitsFor: [...siblings, ...(group ? dependencies(group) : [])],
       object,
@@ -124,6 +131,8 @@ export function mustPrecede(run: Pick<MockRun, 'resources' | 'objects'>, before:
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'same';
 export type ReplaceOrder = 'create-before-delete' | 'delete-before-create';
 
+export type Impact = 'none' | 'rolling' | 'outage';
+
 export interface PlannedChange {
   readonly type: string;
   readonly name: string;
@@ -134,6 +143,17 @@ export interface PlannedChange {
   readonly restarts: boolean | null;
   /** Why: the changed inputs, what forced the replacement, what restarts the pods. */
   readonly reasons: readonly string[];
+  /**
+   * What serving sees: `none`; `rolling` (pods or nodes go a few at a time, never below what the
+   * PodDisruptionBudget or the rollout keeps); `outage` (requests fail for a while).
+   */
+  readonly impact: Impact;
+  /** Why the impact is not `none`. */
+  readonly impactReasons: readonly string[];
+  /** Null, or why the Pulumi engine or Google Cloud would refuse this change (pulumi up stops there). */
+  readonly blocked: string | null;
+  /** Each changed value, old and new; secrets as `[secret]`. Empty for creates and deletes. */
+  readonly changes: readonly ValueChange[];
 }
 
 /** Leaf paths whose values differ (list indices dropped; a list whose length changes is one path). */
@@ -234,13 +254,19 @@ function replaceOrder(entry: PlanEntry, previous: PlanEntry): ReplaceOrder {
   return 'create-before-delete';
 }
 
+/** A changed value's path without list positions or names, as ignoreChanges and ForceNew paths read. */
+const fieldPath = (path: string): string => path.replace(/\[[^\]]*\]/g, '');
+
 /** What `pulumi up` would do to go from the state `before` describes to the program run `after`. */
 export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, after: Pick<MockRun, 'resources' | 'objects'>): PlannedChange[] {
-  const old = new Map(planEntries(before).map((entry) => [entry.id, entry]));
+  const oldEntries = planEntries(before);
+  const old = new Map(oldEntries.map((entry) => [entry.id, entry]));
   const entries = planEntries(after);
   const providers = (urn: string | undefined) => providerSettings(entries, urn);
   const replaced = new Set<string>();
+  const recreatedPools = new Map<string, string[]>();
   const changes = new Map<string, PlannedChange>();
+  const blank = { restarts: null, impact: 'none', impactReasons: [], blocked: null, changes: [] } as const;
 
   // Visit in dependency order so that a replaced dependency is known before its dependents.
   const visited = new Set<string>();
@@ -261,22 +287,52 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
   for (const entry of ordered) {
     const previous = old.get(entry.id);
     if (previous === undefined) {
-      changes.set(entry.id, { type: entry.type, name: entry.name, action: 'create', replaceOrder: null, restarts: null, reasons: [] });
+      // A new subnet is created while every subnet of the old state still exists.
+      const overlap = entry.type === 'gcp:compute/subnetwork:Subnetwork' ? overlappingRanges(entry.inputs, oldEntries.filter((other) => other.type === entry.type && other.id !== entry.id)) : null;
+      changes.set(entry.id, { ...blank, type: entry.type, name: entry.name, action: 'create', replaceOrder: null, reasons: [], blocked: overlap });
       continue;
     }
     const ignored = entry.resource?.options.ignoreChanges ?? [];
     const changed = changedPaths(previous.inputs, entry.inputs).filter((path) => !ignored.some((ignore) => isUnder(path, ignore)));
+    const values = inputChanges(entry.object?.ref.kind, previous.rawInputs, entry.rawInputs).filter((change) => !ignored.some((ignore) => isUnder(fieldPath(change.path), ignore)));
     const reasons = replacementReasons(entry, previous, changed, replaced, providers);
+    // Models the engine (pulumi/pulumi pkg/resource/deploy/step_generator.go, providerChanged): a resource
+    // whose explicit provider is a different provider resource is replaced, whatever its inputs.
+    if (entry.providerUrn !== undefined && previous.providerUrn !== undefined && entry.providerUrn !== previous.providerUrn && !reasons.some((reason) => reason.startsWith('its Kubernetes provider'))) {
+      reasons.push(`its provider changes to ${entry.providerUrn.split('::').pop()} (${PROVIDER_CHANGE_SOURCE})`);
+    }
     if (reasons.length > 0) {
       replaced.add(entry.id);
-      changes.set(entry.id, { type: entry.type, name: entry.name, action: 'replace', replaceOrder: replaceOrder(entry, previous), restarts: null, reasons });
-    } else {
-      changes.set(entry.id, { type: entry.type, name: entry.name, action: changed.length > 0 ? 'update' : 'same', replaceOrder: null, restarts: null, reasons: changed.length > 0 ? [`changed: ${changed.join(', ')}`] : [] });
+      // A replacement forced by the provider (changed, or replaced: its reference carries a new id) is
+      // decided by the engine without the provider's Diff, so nothing asks for delete-before-create.
+      const byProvider = reasons.some((reason) => reason.startsWith('its provider changes') || reason.startsWith('its Kubernetes provider'));
+      const order = byProvider && entry.resource?.options.deleteBeforeReplace === undefined ? 'create-before-delete' : replaceOrder(entry, previous);
+      changes.set(entry.id, { ...blank, type: entry.type, name: entry.name, action: 'replace', replaceOrder: order, reasons, changes: values, blocked: protectionBlock(previous, 'replace', entry) });
+      continue;
     }
+    const refused = refusals(entry.type, previous.inputs, entry.inputs, changed);
+    const why = changed.length > 0 ? [`changed: ${changed.join(', ')}`] : [];
+    if (entry.type === 'gcp:container/nodePool:NodePool') {
+      const recreating = recreatesNodes(changed);
+      if (recreating.length > 0) {
+        recreatedPools.set(entry.id, recreating);
+        why.push(`every node is recreated (${recreating.join(', ')} change in place by a surge upgrade)`);
+      }
+    }
+    changes.set(entry.id, {
+      ...blank,
+      type: entry.type,
+      name: entry.name,
+      action: changed.length > 0 ? 'update' : 'same',
+      replaceOrder: null,
+      reasons: why,
+      changes: values,
+      blocked: refused.length > 0 ? refused.join('; ') : null,
+    });
   }
 
   // Workloads restart their pods when their pod template changes, when they are replaced, or when the
-  // node pool their pods run on is replaced (GKE drains the old pool's nodes).
+  // node pool their pods run on is replaced (GKE drains the old pool's nodes) or has its nodes recreated.
   const pools = entries.filter((entry) => entry.type === 'gcp:container/nodePool:NodePool');
   for (const entry of entries.filter(isWorkload)) {
     const change = changes.get(entry.id) as PlannedChange;
@@ -294,14 +350,26 @@ export function compareRuns(before: Pick<MockRun, 'resources' | 'objects'>, afte
       why.push(
         poolDeletionRespectsPdbs(old.get(pool.id)?.inputs)
           ? `its node pool ${pool.name} is replaced (the old pool's deletion respects the PodDisruptionBudget: pods move one at a time)`
-          : `its node pool ${pool.name} is replaced and deleting the old pool ignores PodDisruptionBudgets: OUTAGE, every pod stops at once until the new pool has nodes`,
+          : `its node pool ${pool.name} is replaced and deleting the old pool ignores PodDisruptionBudgets: every pod stops at once until the new pool has nodes`,
       );
     }
+    if (pool !== undefined && recreatedPools.has(pool.id)) why.push(`the nodes of its node pool ${pool.name} are recreated`);
     changes.set(entry.id, { ...change, restarts: why.length > 0, reasons: [...change.reasons, ...why.map((reason) => `pods restart: ${reason}`)] });
   }
 
-  const deletions: PlannedChange[] = [...old.values()]
-    .filter((entry) => !byId.has(entry.id))
-    .map((entry) => ({ type: entry.type, name: entry.name, action: 'delete', replaceOrder: null, restarts: isWorkload(entry) ? false : null, reasons: [] }));
-  return [...entries.map((entry) => changes.get(entry.id) as PlannedChange), ...deletions];
+  const rows = [
+    ...entries.map((entry) => ({ change: changes.get(entry.id) as PlannedChange, entry, previous: old.get(entry.id) })),
+    ...oldEntries
+      .filter((entry) => !byId.has(entry.id))
+      .map((entry) => ({
+        change: { ...blank, type: entry.type, name: entry.name, action: 'delete' as const, replaceOrder: null, restarts: isWorkload(entry) ? false : null, reasons: [], blocked: protectionBlock(entry, 'delete') },
+        entry,
+      })),
+  ];
+  const reach = new Map<string, Set<string>>();
+  const waits = (later: string, earlier: string): boolean => {
+    if (!reach.has(later)) reach.set(later, reachable(entries, later));
+    return (reach.get(later) as Set<string>).has(earlier);
+  };
+  return assessImpact(rows, { after: entries, replaced, recreatedPools, waits, deletionRespectsPdbs: (poolId) => poolDeletionRespectsPdbs(old.get(poolId)?.inputs), poolOf: (entry) => pools.find((candidate) => hasGpus(candidate) === requestsGpus(entry)) });
 }

@@ -8,10 +8,10 @@
  * mocks and config are installed. That is what lets one process run the program many times.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { readStackSettings } from './config';
-import type { DnsRecord } from './gateway-security';
+import { readStackSettings } from '../infra/config';
+import type { DnsRecord } from '../infra/gateway-security';
 import { ENABLEMENT_DELAY_MS, installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
-import { deploy, type StackOutputs } from './stack';
+import { deploy, type StackOutputs } from '../infra/stack';
 
 export interface MockRunOptions extends MockOptions {
   /** Stack config as `pulumi config` would hold it (values are strings; objects are JSON). */

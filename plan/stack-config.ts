@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { SPEC_FILE_VARIABLE } from '../spec';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from './config';
+import { UsageError } from '../spec/command-line';
+import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
 
 /** The project the plan pretends to deploy to when no stack names one. */
 export const PLAN_PROJECT = 'example-project';
@@ -19,8 +20,8 @@ export const PLACEHOLDER_SECRET = 'secret-placeholder-for-plan';
 
 const TOKEN_KEY = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;
 
-/** A problem with the command line or the stack files: one line, exit code 2. */
-export class UsageError extends Error {}
+/** A problem with the command line or the stack files: one line, exit code 2 (the commands' one class). */
+export { UsageError };
 
 /** Configuration for one program run, and where it came from. */
 export interface PlanConfig {
@@ -106,12 +107,21 @@ export function specConfig(specFile: string | undefined, source: string): PlanCo
  * The configuration to plan, as `pulumi up` would pick it: the named stack; else `IGW_CONFIG` (a spec
  * file, as for `npm run synth`); else the only `Pulumi.<stack>.yaml` of the project; else the defaults.
  */
-export function selectConfig(dir: string, stack: string | undefined, env: NodeJS.ProcessEnv): PlanConfig {
-  if (stack !== undefined) return readStackConfig(dir, stack);
-  const specFile = env[SPEC_FILE_VARIABLE];
-  if (specFile) return specConfig(specFile, `${specFile} (${SPEC_FILE_VARIABLE})`);
+export function selectConfig(dir: string, stack: string | undefined, env: NodeJS.ProcessEnv, specFile?: { readonly path: string; readonly source: string }): PlanConfig {
+  if (stack !== undefined) {
+    const config = readStackConfig(dir, stack);
+    return specFile === undefined ? config : withSpecFile(config, specFile.path, `${specFile.source} (with stack ${stack})`);
+  }
+  if (specFile !== undefined) return specConfig(specFile.path, specFile.source);
+  if (env[SPEC_FILE_VARIABLE]) return specConfig(env[SPEC_FILE_VARIABLE], `${env[SPEC_FILE_VARIABLE]} (${SPEC_FILE_VARIABLE})`);
   const stacks = stackNames(dir);
   if (stacks.length === 1) return readStackConfig(dir, stacks[0]);
   if (stacks.length > 1) throw new UsageError(`several stacks here (${stacks.join(', ')}): choose one with --stack <name>`);
   return specConfig(undefined, `built-in defaults (no Pulumi.<stack>.yaml here and ${SPEC_FILE_VARIABLE} unset)`);
+}
+
+/** A stack's configuration with its spec taken from a file instead (same project, same secrets). */
+export function withSpecFile(config: PlanConfig, specFile: string, source: string): PlanConfig {
+  const rest = Object.fromEntries(Object.entries(config.config).filter(([key]) => key !== `${CONFIG_NAMESPACE}:${SPEC_KEY}` && key !== `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`));
+  return { ...config, config: { ...rest, [`${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`]: resolve(specFile) }, specSource: source };
 }

@@ -17,7 +17,7 @@
  * Pulumi creates a resource only after its dependencies are created (and, for workloads, ready), so
  * an object waits for everything reachable along these edges.
  */
-import type { KubeObject } from './manifests';
+import type { KubeObject } from '../infra/manifests';
 
 export const DEPENDS_ON_ANNOTATION = 'config.kubernetes.io/depends-on';
 
