@@ -9,6 +9,8 @@ export interface LoraAdaptersProps {
   readonly configMapName: string;
   /** The syncer's vLLMLoRAConfig document (see `syncerConfig` in spec/derived.ts). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** `config` as YAML, when the caller has it already (spec/derived.ts `syncerConfigText`). @default stringify(config) */
+  readonly configText?: string;
   /** The lora-syncer image that reads this config. */
   readonly syncerImage: string;
 }
@@ -32,7 +34,7 @@ export class LoraAdapters extends Construct {
     this.syncerImage = props.syncerImage;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: props.configMapName, namespace: props.namespace },
-      data: { [LoraAdapters.CONFIG_FILE]: stringify(props.config) },
+      data: { [LoraAdapters.CONFIG_FILE]: props.configText ?? stringify(props.config) },
     });
   }
 }

@@ -20,6 +20,7 @@ import {
   poolRoute,
   poolStacks,
   syncerConfig,
+  syncerConfigText,
   usesBodyBasedRouting,
   weightsFromGcs,
   weightsServiceAccounts,
@@ -42,16 +43,9 @@ import { MetricsReader } from './metrics-reader';
 import { ModelArmorExtension } from './model-armor';
 import { ModelServer } from './model-server';
 import { RouterPool } from './router-pool';
+import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId } from './chart-files';
 
-/** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
-export const METRICS_READER_CHART = 'metrics-reader';
-export const GATEWAY_CHART = 'gateway';
-/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
-export const METRICS_ADAPTER_CHART = 'metrics-adapter';
-/** Pool charts carry a prefix so no pool name can collide with the other charts. */
-export const poolChartId = (poolName: string): string => `pool-${poolName}`;
-/** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
-export const MANIFEST_EXTENSION = '.k8s.yaml';
+export { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId };
 
 export interface PoolChartProps {
   readonly spec: DeploymentSpec;
@@ -86,6 +80,7 @@ export function addModelServer(scope: Construct, namespace: string, pool: PoolSp
     namespace,
     configMapName: pool.adapters.configMapName,
     config: syncerConfig(pool),
+    configText: syncerConfigText(pool),
     syncerImage: pool.adapters.syncerImage,
   });
   const modelServer = new ModelServer(scope, 'ModelServer', {
@@ -182,6 +177,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     new MetricsAdapter(new Chart(app, METRICS_ADAPTER_CHART, { disableResourceNameHashes: true }), 'MetricsAdapter');
   }
 
+  const bodyRouting = usesBodyBasedRouting(spec);
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
@@ -205,7 +201,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
       failOpen: spec.gateway.modelArmor.failOpen,
     });
   }
-  if (usesBodyBasedRouting(spec)) {
+  if (bodyRouting) {
     new BodyRouter(gatewayChart, 'BodyRouter', {
       namespace: spec.namespace,
       gatewayName: spec.gateway.name,

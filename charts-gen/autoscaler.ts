@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort, PodMonitoringSpecEndpointsScheme } from '../imports/podmonitorings-monitoring.googleapis.com';
-import { stackdriverMetricName, type AutoscalingSpec } from '../spec';
+import { modelServerMonitoringName, stackdriverMetricName, type AutoscalingSpec } from '../spec';
 import { ModelServer } from './model-server';
 
 export interface ModelServerAutoscalerProps {
@@ -37,7 +37,7 @@ export class ModelServerAutoscaler extends Construct {
     const { autoscaling, modelServer, namespace } = props;
 
     new PodMonitoring(this, 'Monitoring', {
-      metadata: { name: `${modelServer.name}-vllm`, namespace },
+      metadata: { name: modelServerMonitoringName(modelServer.name), namespace },
       spec: {
         selector: { matchLabels: { ...modelServer.podLabels } },
         endpoints: [

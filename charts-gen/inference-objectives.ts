@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { InferenceModelRewrite } from '../imports/inferencemodelrewrites-llm-d.ai';
 import { InferenceObjective } from '../imports/inferenceobjectives-llm-d.ai';
-import type { Criticality, InferenceModelSpec } from '../spec';
+import { modelRewrites, type Criticality, type InferenceModelSpec } from '../spec';
 import type { PoolReference } from './inference-pool';
 
 export interface InferenceObjectivesProps {
@@ -38,8 +38,7 @@ export class InferenceObjectives extends Construct {
         spec: { priority: InferenceObjectives.PRIORITY[model.criticality], poolRef },
       });
       const targets = model.targetModels ?? [];
-      const renames = targets.length > 0 && !(targets.length === 1 && targets[0].name === model.modelName);
-      if (!renames) continue;
+      if (!modelRewrites(model)) continue;
       new InferenceModelRewrite(this, `${model.name}-rewrite`, {
         metadata: { name: model.name, namespace: props.namespace, labels },
         spec: {

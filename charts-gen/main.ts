@@ -3,11 +3,11 @@
  * IGW_CONFIG, or the defaults), synthesizes one YAML file per chart and publishes them into the output
  * directory through output-dir.ts, which never touches a file synth did not write.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
-import { printable } from '../spec/text-file';
+import { describeFileType, errnoReason, printable } from '../spec/text-file';
 import { OutputError, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
@@ -75,8 +75,39 @@ function reportLines(report: OutputReport, outdir: string): string[] {
  */
 function mirrorForCdk8sCli(report: OutputReport, outdir: string, scratch: string): void {
   mkdirSync(scratch, { recursive: true });
-  // Copies of what was published, read back so they are byte-identical to it.
-  for (const name of [...report.written, ...report.unchanged]) writeFileSync(join(scratch, name), readFileSync(join(outdir, name)));
+  // Copies of what was published, read back so they are byte-identical to it. Each is written as a new
+  // file and renamed into place, so nothing that appeared in the scratch directory is written through.
+  for (const name of [...report.written, ...report.unchanged]) {
+    const temp = join(scratch, `.${name}.tmp-${process.pid}`);
+    const fd = openSync(temp, 'wx');
+    try {
+      writeSync(fd, readFileSync(join(outdir, name)));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(scratch, name));
+  }
+}
+
+/**
+ * The scratch directory the cdk8s CLI has just emptied holds only regular files (our copies), if it
+ * exists at all: checked before anything is written, so a symlink or FIFO planted there (or a scratch
+ * directory that is itself a symlink, when the app is run without the CLI) stops synth at once.
+ */
+function checkCdk8sScratch(scratch: string): void {
+  let stats: Stats;
+  try {
+    stats = lstatSync(scratch);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new OutputError([`${printable(scratch)}: ${errnoReason(error)}`]);
+  }
+  if (!stats.isDirectory()) throw new OutputError([`${printable(scratch)}: is ${describeFileType(stats)}, not the directory the cdk8s CLI empties for synth's copies`]);
+  const problems = readdirSync(scratch)
+    .map((name) => [name, lstatSync(join(scratch, name))] as const)
+    .filter(([, entry]) => !entry.isFile())
+    .map(([name, entry]) => `${printable(scratch)}/${printable(name)}: is ${describeFileType(entry)}; synth writes only regular files and leaves this alone (move it away)`);
+  if (problems.length > 0) throw new OutputError(problems);
 }
 
 export function main(args: readonly string[] = [], io: SynthIo = processIo): number {
@@ -111,6 +142,7 @@ export function main(args: readonly string[] = [], io: SynthIo = processIo): num
   const say = fromCdk8sCli ? io.err : io.out;
   try {
     const spec = loadSpec(specFile);
+    if (scratch !== undefined) checkCdk8sScratch(scratch);
     const report = synthesize(spec, outdir, say);
     for (const line of reportLines(report, outdir)) say(line);
     if (scratch !== undefined) mirrorForCdk8sCli(report, outdir, scratch);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
-import { METRICS_ADAPTER } from '../spec';
+import { METRICS_ADAPTER, METRICS_ADAPTER_API_SERVICES } from '../spec';
 import { applyAfter } from './apply-order';
 import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
 import { RBAC_API_GROUP } from './well-known';
@@ -98,12 +98,7 @@ export class MetricsAdapter extends Construct {
       },
     });
 
-    const apiServices: [string, string, number][] = [
-      ['custom.metrics.k8s.io', 'v1beta1', 100],
-      ['custom.metrics.k8s.io', 'v1beta2', 200],
-      ['external.metrics.k8s.io', 'v1beta1', 100],
-    ];
-    for (const [group, version, versionPriority] of apiServices) {
+    for (const [group, version, versionPriority] of METRICS_ADAPTER_API_SERVICES) {
       new k8s.KubeApiService(this, `ApiService-${group}-${version}`, {
         metadata: { name: `${version}.${group}` },
         spec: {

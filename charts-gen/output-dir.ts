@@ -15,6 +15,11 @@
  *   else.
  * - Every name synth uses for its own bookkeeping starts with OWN_PREFIX; leftovers of a killed run (a
  *   staging directory, a temporary file, a lock) are removed by the next run.
+ * - The record and the journal sit in the output folder, usually a Git working tree, so a merged pull
+ *   request can plant or edit them. Neither is taken on its word: they may name only files synth writes
+ *   (chart-files.ts), and a journal is finished only when its staging entry is a real directory inside the
+ *   output folder, each staged file is a regular file with the sha256 the journal lists, and each file it
+ *   replaces or removes is listed with that sha256 in the record beside it. Otherwise nothing is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -38,6 +43,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describeFileType, errnoReason, MiB, printable, readRegularFile, TextFileError } from '../spec/text-file';
 import { version as TOOL_VERSION } from '../package.json';
+import { CHART_FILE_NAMES, isChartFileName } from './chart-files';
 
 /** The record of what synth wrote. No .yaml or .json extension, so GitOps tools do not read it as a manifest. */
 export const RECORD_FILE = '.inference-gateway-synth';
@@ -45,8 +51,28 @@ export const RECORD_FILE = '.inference-gateway-synth';
 export const OWN_PREFIX = `${RECORD_FILE}.`;
 export const JOURNAL_FILE = `${OWN_PREFIX}journal`;
 export const LOCK_FILE = `${OWN_PREFIX}lock`;
-const STAGING_PREFIX = `${OWN_PREFIX}staging-`;
-const TEMP_PREFIX = `${OWN_PREFIX}tmp-`;
+
+/**
+ * Whose directory this is: the record's name (every bookkeeping name starts with it and a dot), the
+ * names the tool may write there, and the tool's name for messages. Synth and `npm run import` publish
+ * under the same rules, each with its own layout.
+ */
+export interface OutputLayout {
+  readonly record: string;
+  readonly tool: string;
+  readonly isOwnName: (name: string) => boolean;
+  /** isOwnName in words, for messages. */
+  readonly ownNames: string;
+}
+
+export const SYNTH_LAYOUT: OutputLayout = { record: RECORD_FILE, tool: 'synth', isOwnName: isChartFileName, ownNames: CHART_FILE_NAMES };
+
+const bookkeeping = (layout: OutputLayout) => ({
+  journal: `${layout.record}.journal`,
+  lock: `${layout.record}.lock`,
+  staging: `${layout.record}.staging-`,
+  temp: `${layout.record}.tmp-`,
+});
 const RECORD_FORMAT = 1;
 /** Larger than any record or generated file synth writes; a bigger file cannot be one of ours. */
 const MAX_OWN_FILE_BYTES = 16 * MiB;
@@ -150,8 +176,8 @@ function fsyncPath(path: string): void {
 }
 
 /** Writes `dir/name` whole or not at all: a temporary file under our prefix, flushed, then renamed. */
-function writeAtomically(dir: string, name: string, text: string): void {
-  const temp = join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+function writeAtomically(dir: string, name: string, text: string, layout: OutputLayout): void {
+  const temp = join(dir, `${bookkeeping(layout).temp}${randomBytes(6).toString('hex')}`);
   const fd = openSync(temp, 'wx');
   try {
     writeSync(fd, text);
@@ -197,7 +223,7 @@ export function resolveOutputDir(path: string, created: string[] = []): string {
   return realpathSync(path);
 }
 
-function parseJsonFile(path: string, shown: string, what: string): unknown {
+function parseJsonFile(path: string, shown: string, what: string, tool: string): unknown {
   let text: string;
   try {
     text = readRegularFile(path, MAX_OWN_FILE_BYTES).toString('utf8');
@@ -207,17 +233,18 @@ function parseJsonFile(path: string, shown: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new OutputError([`${shown}: is not a ${what} synth can read (not JSON)`]);
+    throw new OutputError([`${shown}: is not a ${what} ${tool} can read (not JSON)`]);
   }
 }
 
-function checkRecord(value: unknown): string | undefined {
+function checkRecord(value: unknown, layout: OutputLayout): string | undefined {
   const record = value as Partial<SynthRecord> | null;
   if (typeof record !== 'object' || record === null || record.tool !== 'inference-gateway') return 'not written by this tool';
-  if (record.format !== RECORD_FORMAT) return `format ${String(record.format)}, this synth reads format ${RECORD_FORMAT}`;
+  if (record.format !== RECORD_FORMAT) return `format ${String(record.format)}, this ${layout.tool} reads format ${RECORD_FORMAT}`;
   if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) return 'no file list';
   for (const [name, hash] of Object.entries(record.files)) {
-    if (!isPlainName(name) || name.startsWith(RECORD_FILE) || !isSha256(hash)) return 'a file entry that is not a plain name with a sha256';
+    if (!isPlainName(name) || name.startsWith(layout.record) || !isSha256(hash)) return 'a file entry that is not a plain name with a sha256';
+    if (!layout.isOwnName(name)) return `it lists ${printable(name)}, which is not a file ${layout.tool} writes (only ${layout.ownNames})`;
   }
   return undefined;
 }
@@ -226,15 +253,16 @@ function checkRecord(value: unknown): string | undefined {
  * The record in `dir` (the real directory), or undefined when there is none. Throws OutputError when a
  * file by that name is there but is not a record this tool wrote.
  */
-export function readRecord(dir: string, shownDir = dir): SynthRecord | undefined {
-  const path = join(dir, RECORD_FILE);
-  const shown = `${printable(shownDir)}/${RECORD_FILE}`;
+export function readRecord(dir: string, shownDir = dir, layout: OutputLayout = SYNTH_LAYOUT): SynthRecord | undefined {
+  const path = join(dir, layout.record);
+  const shown = `${printable(shownDir)}/${layout.record}`;
+  const tool = layout.tool;
   const state = lstatOrUndefined(path);
   if (state === undefined) return undefined;
-  if (!state.isFile()) throw new OutputError([`${shown}: is ${describeFileType(state)}, not synth's record`]);
-  const record = parseJsonFile(path, shown, 'synth record');
-  const problem = checkRecord(record);
-  if (problem) throw new OutputError([`${shown}: is not a record synth can use (${problem}); move it away to treat every file here as not synth's`]);
+  if (!state.isFile()) throw new OutputError([`${shown}: is ${describeFileType(state)}, not ${tool}'s record`]);
+  const record = parseJsonFile(path, shown, `${tool} record`, tool);
+  const problem = checkRecord(record, layout);
+  if (problem) throw new OutputError([`${shown}: is not a record ${tool} can use (${problem}); move it away to treat every file here as not ${tool}'s`]);
   return record as SynthRecord;
 }
 
@@ -248,25 +276,27 @@ function lstatOrUndefined(path: string): Stats | undefined {
 }
 
 /** True when a directory holds the journal of a synth that was killed after its commit point. */
-export function hasPendingJournal(dir: string): boolean {
-  return lstatOrUndefined(join(dir, JOURNAL_FILE)) !== undefined;
+export function hasPendingJournal(dir: string, layout: OutputLayout = SYNTH_LAYOUT): boolean {
+  return lstatOrUndefined(join(dir, bookkeeping(layout).journal)) !== undefined;
 }
 
-function readJournal(dir: string, shownDir: string): Journal {
-  const shown = `${printable(shownDir)}/${JOURNAL_FILE}`;
-  const journal = parseJsonFile(join(dir, JOURNAL_FILE), shown, 'synth journal') as Partial<Journal> | null;
+function readJournal(dir: string, shownDir: string, layout: OutputLayout): Journal {
+  const names = bookkeeping(layout);
+  const tool = layout.tool;
+  const shown = `${printable(shownDir)}/${names.journal}`;
+  const journal = parseJsonFile(join(dir, names.journal), shown, `${tool} journal`, tool) as Partial<Journal> | null;
   const fine =
     typeof journal === 'object' &&
     journal !== null &&
     journal.format === RECORD_FORMAT &&
     isPlainName(journal.staging) &&
-    journal.staging.startsWith(STAGING_PREFIX) &&
+    journal.staging.startsWith(names.staging) &&
     Array.isArray(journal.write) &&
-    journal.write.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && (step.before === null || isSha256(step.before)) && isSha256(step.after)) &&
+    journal.write.every((step) => isPlainName(step?.name) && layout.isOwnName(step.name) && (step.before === null || isSha256(step.before)) && isSha256(step.after)) &&
     Array.isArray(journal.remove) &&
-    journal.remove.every((step) => isPlainName(step?.name) && !step.name.startsWith(RECORD_FILE) && isSha256(step.sha256)) &&
-    checkRecord(journal.record) === undefined;
-  if (!fine) throw new OutputError([`${shown}: is not a journal synth can finish; if no synth is running, move it away and check the directory`]);
+    journal.remove.every((step) => isPlainName(step?.name) && layout.isOwnName(step.name) && isSha256(step.sha256)) &&
+    checkRecord(journal.record, layout) === undefined;
+  if (!fine) throw new OutputError([`${shown}: is not a journal ${tool} can finish; if no ${tool} is running, move it away and check the directory`]);
   return journal as Journal;
 }
 
@@ -280,8 +310,9 @@ function isAlive(pid: number): boolean {
 }
 
 /** Takes the directory's lock (a file holding our pid); a lock left by a process that is gone is taken over. */
-function lock(dir: string, shownDir: string): () => void {
-  const path = join(dir, LOCK_FILE);
+function lock(dir: string, shownDir: string, layout: OutputLayout): () => void {
+  const lockName = bookkeeping(layout).lock;
+  const path = join(dir, lockName);
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -298,22 +329,67 @@ function lock(dir: string, shownDir: string): () => void {
       // An unreadable lock is treated like one whose holder is gone.
     }
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new OutputError([`${printable(shownDir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`]);
+      throw new OutputError([`${printable(shownDir)}: another ${layout.tool} (process ${holder}) is writing here; wait for it, or delete ${lockName} if no ${layout.tool} is running`]);
     }
-    if (attempt > 0) throw new OutputError([`${printable(shownDir)}: cannot take the lock ${LOCK_FILE}`]);
+    if (attempt > 0) throw new OutputError([`${printable(shownDir)}: cannot take the lock ${lockName}`]);
     rmSync(path, { force: true });
   }
 }
 
 /** Removes what killed runs left behind: staging directories and temporary files (our prefix only). */
-function removeLeftovers(dir: string): void {
+function removeLeftovers(dir: string, layout: OutputLayout): void {
+  const names = bookkeeping(layout);
   for (const entry of readdirSync(dir)) {
-    if (entry.startsWith(STAGING_PREFIX) || entry.startsWith(TEMP_PREFIX)) rmSync(join(dir, entry), { recursive: true, force: true });
+    if (entry.startsWith(names.staging) || entry.startsWith(names.temp)) rmSync(join(dir, entry), { recursive: true, force: true });
   }
 }
 
+const changed = (tool: string) => `changed while ${tool} was writing; move it away, then run ${tool} again to finish`;
+
+/**
+ * Checks a journal found on disk before acting on it (see the top of this file): throws OutputError, with
+ * nothing touched, unless it is a journal synth could have written for this directory and its record.
+ */
+function verifyJournal(dir: string, shownDir: string, journal: Journal, layout: OutputLayout): void {
+  const tool = layout.tool;
+  const shownJournal = `${printable(shownDir)}/${bookkeeping(layout).journal}`;
+  const show = (name: string) => `${printable(shownDir)}/${printable(name)}`;
+  const refuse = (why: string): never => {
+    throw new OutputError([`${shownJournal}: ${why}, so ${tool} did not act on it; if no synth is running, move the journal away and check ${printable(shownDir)}/`]);
+  };
+  const recorded = readRecord(dir, shownDir, layout)?.files ?? {};
+  const staging = join(dir, journal.staging);
+  const stagingStats = lstatOrUndefined(staging);
+  if (stagingStats !== undefined && !stagingStats.isDirectory()) refuse(`its staging entry ${printable(journal.staging)} is ${describeFileType(stagingStats)}, not a directory ${tool} made`);
+  const problems: string[] = [];
+  const shaOf = (state: FileState) => (state.kind === 'absent' ? null : state.kind === 'file' ? state.sha256 : undefined);
+  for (const step of journal.write) {
+    const current = shaOf(inspect(dir, step.name));
+    const staged = stagingStats === undefined ? undefined : lstatOrUndefined(join(staging, step.name));
+    if (staged === undefined) {
+      // Moved into place before a kill: the file there must be the one that was staged.
+      if (current !== step.after) problems.push(`${show(step.name)}: ${changed(layout.tool)}`);
+      continue;
+    }
+    if (!staged.isFile()) refuse(`its staged ${printable(step.name)} is ${describeFileType(staged)}, not a file ${tool} staged`);
+    const stagedSha = inspect(staging, step.name);
+    if (stagedSha.kind !== 'file' || stagedSha.sha256 !== step.after) refuse(`its staged ${printable(step.name)} does not have the sha256 the journal lists`);
+    if (current !== step.before && current !== step.after) problems.push(`${show(step.name)}: ${changed(layout.tool)}`);
+    else if (current === step.before && step.before !== null && recorded[step.name] !== step.before) {
+      refuse(`it would replace ${printable(step.name)}, which ${tool}'s record does not list with that sha256`);
+    }
+  }
+  for (const step of journal.remove) {
+    const current = inspect(dir, step.name);
+    if (current.kind === 'absent') continue;
+    if (current.kind !== 'file' || current.sha256 !== step.sha256) problems.push(`${show(step.name)}: ${changed(layout.tool)}`);
+    else if (recorded[step.name] !== step.sha256) refuse(`it would remove ${printable(step.name)}, which ${tool}'s record does not list with that sha256`);
+  }
+  if (problems.length > 0) throw new OutputError(problems);
+}
+
 /** Carries out a committed journal. Idempotent: a step already done is skipped, so it can be rerun after a kill. */
-function rollForward(dir: string, shownDir: string, journal: Journal): void {
+function rollForward(dir: string, shownDir: string, journal: Journal, layout: OutputLayout): void {
   const staging = join(dir, journal.staging);
   const show = (name: string) => `${printable(shownDir)}/${printable(name)}`;
   const problems: string[] = [];
@@ -323,7 +399,7 @@ function rollForward(dir: string, shownDir: string, journal: Journal): void {
     const current = inspect(dir, step.name);
     const sha = current.kind === 'absent' ? null : current.kind === 'file' ? current.sha256 : undefined;
     if (sha !== step.before && sha !== step.after) {
-      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      problems.push(`${show(step.name)}: ${changed(layout.tool)}`);
       continue;
     }
     renameSync(join(staging, step.name), join(dir, step.name));
@@ -333,26 +409,26 @@ function rollForward(dir: string, shownDir: string, journal: Journal): void {
     const current = inspect(dir, step.name);
     if (current.kind === 'absent') continue;
     if (current.kind !== 'file' || current.sha256 !== step.sha256) {
-      problems.push(`${show(step.name)}: changed while synth was writing; move it away, then run synth again to finish`);
+      problems.push(`${show(step.name)}: ${changed(layout.tool)}`);
       continue;
     }
     unlinkSync(join(dir, step.name));
   }
   if (problems.length > 0) throw new OutputError(problems, true);
   pausePoint('removed');
-  writeAtomically(dir, RECORD_FILE, `${JSON.stringify(journal.record, null, 2)}\n`);
+  writeAtomically(dir, layout.record, `${JSON.stringify(journal.record, null, 2)}\n`, layout);
   pausePoint('recorded');
   rmSync(staging, { recursive: true, force: true });
-  unlinkSync(join(dir, JOURNAL_FILE));
+  unlinkSync(join(dir, bookkeeping(layout).journal));
   fsyncPath(dir);
 }
 
 /** The plain files `render` wrote into the staging directory, by name. */
-function stagedFiles(staging: string): Map<string, Buffer> {
+function stagedFiles(staging: string, layout: OutputLayout): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const entry of readdirSync(staging, { withFileTypes: true })) {
-    if (!entry.isFile() || !isPlainName(entry.name) || entry.name.startsWith(RECORD_FILE)) {
-      throw new OutputError([`synth produced ${printable(entry.name)}, which is not a plain file it can publish (an internal error)`]);
+    if (!entry.isFile() || !isPlainName(entry.name) || !layout.isOwnName(entry.name)) {
+      throw new OutputError([`${layout.tool} produced ${printable(entry.name)}, which is not a plain file it can publish (an internal error)`]);
     }
     const path = join(staging, entry.name);
     files.set(entry.name, readRegularFile(path, MAX_OWN_FILE_BYTES));
@@ -369,6 +445,8 @@ export interface WriteOutputOptions {
   readonly spec: unknown;
   /** Told when this run first finishes a run that was killed after its commit point. */
   readonly log?: (line: string) => void;
+  /** @default SYNTH_LAYOUT */
+  readonly layout?: OutputLayout;
 }
 
 /**
@@ -390,36 +468,40 @@ export function writeOutput(outdir: string, options: WriteOutputOptions): Output
     // A failing system call (no space left, permission denied, read-only file system) is a one-line problem.
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof OutputError || typeof code !== 'string' || !code.startsWith('E')) throw error;
-    throw new OutputError([`${printable(outdir)}: ${printable(String((error as Error).message).split('\n')[0])}`], hasPendingJournalSafe(outdir));
+    throw new OutputError([`${printable(outdir)}: ${printable(String((error as Error).message).split('\n')[0])}`], hasPendingJournalSafe(outdir, options.layout ?? SYNTH_LAYOUT));
   }
 }
 
-function hasPendingJournalSafe(outdir: string): boolean {
+function hasPendingJournalSafe(outdir: string, layout: OutputLayout): boolean {
   try {
-    return hasPendingJournal(realpathSync(outdir));
+    return hasPendingJournal(realpathSync(outdir), layout);
   } catch {
     return false;
   }
 }
 
 function publish(outdir: string, options: WriteOutputOptions, created: string[]): OutputReport {
+  const layout = options.layout ?? SYNTH_LAYOUT;
+  const tool = layout.tool;
   const dir = resolveOutputDir(outdir, created);
   const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
-  const unlock = lock(dir, outdir);
+  const unlock = lock(dir, outdir, layout);
   try {
-    if (hasPendingJournal(dir)) {
-      rollForward(dir, outdir, readJournal(dir, outdir));
-      options.log?.(`finished the synth that was interrupted earlier in ${printable(outdir)}`);
+    if (hasPendingJournal(dir, layout)) {
+      const journal = readJournal(dir, outdir, layout);
+      verifyJournal(dir, outdir, journal, layout);
+      rollForward(dir, outdir, journal, layout);
+      options.log?.(`finished the ${tool} that was interrupted earlier in ${printable(outdir)}`);
     }
-    removeLeftovers(dir);
-    const previous = readRecord(dir, outdir);
-    const staging = mkdtempSync(join(dir, STAGING_PREFIX));
+    removeLeftovers(dir, layout);
+    const previous = readRecord(dir, outdir, layout);
+    const staging = mkdtempSync(join(dir, bookkeeping(layout).staging));
     // Once the journal is written, the staged files belong to it: a failure after that point leaves them
     // for the next run to finish, instead of deleting what the journal still has to move.
     let committed = false;
     try {
       options.render(staging);
-      const files = stagedFiles(staging);
+      const files = stagedFiles(staging, layout);
       pausePoint('staged');
 
       const write: WriteStep[] = [];
@@ -433,19 +515,19 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
         const current = inspect(dir, name);
         const recorded = previous?.files[name];
         if (current.kind === 'absent') write.push({ name, before: null, after });
-        else if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; synth writes only regular files and leaves this alone (move it away)`);
+        else if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; ${tool} writes only regular files and leaves this alone (move it away)`);
         // Byte-identical to what synth would write: adopting it loses nothing, even if synth did not write it.
         else if (current.sha256 === after) unchanged.push(name);
-        else if (recorded === undefined) problems.push(`${show(name)}: exists and was not written by synth; move it away or choose another output directory`);
+        else if (recorded === undefined) problems.push(`${show(name)}: exists and was not written by ${tool}; move it away or choose another output directory`);
         else if (current.sha256 === recorded) write.push({ name, before: current.sha256, after });
-        else problems.push(`${show(name)}: changed since synth wrote it; move it away (or restore it) so synth can replace it`);
+        else problems.push(`${show(name)}: changed since ${tool} wrote it; move it away (or restore it) so ${tool} can replace it`);
       }
       for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
         if (files.has(name)) continue;
         const current = inspect(dir, name);
         if (current.kind === 'absent') continue;
         if (current.kind === 'file' && current.sha256 === recorded) remove.push({ name, sha256: recorded });
-        else problems.push(`${show(name)}: synth wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
+        else problems.push(`${show(name)}: ${tool} wrote it and would remove it (it is no longer produced), but it changed since; move it away`);
       }
       if (problems.length > 0) throw new OutputError(problems);
 
@@ -453,10 +535,10 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
       const nothingToDo = write.length === 0 && remove.length === 0 && previous !== undefined && isDeepStrictEqual(previous, JSON.parse(JSON.stringify(record)));
       if (!nothingToDo) {
         const journal: Journal = { format: RECORD_FORMAT, staging: basename(staging), write, remove, record };
-        writeAtomically(dir, JOURNAL_FILE, `${JSON.stringify(journal)}\n`);
+        writeAtomically(dir, bookkeeping(layout).journal, `${JSON.stringify(journal)}\n`, layout);
         committed = true;
         pausePoint('committed');
-        rollForward(dir, outdir, journal);
+        rollForward(dir, outdir, journal, layout);
       }
       return { written: write.map((step) => step.name), unchanged, removed: remove.map((step) => step.name) };
     } finally {

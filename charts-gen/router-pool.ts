@@ -19,6 +19,7 @@ import {
   endpointPickerName,
   GKE_INFERENCE_POOL_CRDS,
   inferencePoolHas,
+  routerPickerRoles,
   poolMetricsReader,
   PRE_RENAME_VLLM_ENGINE,
   PRE_RENAME_VLLM_VERSION,
@@ -178,6 +179,7 @@ export class RouterPool extends Construct {
     this.endpointPickerPodLabels = { ...selectorLabels, ...RouterPool.MODE_LABEL };
     const replicas = props.endpointPicker.replicas;
     const leaderElection = release.leaderElection && replicas > 1;
+    const roles = routerPickerRoles(pickerName);
 
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: pickerName, namespace, labels: { ...this.labels } },
@@ -193,22 +195,22 @@ export class RouterPool extends Construct {
     const read = ['get', 'watch', 'list'];
     // What the picker watches, all in its own namespace: its InferencePool, the objectives and model
     // rewrites (either API group), and the pods it routes to.
-    bindToPicker('ObjectsRole', `${pickerName}-non-sa`, [
+    bindToPicker('ObjectsRole', roles.objects, [
       { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: read },
       { apiGroups: ['llm-d.ai'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: read },
       { apiGroups: [release.poolGroup], resources: ['inferencepools'], verbs: read },
     ]);
-    bindToPicker('PodsRole', `${pickerName}-sa`, [{ apiGroups: [''], resources: ['pods'], verbs: read }]);
+    bindToPicker('PodsRole', roles.pods, [{ apiGroups: [''], resources: ['pods'], verbs: read }]);
     if (leaderElection) {
       // controller-runtime leader election: a Lease in the namespace, and events about it.
       bindToPicker(
         'LeaderElectionRole',
-        `${pickerName}-leader-election`,
+        roles.leaderElection,
         [
           { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
           { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
         ],
-        `${pickerName}-leader-election-binding`,
+        roles.leaderElectionBinding,
       );
     }
     if (props.monitoring) {

@@ -10,6 +10,7 @@ import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath, typ
 import type { EnablementViolation } from './mocks';
 import type { PlannedChange } from './plan-model';
 import type { MockRun, MockRunOptions } from './program';
+import { printable } from '../spec/text-file';
 import type { PlanConfig } from './stack-config';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose (see engine) */
@@ -249,8 +250,13 @@ export async function main(args: readonly string[] = [], io: PlanIo = processIo(
     return await plan(parseArguments(args, io.env), io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`plan: ${error.message}\n`);
+      // Escaped here, whichever part of the message quotes an argument.
+      io.stderr(`plan: ${printable(error.message)}\n`);
       return 2;
+    }
+    if (error instanceof engine().StackFileError) {
+      io.stderr(`plan: ${printable(error.message)}\n`);
+      return 1;
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- Pulumi is loaded by now if the program ran
     if (error instanceof SpecError || error instanceof (require('@pulumi/pulumi') as typeof import('@pulumi/pulumi')).RunError) {

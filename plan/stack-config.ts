@@ -4,11 +4,12 @@
  * Secret values are stored encrypted (`{ secure: ... }`) with a key only the Pulumi CLI or service can
  * use, so the plan substitutes placeholders for them and says which.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { SPEC_FILE_VARIABLE } from '../spec';
 import { UsageError } from '../spec/command-line';
+import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
 import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
 
 /** The project the plan pretends to deploy to when no stack names one. */
@@ -20,8 +21,26 @@ export const PLACEHOLDER_SECRET = 'secret-placeholder-for-plan';
 
 const TOKEN_KEY = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;
 
-/** A problem with the command line or the stack files: one line, exit code 2 (the commands' one class). */
+/** A problem with the command line (a stack name, a stack that does not exist): one line, exit code 2 (the commands' one class). */
 export { UsageError };
+
+/** A stack file that cannot be used (unreadable, not YAML, a bad value): one line, exit code 1. */
+export class StackFileError extends Error {}
+
+/**
+ * Pulumi's stack names: letters, digits, "-", "_" and "." (at most 100). Checked before the name becomes
+ * part of a path, so `--stack ../../x` cannot read outside the project.
+ */
+const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
+
+/**
+ * Google Cloud's project id grammar: 6 to 30 lower-case letters, digits and hyphens, starting with a
+ * letter and not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects).
+ */
+export const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** A stack file is a few keys; this is far beyond any and still reads in milliseconds. */
+const MAX_STACK_FILE_BYTES = 1 * MiB;
 
 /** Configuration for one program run, and where it came from. */
 export interface PlanConfig {
@@ -40,7 +59,7 @@ const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
 export function stackNames(dir: string): string[] {
   return readdirSync(dir)
     .map((file) => STACK_FILE.exec(file)?.[1])
-    .filter((name): name is string => name !== undefined)
+    .filter((name): name is string => name !== undefined && STACK_NAME.test(name))
     .sort();
 }
 
@@ -48,20 +67,34 @@ const isSecure = (value: unknown): boolean => typeof value === 'object' && value
 
 /** The configuration `pulumi up --stack <stack>` would run with, read from `Pulumi.<stack>.yaml`. */
 export function readStackConfig(dir: string, stack: string, flag = '--stack'): PlanConfig {
-  const file = join(dir, `Pulumi.${stack}.yaml`);
-  if (!existsSync(file)) {
-    const known = stackNames(dir);
-    throw new UsageError(`${flag} ${stack}: there is no Pulumi.${stack}.yaml in ${dir} (stacks here: ${known.length > 0 ? known.join(', ') : 'none'})`);
+  if (!STACK_NAME.test(stack)) {
+    throw new UsageError(`${flag} ${printable(stack)}: a stack name is letters, digits, "-", "_" and "." (at most 100, not starting with "."), as Pulumi allows`);
   }
-  let document: unknown;
+  const fileName = `Pulumi.${stack}.yaml`;
+  const file = join(dir, fileName);
+  let text: string;
   try {
-    document = parse(readFileSync(file, 'utf8'));
+    text = readTextFile(file, MAX_STACK_FILE_BYTES);
   } catch (error) {
-    throw new UsageError(`Pulumi.${stack}.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    if (!(error instanceof TextFileError)) throw error;
+    if (error.reason === 'no such file') {
+      const known = stackNames(dir);
+      throw new UsageError(`${flag} ${stack}: there is no ${fileName} in ${printable(dir)} (stacks here: ${known.length > 0 ? known.join(', ') : 'none'})`);
+    }
+    throw new StackFileError(`${fileName}: cannot read the stack file: ${error.reason}`);
   }
+  // The same reader as spec files: one document, no duplicate keys, bounded nesting and aliases.
+  const { documents, problems } = parseYamlText(text, false);
+  if (problems.length > 0) throw new StackFileError(`${fileName}: ${formatYamlProblem(problems[0])}`);
+  const document = documents[0]?.value;
   const values = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw new UsageError(`Pulumi.${stack}.yaml: config must be a map of keys to values`);
+    throw new StackFileError(`${fileName}: config must be a map of keys to values`);
+  }
+  const project = (values as Record<string, unknown>)['gcp:project'];
+  if (project !== undefined && !(typeof project === 'string' && PROJECT_ID.test(project))) {
+    const shown = typeof project === 'string' ? `"${printable(project.length > 60 ? `${project.slice(0, 60)}...` : project)}"` : `a ${Array.isArray(project) ? 'list' : typeof project}`;
+    throw new StackFileError(`${fileName}: gcp:project must be a Google Cloud project id (6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-"), got ${shown}`);
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -84,7 +117,7 @@ export function readStackConfig(dir: string, stack: string, flag = '--stack'): P
     inline !== undefined
       ? `Pulumi.${stack}.yaml (${CONFIG_NAMESPACE}:${SPEC_KEY})`
       : typeof specFile === 'string' && specFile !== ''
-        ? `${specFile} (${CONFIG_NAMESPACE}:${SPEC_FILE_KEY} in Pulumi.${stack}.yaml)`
+        ? `${printable(specFile)} (${CONFIG_NAMESPACE}:${SPEC_FILE_KEY} in Pulumi.${stack}.yaml)`
         : `built-in defaults (Pulumi.${stack}.yaml sets no spec)`;
   return { config, secretKeys, specSource, placeholders };
 }
@@ -110,10 +143,10 @@ export function specConfig(specFile: string | undefined, source: string): PlanCo
 export function selectConfig(dir: string, stack: string | undefined, env: NodeJS.ProcessEnv, specFile?: { readonly path: string; readonly source: string }): PlanConfig {
   if (stack !== undefined) {
     const config = readStackConfig(dir, stack);
-    return specFile === undefined ? config : withSpecFile(config, specFile.path, `${specFile.source} (with stack ${stack})`);
+    return specFile === undefined ? config : withSpecFile(config, specFile.path, `${printable(specFile.source)} (with stack ${stack})`);
   }
-  if (specFile !== undefined) return specConfig(specFile.path, specFile.source);
-  if (env[SPEC_FILE_VARIABLE]) return specConfig(env[SPEC_FILE_VARIABLE], `${env[SPEC_FILE_VARIABLE]} (${SPEC_FILE_VARIABLE})`);
+  if (specFile !== undefined) return specConfig(specFile.path, printable(specFile.source));
+  if (env[SPEC_FILE_VARIABLE]) return specConfig(env[SPEC_FILE_VARIABLE], `${printable(env[SPEC_FILE_VARIABLE])} (${SPEC_FILE_VARIABLE})`);
   const stacks = stackNames(dir);
   if (stacks.length === 1) return readStackConfig(dir, stacks[0]);
   if (stacks.length > 1) throw new UsageError(`several stacks here (${stacks.join(', ')}): choose one with --stack <name>`);

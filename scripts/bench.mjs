@@ -5,6 +5,7 @@
 //
 //   BENCH_RUNS=9 npm run bench          runs per figure (default 7)
 //   BENCH_TEST_RUNS=3 npm run bench     runs of `npm test` (default 3; 0 skips it)
+//   BENCH_ONLY=limits npm run bench     only the specs at the size and count limits
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const { stringify } = require('yaml');
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 3);
+const limitsOnly = process.env.BENCH_ONLY === 'limits';
 
 // Everything the bench writes (specs, synth output) lives here and is removed however the bench ends:
 // normally, by an error, or by a signal (the running command is stopped first).
@@ -48,7 +50,8 @@ function wall(command) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       running = undefined;
       const text = Buffer.concat(stderr).toString();
-      const allowed = status === 0 || ((command.okExit ?? []).includes(status) && text.length === 0);
+      // `quiet`: the command's stderr is its expected answer (a refused spec), not a crash, unless it shows a stack.
+      const allowed = status === 0 || ((command.okExit ?? []).includes(status) && (text.length === 0 || (command.quiet && !/^\s+at /m.test(text))));
       if (allowed) resolve(seconds);
       else reject(new Error(`${command.label} failed (${status}):\n${text}`));
     });
@@ -110,6 +113,44 @@ function specFile(pools) {
   return file;
 }
 
+/**
+ * Specs at the 1 MiB limit (spec/load.ts) and the count limits (spec/schema.ts: 100 pools, 1,000 models
+ * and 5,000 adapters in all): each must be synthesized or refused within 3 s.
+ *   objects:  a migration (two InferencePools and pickers a pool), one shared prefix (body-based routing),
+ *             100 pools of 10 models: the most objects a spec can ask for;
+ *   adapters: the GA profile, 100 pools with prefixes of their own, 10 models and 50 adapters each (the
+ *             5,000 adapters allowed in all): the most text;
+ *   refused:  1 MiB of pools sharing one prefix (tens of thousands), refused by the pool limit.
+ */
+function limitSpecFile(kind) {
+  const file = join(work, `limit-${kind}.yaml`);
+  if (existsSync(file)) return file;
+  const lines = [];
+  if (kind === 'refused') {
+    lines.push('pools:');
+    for (let i = 0, size = 0; size < 1024 * 1024 - 64; i++) {
+      lines.push(`  - { name: p${i} }`);
+      size += lines[lines.length - 1].length + 1;
+    }
+  } else {
+    const migration = kind === 'objects';
+    lines.push(`inferenceExtension: { version: llm-d-v0.10.0${migration ? ', migration: { from: v0.3.0, trafficPercent: 10 }' : ''} }`);
+    lines.push('cluster: { gpuPool: { maxNodes: 1000, acceleratorCount: 8, machineType: a3-highgpu-8g } }', 'pools:');
+    const adapters = migration ? 10 : 50;
+    for (let p = 0; p < 100; p++) {
+      lines.push(`  - name: p${p}`, migration ? `    inferencePoolName: p${p}-ga` : `    routePathPrefix: /p${p}`, '    modelServer: { replicas: 1 }', '    adapters:', '      models:');
+      for (let a = 0; a < adapters; a++) lines.push(`        - { id: p${p}-a${a}, source: o/a${a} }`);
+      lines.push('    models:');
+      // Each model renames its adapter, so the GA profile adds an InferenceModelRewrite for it too.
+      for (let m = 0; m < 10; m++) lines.push(`      - { name: p${p}-m${m}, modelName: p${p}-m${m}, criticality: Standard, targetModels: [{ name: p${p}-a${m} }] }`);
+    }
+  }
+  const text = `${lines.join('\n')}\n`;
+  if (text.length > 1024 * 1024) throw new Error(`the ${kind} limit spec is ${text.length} bytes, over the 1 MiB limit`);
+  writeFileSync(file, text);
+  return file;
+}
+
 const node = process.execPath;
 const name = (pools) => (pools === undefined ? 'default spec' : `${pools} pools x 10 models`);
 const specEnv = (pools) => (pools === undefined ? {} : { IGW_CONFIG: specFile(pools) });
@@ -129,6 +170,20 @@ const rows = [];
 const seconds = (value) => `${value.toFixed(3)} s`;
 const ratio = (result, what) => `${result.ratio.toFixed(2)}x ${what} (pairs ${result.spread.map((r) => r.toFixed(2)).join('-')})`;
 
+// Specs at the limits, each into a fresh directory (the refused one exits 1 with its problems on stderr).
+for (const kind of ['objects', 'adapters', 'refused']) {
+  const out = join(work, `limit-${kind}-out`);
+  const command = { label: `synth, limit spec (${kind})`, argv: [node, 'scripts/synth.js', limitSpecFile(kind), '--out', out], okExit: kind === 'refused' ? [1] : [] };
+  const times = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
+    rmSync(out, { recursive: true, force: true });
+    times.push(await wall(kind === 'refused' ? { ...command, quiet: true } : command));
+  }
+  const what = kind === 'refused' ? 'refused' : 'synthesized';
+  rows.push([`synth, 1 MiB / count-limit spec (${kind}), ${what}`, seconds(median(times)), `max ${seconds(Math.max(...times))}; goal <= 3 s`]);
+}
+
+if (!limitsOnly) {
 const synthVsFloor = await pair(synth(), floor);
 rows.push(['require cdk8s + cdk8s-plus-30 (floor)', seconds(synthVsFloor.b), '']);
 rows.push(['synth, default spec', seconds(synthVsFloor.a), `${ratio(synthVsFloor, 'floor')}; goal <= 2x`]);
@@ -136,7 +191,7 @@ const largeVsDefault = await pair(synth(20), synth());
 rows.push([`synth, ${name(20)}`, seconds(largeVsDefault.a), `${ratio(largeVsDefault, 'default')}; goal <= 3x`]);
 // Synth grows linearly with the pools: the time per pool at 100 and 300 pools against 20 pools, from the
 // same pairs (cdk8s' own synth re-resolves the whole app for every chart, which made this quadratic).
-for (const pools of [1, 100, 300]) {
+for (const pools of limitsOnly ? [] : [1, 50, 100]) {
   const result = await pair(synth(pools), synth(20));
   const perPool = { ...result, ratio: (result.ratio * 20) / pools, spread: result.spread.map((r) => (r * 20) / pools) };
   const note = pools === 1 ? ratio(result, `${name(20)}`) : `${(result.a / pools * 1000).toFixed(1)} ms a pool; ${ratio(perPool, 'the time a pool at 20 pools')}; goal <= 3x`;
@@ -161,6 +216,8 @@ if (existsSync(join(root, 'plan', 'cli.ts'))) {
 if (testRuns > 0) {
   const testTimes = await single(npmTest, testRuns);
   rows.push([`npm test (${testRuns} runs)`, seconds(testTimes.median), `min ${seconds(testTimes.min)}, max ${seconds(testTimes.max)}`]);
+}
+
 }
 
 const width = Math.max(...rows.map((row) => row[0].length));

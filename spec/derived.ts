@@ -128,9 +128,20 @@ export function syncerConfig(pool: PoolSpec): Record<string, unknown> {
   };
 }
 
-/** The syncer config as the ConfigMap's file text. */
+const syncerConfigTexts = new WeakMap<PoolSpec, string>();
+
+/**
+ * The syncer config as the ConfigMap's file text. Computed once per pool: the spec rules measure it (a
+ * ConfigMap's size limit) and the ConfigMap holds it, and with a thousand adapters a pool it is the
+ * costliest text synth renders.
+ */
 export function syncerConfigText(pool: PoolSpec): string {
-  return stringify(syncerConfig(pool));
+  let text = syncerConfigTexts.get(pool);
+  if (text === undefined) {
+    text = stringify(syncerConfig(pool));
+    syncerConfigTexts.set(pool, text);
+  }
+  return text;
 }
 
 /** Names clients may send as `model` to a pool, with the InferenceModel (or objective) behind each. */
@@ -236,3 +247,10 @@ export function routeRuleCount(spec: DeploymentSpec): number {
     return count + (route.kind === 'model' ? route.modelNames.length + (route.catchAll ? 1 : 0) : 1);
   }, 0);
 }
+
+/** Whether a model gets an InferenceModelRewrite (GA profile): its targets rename or split it. */
+export function modelRewrites(model: PoolSpec['models'][number]): boolean {
+  const targets = model.targetModels ?? [];
+  return targets.length > 0 && !(targets.length === 1 && targets[0].name === model.modelName);
+}
+

@@ -232,7 +232,9 @@ function resolveList(
     issues.push({ path, message: `must have at least ${field.minItems} item(s), got ${written.length}` });
   }
   if (field.maxItems !== undefined && written.length > field.maxItems) {
+    // The items are not checked one by one: a list far over its limit would cost time and bury this line.
     issues.push({ path, message: `must have at most ${field.maxItems} items, got ${written.length}` });
+    return INVALID;
   }
   return written.map((item, index) =>
     resolveField(field.items, item, field.itemDefaults?.(item, root), `${path}[${index}]`, issues, root),

@@ -3,6 +3,7 @@ export * from './types';
 export * from './versions';
 export * from './names';
 export * from './derived';
+export { registerObjectNames } from './object-names';
 export * from './autoscaling';
 export * from './image-mirror';
 export * from './weights';

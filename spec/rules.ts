@@ -18,9 +18,11 @@ import { minimumGracePeriodSeconds } from './drain';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
-import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
+import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
 import { fitsMachine } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
+import { registerObjectNames } from './object-names';
+import { MAX_ADAPTERS, MAX_MODELS } from './schema';
 import { compareGkeVersions, EXTENSION_RELEASES, VLLM_MAX_LORA_RANKS, vllmVersionOfImage } from './versions';
 
 type Report = (path: string, message: string) => void;
@@ -76,12 +78,51 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   checkCluster(spec, report);
   checkGatewaySecurity(spec, report);
   const pools = listOf<PoolSpec>(spec.pools);
-  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report));
+  // Facts about all pools are computed once here, never per pool: a spec can hold many pools, and a
+  // check that scans every pool for each pool makes the largest spec take minutes.
+  const shared = pools.filter((pool) => pool.routePathPrefix === undefined).length;
+  pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report, shared));
   checkAcrossPools(spec, pools, report);
   if (spec.namespace === METRICS_ADAPTER.namespace && pools.some((pool) => isObject(pool.autoscaling))) {
     report('namespace', `${METRICS_ADAPTER.namespace} is the Custom Metrics Stackdriver Adapter's own namespace, which autoscaling creates and deletes with the adapter; choose another, got ${spec.namespace}`);
   }
+  // Collisions of generated names, from the one registry; a field some rule above already refused (often
+  // for the same collision, in words closer to the user's intent) is not reported twice.
+  const reported = new Set(issues.map((issue) => issue.path));
+  for (const collision of namesCheckable(spec, pools) ? registerObjectNames(spec).collisions() : []) {
+    if (reported.has(collision.second.field)) continue;
+    // One field naming two objects alike comes from a profile or migration another rule refused.
+    if (collision.first.field === collision.second.field && issues.length > 0) continue;
+    reported.add(collision.second.field);
+    report(collision.second.field, collisionMessage(collision));
+  }
   return issues;
+}
+
+/** Whether every field a generated name derives from passed its own check (the registry reads them all). */
+function namesCheckable(spec: DeploymentSpec, pools: readonly PoolSpec[]): boolean {
+  const migration = spec.inferenceExtension.migration;
+  return (
+    versionsOf(spec).length > 0 &&
+    (migration === undefined || isNumber(migration.trafficPercent)) &&
+    [spec.namespace, spec.monitoring.collectorNamespace, spec.gateway.name, spec.gateway.route.name, spec.gateway.route.pathPrefix].every(isString) &&
+    typeof spec.monitoring.metricsReader === 'boolean' &&
+    Array.isArray(spec.pools) &&
+    pools.length === spec.pools.length &&
+    pools.every(
+      (pool) =>
+        isString(pool.name) &&
+        (pool.inferencePoolName === undefined || isString(pool.inferencePoolName)) &&
+        (pool.routePathPrefix === undefined || isString(pool.routePathPrefix)) &&
+        isObject(pool.adapters) &&
+        isString(pool.adapters.configMapName) &&
+        isObject(pool.endpointPicker) &&
+        isNumber(pool.endpointPicker.replicas) &&
+        Array.isArray(pool.models) &&
+        listOf<InferenceModelSpec>(pool.models).length === pool.models.length &&
+        pool.models.every((model) => isString(model.name) && isString(model.modelName) && (model.targetModels === undefined || (Array.isArray(model.targetModels) && (model.targetModels as unknown[]).every((target) => isObject(target) && isString(target.name))))),
+    )
+  );
 }
 
 function checkExtension(spec: DeploymentSpec, report: Report): void {
@@ -232,7 +273,8 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
   }
 }
 
-function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+/** `sharedPools`: how many pools share gateway.route.pathPrefix. */
+function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report, sharedPools: number): void {
   const server = pool.modelServer;
   const gpuPool = spec.cluster.gpuPool;
   if (isNumber(server.maxLoras) && isNumber(server.maxCpuLoras) && server.maxLoras > server.maxCpuLoras) {
@@ -275,7 +317,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkEndpointPicker(spec, pool, at, report);
   checkPoolNames(spec, pool, at, report);
   checkAdapters(pool, at, report);
-  checkModels(spec, pool, at, report);
+  checkModels(spec, pool, at, report, sharedPools);
 }
 
 function checkVllmRelease(pool: PoolSpec, at: string, report: Report): void {
@@ -416,7 +458,8 @@ function checkAdapters(pool: PoolSpec, at: string, report: Report): void {
 function safeSyncerConfig(pool: PoolSpec): string | undefined {
   const adapters = pool.adapters;
   const all = [...listOf<{ id: unknown; source: unknown }>(adapters.models), ...listOf<{ id: unknown; source: unknown }>(adapters.unload)];
-  const ok = isString(adapters.configName) && isNumber(pool.modelServer.port) && isString(pool.modelServer.baseModel) && all.every((a) => isString(a.id) && isString(a.source));
+  const lists = Array.isArray(adapters.models) && Array.isArray(adapters.unload) && all.length === adapters.models.length + adapters.unload.length;
+  const ok = lists && isString(adapters.configName) && isNumber(pool.modelServer.port) && isString(pool.modelServer.baseModel) && all.every((a) => isString(a.id) && isString(a.source));
   return ok ? syncerConfigText(pool) : undefined;
 }
 
@@ -429,7 +472,7 @@ function servedNames(pool: PoolSpec): Set<string> | undefined {
   return known ? new Set(names as string[]) : undefined;
 }
 
-function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report): void {
+function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report, sharedPools: number): void {
   const served = servedNames(pool);
   const models = listOf<InferenceModelSpec>(pool.models);
   const unloaded = new Set(listOf<{ id: unknown }>(pool.adapters.unload).map((adapter) => adapter.id).filter(isString));
@@ -478,7 +521,7 @@ function checkModels(spec: DeploymentSpec, pool: PoolSpec, at: string, report: R
   // prefix with others is reached only by the model names of its entries (one HTTPRoute rule each). A GA
   // pool behind a prefix of its own passes any model name through to vLLM.
   const v1alpha2 = versionsOf(spec).some((version) => EXTENSION_RELEASES[version].api === 'v1alpha2');
-  const byModelName = pool.routePathPrefix === undefined && listOf<PoolSpec>(spec.pools).filter((other) => other.routePathPrefix === undefined).length > 1;
+  const byModelName = pool.routePathPrefix === undefined && sharedPools > 1;
   if ((!v1alpha2 && !byModelName) || !routesKnown) return;
   listOf<{ id: unknown }>(pool.adapters.models).forEach((adapter, i) => {
     if (!isString(adapter.id) || routedTo.has(adapter.id)) return;
@@ -541,11 +584,62 @@ function checkAcrossPools(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
     ...pools.map((p, i) => [`pools[${i}].routePathPrefix`, p.routePathPrefix] as const),
   ];
   reportDuplicates(report, routePrefixes.map(([path, prefix]) => [path, isString(prefix) ? prefix.replace(/\/+$/, '') || '/' : prefix] as const), 'route path prefix');
+  checkRouteShadows(spec, pools, report);
   checkBodyRouting(pools, report);
+  checkModelCount(pools, report);
   checkCatchAllPool(spec, pools, report);
   checkSecretNames(spec, pools, report);
   checkGpuCapacity(spec, pools, report);
   checkRouteSize(spec, pools, report);
+}
+
+/**
+ * The first path segments vLLM's OpenAI-compatible server answers under (the OpenAI API under /v1, and
+ * its own endpoints at the root: vllm/entrypoints/openai/api_server.py and the routers it registers).
+ * Clients of a pool send these below the pool's prefix.
+ */
+export const VLLM_PATH_ROOTS: readonly string[] = ['v1', 'v2', 'health', 'ping', 'version', 'tokenize', 'detokenize', 'metrics', 'invocations', 'pooling', 'classify', 'score', 'rerank'];
+const VLLM_ROOTS = new Set(VLLM_PATH_ROOTS);
+
+/** A path prefix as Gateway API compares it: its path elements (a trailing "/" is ignored). */
+function pathElements(prefix: string): string[] {
+  return prefix.split('/').filter((element) => element !== '');
+}
+
+/**
+ * A PathPrefix match compares whole path elements, and the longest matching prefix wins whatever the
+ * rule order (Gateway API HTTPRouteRule matches: precedence). So a prefix nested under another takes
+ * every request below it away from the outer pool. That is what the spec says when the nested prefix is a
+ * path of its own (`/qwen` beside `/`), but not when it is one of the paths the outer pool's vLLM answers
+ * (`/v1` beside `/`, `/api/v1/chat` beside `/api`): that would capture and rewrite requests meant for the
+ * outer pool. Each prefix looks up its ancestors in an index, so this is linear in the pools.
+ */
+function checkRouteShadows(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
+  const sharedUsed = pools.some((pool) => pool.routePathPrefix === undefined);
+  const prefixes: [string, unknown][] = [
+    ...(sharedUsed ? [['gateway.route.pathPrefix', spec.gateway.route.pathPrefix] as [string, unknown]] : []),
+    ...pools.map((pool, i): [string, unknown] => [`pools[${i}].routePathPrefix`, pool.routePathPrefix]),
+  ];
+  const owners = new Map<string, string>();
+  for (const [path, prefix] of prefixes) {
+    const key = isString(prefix) ? pathElements(prefix).join('/') : undefined;
+    if (key !== undefined && !owners.has(key)) owners.set(key, path);
+  }
+  for (const [path, prefix] of prefixes) {
+    if (!isString(prefix)) continue;
+    const elements = pathElements(prefix);
+    const upTo = (count: number) => `/${elements.slice(0, count).join('/')}`;
+    for (let depth = elements.length - 1; depth >= 0; depth--) {
+      const outer = owners.get(elements.slice(0, depth).join('/'));
+      if (outer === undefined || outer === path || !VLLM_ROOTS.has(elements[depth])) continue;
+      const owner = outer === 'gateway.route.pathPrefix' ? 'the pools sharing gateway.route.pathPrefix' : outer.replace(/\.routePathPrefix$/, '');
+      report(
+        path,
+        `would take the requests under ${upTo(depth + 1)} away from ${owner} (prefix ${upTo(depth)}), whose vLLM serves ${elements[depth]} there: the Gateway sends a request to the longest matching path prefix; choose a prefix outside ${upTo(depth + 1)}, got ${prefix}`,
+      );
+      break;
+    }
+  }
 }
 
 /** Pools sharing the route prefix are told apart by model name, so a model name may belong to one only. */
@@ -557,6 +651,16 @@ function checkBodyRouting(pools: readonly PoolSpec[], report: Report): void {
     shared.flatMap(([pool, i]) => listOf<InferenceModelSpec>(pool.models).map((m, j) => [`pools[${i}].models[${j}].modelName`, m.modelName] as const)),
     'model name among the pools that share gateway.route.pathPrefix (the body-based router tells them apart by model name)',
   );
+}
+
+/** With the pool and spec size limits, these bound the objects and text synth renders, and so its time. */
+function checkModelCount(pools: readonly PoolSpec[], report: Report): void {
+  const total = pools.reduce((count, pool) => count + (Array.isArray(pool.models) ? pool.models.length : 0), 0);
+  if (total > MAX_MODELS) report('pools', `hold ${total} models in all (under pools[].models); at most ${MAX_MODELS} are allowed: split the deployment over several specs`);
+  const adapters = pools.reduce((count, pool) => count + (Array.isArray(pool.adapters.models) ? pool.adapters.models.length : 0) + (Array.isArray(pool.adapters.unload) ? pool.adapters.unload.length : 0), 0);
+  if (adapters > MAX_ADAPTERS && total <= MAX_MODELS) {
+    report('pools', `list ${adapters} adapters in all (under pools[].adapters.models and unload); at most ${MAX_ADAPTERS} are allowed: split the deployment over several specs`);
+  }
 }
 
 /** The catch-all pool answers under the shared prefix, so it must be one of the pools there. */
@@ -627,7 +731,10 @@ function checkGpuCapacity(spec: DeploymentSpec, pools: readonly PoolSpec[], repo
  */
 function checkRouteSize(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   const name = spec.gateway.route.name;
-  const checkable = isString(name) && isString(spec.gateway.route.pathPrefix) && pools.every((pool) => isString(pool.name) && listOf<InferenceModelSpec>(pool.models).every((m) => isString(m.modelName)));
+  const checkable =
+    isString(name) &&
+    isString(spec.gateway.route.pathPrefix) &&
+    pools.every((pool) => isString(pool.name) && Array.isArray(pool.models) && listOf<InferenceModelSpec>(pool.models).length === pool.models.length && pool.models.every((m) => isString(m.modelName)));
   if (!checkable) return;
   const routes = Math.ceil(routeRuleCount({ ...spec, pools }) / MAX_RULES_PER_ROUTE);
   if (routes > 1 && `${name}-${routes}`.length > 253) {

@@ -132,6 +132,15 @@ const enumOf = (description: string, values: readonly string[]): StringField => 
   enum: values,
 });
 
+/** The most pools a spec may hold (see the pools field). */
+export const MAX_POOLS = 100;
+/** The most InferenceModels (or objectives) one pool may hold. */
+export const MAX_MODELS_PER_POOL = 1000;
+/** The most InferenceModels (or objectives) all pools together may hold (a cross-field rule). */
+export const MAX_MODELS = 1000;
+/** The most adapters (to load and to unload) all pools together may list (a cross-field rule). */
+export const MAX_ADAPTERS = 5000;
+
 export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
   kind: 'object',
   description: 'GKE Inference Gateway deployment spec; every field is optional and defaults to the guide.',
@@ -372,6 +381,9 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
       kind: 'list',
       description: 'Model server pools; a list here replaces the default pool',
       minItems: 1,
+      // Bounds synth's time with the other count limits (docs/safety.md): 100 pools of the largest kind
+      // synthesize in about 2 s on the 2-core development machine.
+      maxItems: MAX_POOLS,
       itemDefaults: (written, root) => {
         if (!isPlainObject(written)) return undefined;
         const server = written.modelServer;
@@ -503,6 +515,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
           models: {
             kind: 'list',
             description: 'InferenceModels served by this pool',
+            maxItems: MAX_MODELS_PER_POOL,
             items: {
               kind: 'object',
               description: 'One InferenceModel',

@@ -10,13 +10,34 @@ export const MiB = 1024 * KiB;
 
 /** A file that cannot be used as text input; the message is one line and names no file content. */
 export class TextFileError extends Error {
+  readonly path: string;
   constructor(
-    readonly path: string,
+    path: string | Buffer,
     readonly reason: string,
   ) {
-    super(`${printable(path)}: ${reason}`);
+    const shown = typeof path === 'string' ? path : fileNameText(path);
+    super(`${printable(shown)}: ${reason}`);
+    this.path = shown;
     this.name = 'TextFileError';
   }
+}
+
+/** A file name as text: its UTF-8, with U+FFFD for bytes that are not UTF-8 (for messages only). */
+export function fileNameText(name: string | Buffer): string {
+  return typeof name === 'string' ? name : name.toString('utf8');
+}
+
+/**
+ * Why a path could not be used. A missing file whose name holds U+FFFD most likely has a name that is not
+ * UTF-8: Node.js receives command-line arguments and environment variables as UTF-8 text and replaces
+ * such bytes, so the name it tries is not the file's.
+ */
+function pathReason(path: string | Buffer, error: unknown): string {
+  const reason = errnoReason(error);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT' && typeof path === 'string' && path.includes('\uFFFD')) {
+    return `${reason} (the name holds U+FFFD: a file name that is not UTF-8 cannot be given on the command line or in a variable; rename the file)`;
+  }
+  return reason;
 }
 
 /** What a non-regular file is, in words a user recognizes. */
@@ -76,12 +97,12 @@ export function lineColumn(text: string, offset: number): { line: number; col: n
  * opened) and again on the open descriptor (so a swap in between is caught), and opens with O_NONBLOCK so
  * that even a FIFO slipped in at that moment cannot block the read.
  */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
+export function readRegularFile(path: string | Buffer, maxBytes: number): Buffer {
   let before: Stats;
   try {
     before = statSync(path);
   } catch (error) {
-    throw new TextFileError(path, errnoReason(error));
+    throw new TextFileError(path, pathReason(path, error));
   }
   if (!before.isFile()) throw new TextFileError(path, `is ${describeFileType(before)}, not a regular file`);
   let fd: number;
@@ -120,7 +141,7 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
 }
 
 /** The text of a regular UTF-8 file of at most `maxBytes` with no raw control characters (see readRegularFile). */
-export function readTextFile(path: string, maxBytes: number): string {
+export function readTextFile(path: string | Buffer, maxBytes: number): string {
   const bytes = readRegularFile(path, maxBytes);
   let text: string;
   try {

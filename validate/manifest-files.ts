@@ -6,7 +6,7 @@
  */
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { errnoReason, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { errnoReason, fileNameText, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
 import type { Problem, SourcedObject } from './types';
 
@@ -39,10 +39,14 @@ export const MAX_MANIFEST_DIRECTORY_BYTES = 16 * MiB;
  */
 export function readManifestDirectory(dir: string): ManifestFiles {
   const shown = printable(dir);
-  let names: string[];
+  // Names as bytes: a name that is not UTF-8 is still read (by its bytes) and shown with U+FFFD, rather
+  // than decoded into a name no file has.
+  let names: Buffer[];
   try {
     if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${shown}: not a directory`);
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = readdirSync(dir, { encoding: 'buffer' })
+      .filter((name) => /\.ya?ml$/.test(fileNameText(name)))
+      .sort((a, b) => Buffer.compare(a, b));
   } catch (error) {
     if (error instanceof ManifestReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -54,7 +58,7 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   for (const name of names) {
     let stats: Stats | undefined;
     try {
-      stats = statSync(join(dir, name));
+      stats = statSync(Buffer.concat([Buffer.from(`${dir}/`), name]));
     } catch {
       stats = undefined; // reported when the file is read
     }
@@ -66,10 +70,10 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
-    const file = join(dir, name);
+    const file = join(dir, fileNameText(name));
     let text: string;
     try {
-      text = readTextFile(file, MAX_MANIFEST_BYTES);
+      text = readTextFile(Buffer.concat([Buffer.from(`${dir}/`), name]), MAX_MANIFEST_BYTES);
     } catch (error) {
       if (!(error instanceof TextFileError)) throw error;
       problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${error.reason}` });

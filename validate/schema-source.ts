@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { errnoReason, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
 
 export const SCHEMAS_DIR_VARIABLE = 'IGW_SCHEMAS_DIR';
@@ -24,6 +24,12 @@ export const SCHEMAS_CACHE_VARIABLE = 'IGW_SCHEMAS_CACHE';
 /** The largest pinned file is about 330 KiB (HTTPRoute v1.2.1); a bigger answer is not one of them. */
 const MAX_SCHEMA_BYTES = 4 * MiB;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
+/**
+ * The whole download (every missing file) ends within this many seconds, or fails: a mirror that answers
+ * a byte at a time would otherwise cost the per-file limit once per file. IGW_SCHEMAS_TIMEOUT changes it.
+ */
+export const SCHEMAS_TIMEOUT_VARIABLE = 'IGW_SCHEMAS_TIMEOUT';
+const DEFAULT_TOTAL_SECONDS = 60;
 
 /** A schema source that cannot be used; the CLI prints its message (one line) without a stack trace. */
 export class SchemaSourceError extends Error {
@@ -193,9 +199,19 @@ export function loadSchemaTextsSync(options: SchemaSourceOptions = {}): SchemaTe
   return texts;
 }
 
-function failureReason(error: unknown): string {
+/** The seconds the whole download may take: IGW_SCHEMAS_TIMEOUT, else DEFAULT_TOTAL_SECONDS. */
+function totalSeconds(env: NodeJS.ProcessEnv): number {
+  const written = env[SCHEMAS_TIMEOUT_VARIABLE];
+  if (written === undefined) return DEFAULT_TOTAL_SECONDS;
+  if (!/^[1-9][0-9]{0,3}$/.test(written)) throw new SchemaSourceError(`${SCHEMAS_TIMEOUT_VARIABLE} must be a whole number of seconds from 1 to 9999, got "${printable(written.slice(0, 40))}"`);
+  return Number(written);
+}
+
+/** Why a download stopped; `total` is the whole download's limit in seconds, when that is what ran out. */
+function failureReason(error: unknown, total?: number): string {
   // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause.
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (total !== undefined) return `the downloads took longer than the ${total} s allowed in all (${SCHEMAS_TIMEOUT_VARIABLE})`;
   if ((error as Error).name === 'TimeoutError') return `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
   return printable(cause?.code ?? cause?.message ?? (error as Error).message ?? String(error)).split('\n')[0];
 }
@@ -233,7 +249,13 @@ function writeCacheFile(path: string, text: string): void {
   }
 }
 
-async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { kind: 'download' }>): Promise<string> {
+/** The whole download's deadline: one signal shared by every file, and its length in seconds. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  readonly seconds: number;
+}
+
+async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { kind: 'download' }>, deadline: Deadline): Promise<string> {
   const url = schemaUrl(schema, origin.baseUrl);
   const shown = displayUrl(url);
   // fetch() refuses credentials in a URL (and would quote the URL, password included, in its error), so
@@ -247,16 +269,23 @@ async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { ki
   }
   let text: string;
   try {
-    const response = await fetch(request, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    // The signal also ends a body that arrives a byte at a time (the reader then fails).
+    const signal = AbortSignal.any([AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), deadline.signal]);
+    const response = await fetch(request, { headers, signal });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     text = await cappedText(response);
   } catch (error) {
     // Whatever the reason quotes, the URL in it is shown as displayUrl shows it.
-    const reason = failureReason(error).split(request.href).join(shown).split(url).join(shown);
+    const reason = failureReason(error, deadline.signal.aborted ? deadline.seconds : undefined).split(request.href).join(shown).split(url).join(shown);
     throw new SchemaSourceError(`${shown}: download failed (${reason}); ${OFFLINE_SOURCES}`);
   }
   verified(schema, text, shown);
-  writeCacheFile(join(origin.cacheDir, schema.file), text);
+  try {
+    writeCacheFile(join(origin.cacheDir, schema.file), text);
+  } catch (error) {
+    // A cache path that is a file, or a directory that may not be written: the user's setting to fix.
+    throw new SchemaSourceError(`${printable(origin.cacheDir)}: cannot keep downloaded schemas there (${errnoReason(error)}); set ${SCHEMAS_CACHE_VARIABLE} to a directory you may write`);
+  }
   return text;
 }
 
@@ -271,7 +300,10 @@ export async function loadSchemaTexts(options: SchemaSourceOptions = {}): Promis
     return text === undefined;
   });
   if (missing.length > 0 && !options.download) throw notCached(origin, missing.length);
-  for (const schema of missing) texts.set(schema.file, await download(schema, origin));
+  if (missing.length === 0) return texts;
+  const seconds = totalSeconds(options.env ?? process.env);
+  const deadline: Deadline = { signal: AbortSignal.timeout(seconds * 1000), seconds };
+  for (const schema of missing) texts.set(schema.file, await download(schema, origin, deadline));
   return texts;
 }
 

@@ -92,30 +92,35 @@ export async function inParallel<T>(jobs: readonly (() => Promise<T>)[], limit: 
  */
 export function snapshot(dir: string): Record<string, string> {
   const entries: Record<string, string> = {};
-  const walk = (relative: string) => {
-    for (const name of readdirSync(join(dir, relative)).sort()) {
-      const path = relative ? `${relative}/${name}` : name;
-      const stats = lstatSync(join(dir, path));
+  // Names are read as bytes, so a file whose name is not UTF-8 is photographed too (keyed by its hex).
+  const walk = (relative: Buffer) => {
+    const names = readdirSync(Buffer.concat([Buffer.from(`${dir}/`), relative]), { encoding: 'buffer' }).sort((a, b) => Buffer.compare(a, b));
+    for (const name of names) {
+      const bytes = relative.length > 0 ? Buffer.concat([relative, Buffer.from('/'), name]) : name;
+      const text = bytes.toString('utf8');
+      const path = Buffer.from(text, 'utf8').equals(bytes) ? text : `<name 0x${bytes.toString('hex')}>`;
+      const full = Buffer.concat([Buffer.from(`${dir}/`), bytes]);
+      const stats = lstatSync(full);
       const mode = (stats.mode & 0o7777).toString(8);
-      if (stats.isSymbolicLink()) entries[path] = `<symlink to ${readlinkSync(join(dir, path))}>`;
+      if (stats.isSymbolicLink()) entries[path] = `<symlink to ${readlinkSync(full)}>`;
       else if (stats.isDirectory()) {
         entries[path] = `<dir ${mode}>`;
         try {
-          walk(path);
+          walk(bytes);
         } catch {
           entries[path] = `<unreadable dir ${mode}, modified ${stats.mtimeMs}>`;
         }
       } else if (stats.isFile()) {
         try {
           // A huge (sparse) test file is described by what any write would change, rather than read whole.
-          entries[path] = stats.size > 16 * 1024 * 1024 ? `<file of ${stats.size} bytes, inode ${stats.ino}, modified ${stats.mtimeMs}>` : readFileSync(join(dir, path)).toString('base64');
+          entries[path] = stats.size > 16 * 1024 * 1024 ? `<file of ${stats.size} bytes, inode ${stats.ino}, modified ${stats.mtimeMs}>` : readFileSync(full).toString('base64');
         } catch {
           entries[path] = `<unreadable file ${mode} of ${stats.size} bytes, modified ${stats.mtimeMs}>`;
         }
       } else entries[path] = stats.isFIFO() ? `<fifo ${mode}>` : `<special ${mode}>`;
     }
   };
-  walk('');
+  walk(Buffer.alloc(0));
   return entries;
 }
 

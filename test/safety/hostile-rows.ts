@@ -9,12 +9,14 @@
  *   {tampered} the same, with one file altered (its sha256 no longer matches the pin)
  *   {closed}  a loopback URL where nothing listens ({closed-with-password}: the same with user:pa55word@)
  *   {pid}     the pid of a live process (the test runner)
+ *   {drip}    a loopback HTTP server that sends every body a byte at a time, without end
  *
  * The runner asserts for every row: the exit code; no stack trace; exactly one output line matching
  * `says`; `problems` lines besides the fixed framing (a spec error's header, "Nothing was written",
  * validate's summary, the pointer to --help); nothing `secret` in the output; the workspace byte-identical
  * before and after; and an end within seconds.
  */
+import { createHash } from 'node:crypto';
 import type { EntryPoint } from './helpers';
 import { PINNED_SCHEMAS } from '../../validate/pinned-schemas';
 
@@ -31,6 +33,8 @@ export type Content =
   | { readonly unreadable: string }
   /** A directory of this mode (for example 0o555: no writing). */
   | { readonly dirMode: number }
+  /** A regular file at the path's directory whose name is these bytes (hex), which need not be UTF-8. */
+  | { readonly bytesName: string; readonly text: string }
   /** A copy of a clean synth output directory (manifests and record). */
   | { readonly synthOutput: true }
   /** A copy of the pinned schemas laid out like ../shared/schemas, with one file replaced. */
@@ -103,6 +107,36 @@ const usage = (entry: EntryPoint, args: string[], says: RegExp, more: Partial<Ho
 const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `l${i}: &l${i} [${Array(10).fill(i === 0 ? '*a' : `*l${i - 1}`).join(', ')}]`)].join('\n');
 const manyKeys = (count: number) => `${Array.from({ length: count }, (_, i) => `k${i}: ${i}`).join('\n')}\nk7: again\n`;
 const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n';
+
+// A record and a journal as someone could plant them in an output folder (a Git working tree).
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const RECORD = '.inference-gateway-synth';
+const JOURNAL = `${RECORD}.journal`;
+const STAGING = `${RECORD}.staging-x1`;
+const USER_FILE = '# my GitOps folder\n';
+const record = (files: Record<string, string>) => JSON.stringify({ tool: 'inference-gateway', format: 1, toolVersion: '0.1.0', files, spec: {} });
+interface Steps {
+  readonly write?: readonly { name: string; before: string | null; after: string }[];
+  readonly remove?: readonly { name: string; sha256: string }[];
+}
+const journal = (steps: Steps, recorded: Record<string, string> = {}) =>
+  JSON.stringify({ format: 1, staging: STAGING, write: steps.write ?? [], remove: steps.remove ?? [], record: JSON.parse(record(recorded)) });
+/** A spec of `count` pools (as flow mappings) in about `bytes`, from `pool(i)`. */
+const bigSpec = (bytes: number, pool: (i: number) => string) => {
+  const lines = ['pools:'];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const line = `  - ${pool(i)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return `${lines.join('\n')}\n`;
+};
+const GPUS = 'cluster: { gpuPool: { maxNodes: 1000, acceleratorCount: 8, machineType: a3-highgpu-8g } }';
+const modelsOf = (pool: number, count: number) =>
+  Array.from({ length: count }, (_, m) => `{ name: p${pool}-m${m}, modelName: p${pool}-m${m}, criticality: Standard, targetModels: [{ name: meta-llama/Llama-3.1-8B-Instruct }] }`).join(', ');
+
+/** An output folder `out` with a planted record or journal; synth must refuse it and touch nothing. */
+const planted = (name: string, files: Record<string, Content>, says: RegExp): HostileRow => outdir(name, { out: DIR, ...files }, says);
 
 export const HOSTILE_ROWS: readonly HostileRow[] = [
   // Files: the spec.
@@ -231,4 +265,59 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   { name: 'CDK8S_OUTDIR and --out name different directories', entry: 'synth', args: ['--out', 'a'], env: { CDK8S_OUTDIR: 'b' }, exit: 2, says: /^synth: the output directory is given twice, as a and as CDK8S_OUTDIR=b; drop one$/ },
   { name: 'validate with IGW_CONFIG a FIFO', entry: 'validate', args: ['out'], env: { IGW_CONFIG: 'p' }, files: { out: { synthOutput: true }, p: FIFO }, exit: 1, says: /cannot read the spec file: is a FIFO/ },
   { name: 'plan with IGW_CONFIG /dev/zero', entry: 'plan', env: { IGW_CONFIG: '/dev/zero' }, exit: 1, says: /^ {2}\(document\): cannot read the spec file: is a character device, not a regular file$/ },
+
+  // A record or journal planted in the output folder (a merged pull request can add or edit both).
+  planted('a planted record lists README.md', { 'out/README.md': USER_FILE, [`out/${RECORD}`]: record({ 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth: is not a record synth can use \(it lists README\.md, which is not a file synth writes/),
+  planted("a planted record lists a user's manifest", { 'out/app.k8s.yaml': MANIFEST, [`out/${RECORD}`]: record({ 'app.k8s.yaml': sha(MANIFEST) }) }, /\(it lists app\.k8s\.yaml, which is not a file synth writes \(only gateway\.k8s\.yaml, metrics-reader\.k8s\.yaml, metrics-adapter\.k8s\.yaml and pool-<pool>\.k8s\.yaml\)\)/),
+  planted('a planted journal removes README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'README.md', sha256: sha(USER_FILE) }] }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
+  planted('a planted journal stages through a symlink to a folder outside', { 'outside/gateway.k8s.yaml': MANIFEST, [`out/${STAGING}`]: link('../outside'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /^out\/\.inference-gateway-synth\.journal: its staging entry \.inference-gateway-synth\.staging-x1 is a symbolic link, not a directory synth made, so synth did not act on it/),
+  planted('a planted journal stages a symlink to a file outside', { 'secret.txt': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/gateway.k8s.yaml`]: link('../../secret.txt'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /: its staged gateway\.k8s\.yaml is a symbolic link, not a file synth staged/),
+  planted('a planted journal stages a file whose sha256 it misstates', { [`out/${STAGING}`]: DIR, [`out/${STAGING}/gateway.k8s.yaml`]: MANIFEST, [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha('other') }] }) }, /: its staged gateway\.k8s\.yaml does not have the sha256 the journal lists/),
+  planted("a planted journal removes a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'pool-x.k8s.yaml', sha256: sha(MANIFEST) }] }) }, /: it would remove pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
+  planted("a planted journal replaces a user's file named like a pool's", { 'out/pool-x.k8s.yaml': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/pool-x.k8s.yaml`]: USER_FILE, [`out/${JOURNAL}`]: journal({ write: [{ name: 'pool-x.k8s.yaml', before: sha(MANIFEST), after: sha(USER_FILE) }] }) }, /: it would replace pool-x\.k8s\.yaml, which synth's record does not list with that sha256/),
+  planted('a planted journal whose record lists README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({}, { 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
+
+  // Large specs: every rule indexes once (these took minutes when rules scanned every pool per pool), and
+  // the count limits bound what synth renders. The bench times a spec at the 1 MiB limit.
+  spec('a 256 KiB spec of pools sharing one prefix', bigSpec(MiB / 4, (i) => `{ name: p${i} }`), /^ {2}pools: must have at most 100 items, got \d{4,5}$/),
+  spec('a 256 KiB spec of pools with prefixes of their own', bigSpec(MiB / 4, (i) => `{ name: p${i}, routePathPrefix: /p${i} }`), /^ {2}pools: must have at most 100 items, got \d{4,5}$/),
+  spec('a spec of one pool with 2,000 models', `pools:\n  - name: p\n    models: [${modelsOf(0, 2000)}]\n`, /^ {2}pools\[0\]\.models: must have at most 1000 items, got 2000$/),
+  spec('a spec of 100 pools of 20 models', `${GPUS}\npools:\n${Array.from({ length: 100 }, (_, p) => `  - { name: p${p}, routePathPrefix: /p${p}, models: [${modelsOf(p, 20)}] }`).join('\n')}\n`, /^ {2}pools: hold 2000 models in all \(under pools\[\]\.models\); at most 1000 are allowed/),
+
+  // Stack files (Pulumi.<stack>.yaml), read by plan: the safe file and YAML reader, checked names and ids.
+  { name: 'a stack file is a FIFO', entry: 'plan', files: { 'Pulumi.dev.yaml': FIFO }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: is a FIFO \(named pipe\), not a regular file$/ },
+  { name: 'a stack file is a directory', entry: 'plan', args: ['--stack', 'dev'], files: { 'Pulumi.dev.yaml': DIR }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: is a directory, not a regular file$/ },
+  { name: 'a stack file holds NUL bytes', entry: 'plan', files: { 'Pulumi.dev.yaml': 'config:\n  gcp:project: my-project\u0000\u0000\n' }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: cannot read the stack file: holds the control character U\+0000 at line 2, column 26 \(a binary file\?\)$/ },
+  { name: 'a stack name that climbs out of the project', entry: 'plan', args: ['--stack', '/../x'], files: { 'x.yaml': 'config:\n  gcp:project: my-project\n' }, exit: 2, says: /^plan: --stack \/\.\.\/x: a stack name is letters, digits, "-", "_" and "\."/ },
+  { name: 'a gcp:project with a terminal escape sequence', entry: 'plan', files: { 'Pulumi.dev.yaml': 'config:\n  gcp:project: "my\\e]0;pwned\\aproject"\n' }, exit: 1, says: /^plan: Pulumi\.dev\.yaml: gcp:project must be a Google Cloud project id .*, got "my\\u001B\]0;pwned\\u0007project"$/ },
+  { name: 'a spec file name with a terminal escape sequence is shown escaped by plan', entry: 'plan', env: { IGW_CONFIG: 's\u001b[2J.yaml' }, files: { 's\u001b[2J.yaml': 'namespace: llm\n' }, exit: 0, says: /^spec: s\\u001B\[2J\.yaml \(IGW_CONFIG\)$/ },
+
+  // npm run import and synth under the cdk8s CLI publish under synth's ownership rules.
+  { name: "import beside a user's file of a generated name and one with cdk8s' banner", entry: 'import', args: ['--output', 'out'], files: { 'out/gateways-gateway.networking.k8s.io.ts': 'export const mine = 1;\n', 'out/mine.ts': '// generated by cdk8s\nexport const mine = 2;\n' }, exit: 1, says: /^out\/gateways-gateway\.networking\.k8s\.io\.ts: exists and was not written by import; move it away/ },
+  { name: 'import where a FIFO has a generated name', entry: 'import', args: ['--output', 'out'], files: { 'out/httproutes-gateway.networking.k8s.io.ts': FIFO, 'out/pipe.ts': FIFO }, exit: 1, says: /^out\/httproutes-gateway\.networking\.k8s\.io\.ts: is a FIFO \(named pipe\); import writes only regular files/ },
+  { name: 'synth under the cdk8s CLI where its scratch directory holds a symlink', entry: 'synth', args: ['--cdk8s-cli'], env: { CDK8S_OUTDIR: '.cdk8s-cli-out' }, files: { 'mine.txt': 'mine\n', '.cdk8s-cli-out/gateway.k8s.yaml': link('../mine.txt') }, exit: 1, says: /^\.cdk8s-cli-out\/gateway\.k8s\.yaml: is a symbolic link; synth writes only regular files/ },
+  { name: 'synth under the cdk8s CLI where its scratch directory is a symlink', entry: 'synth', args: ['--cdk8s-cli'], env: { CDK8S_OUTDIR: '.cdk8s-cli-out' }, files: { elsewhere: DIR, '.cdk8s-cli-out': link('elsewhere') }, exit: 1, says: /^\.cdk8s-cli-out: is a symbolic link, not the directory the cdk8s CLI empties/ },
+
+  // A slow mirror: the whole download is bounded, not only each file.
+  schemas('IGW_SCHEMAS_URL drip-feeds every file', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '2' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(the downloads took longer than the 2 s allowed in all \(IGW_SCHEMAS_TIMEOUT\)\)/),
+  schemas('IGW_SCHEMAS_TIMEOUT is not a number of seconds', { IGW_SCHEMAS_URL: '{drip}', IGW_SCHEMAS_TIMEOUT: '1e9' }, /^IGW_SCHEMAS_TIMEOUT must be a whole number of seconds from 1 to 9999, got "1e9"$/),
+
+  // Messages for foreseeable conditions (no "internal error"), and file names that are not UTF-8.
+  schemas('IGW_SCHEMAS_CACHE is a regular file', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: 'cache' }, /\/cache: cannot keep downloaded schemas there \(a parent of this path is not a directory\); set IGW_SCHEMAS_CACHE to a directory you may write$/, { files: { out: { synthOutput: true }, cache: 'x\n' } }),
+  schemas('IGW_SCHEMAS_CACHE may not be written', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: 'ro/cache' }, /\/ro\/cache: cannot keep downloaded schemas there \(permission denied\); set IGW_SCHEMAS_CACHE/, { files: { out: { synthOutput: true }, ro: { dirMode: 0o555 } } }),
+  manifests('a manifest whose file name is not UTF-8 is read, not reported missing', { 'x.yaml': MANIFEST.replace('name: cm', 'name: cm-a'), here: { bytesName: '62616478fe2e79616d6c', text: 'kind: [\n' } }, /^m\/badx\uFFFD\.yaml: \?\/\?: \(document 1\): not valid YAML/),
+  { name: 'a spec file name that is not UTF-8 is explained', entry: 'synth', args: ['bad\uFFFD.yaml'], exit: 1, says: /cannot read the spec file: no such file \(the name holds U\+FFFD: a file name that is not UTF-8 cannot be given on the command line or in a variable; rename the file\)$/ },
+  { name: 'import --output is a regular file', entry: 'import', args: ['--output', 'f'], files: { f: 'mine\n' }, exit: 1, says: /^f: is a regular file, not a directory; name a directory for the output$/ },
+
+  // Generated names two objects would share (the API server keeps one): refused through the name registry.
+  spec("an adapters ConfigMap named like a GA picker's plugin ConfigMap", 'inferenceExtension: { version: llm-d-v0.10.0 }\ncluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - { name: chat, routePathPrefix: /chat }\n  - { name: code, routePathPrefix: /code, adapters: { configMapName: chat-epp } }\n', /^ {2}pools\[1\]\.adapters\.configMapName: names the adapters ConfigMap of pool code chat-epp, the same ConfigMap in namespace default as the endpoint picker ConfigMap \(its plugin config\) of InferencePool chat \(from pools\[0\]\.name\)/),
+  spec("a GA InferencePool whose metrics reader is named like the guide's, during a migration", 'inferenceExtension: { version: llm-d-v0.10.0, migration: { from: v0.3.0, trafficPercent: 10 } }\npools:\n  - { name: p, inferencePoolName: inference-gateway-sa }\n', /^ {2}pools\[0\]\.inferencePoolName: names the metrics reader of InferencePool inference-gateway-sa default\.inference-gateway-sa-metrics-reader-role-binding, the same ClusterRoleBinding as the guide's metrics reader/),
+  spec("a GA InferencePool named like the guide reader's ClusterRole, during a migration", 'inferenceExtension: { version: llm-d-v0.10.0, migration: { from: v0.3.0, trafficPercent: 10 } }\npools:\n  - { name: p, inferencePoolName: inference-gateway }\n', /^ {2}pools\[0\]\.inferencePoolName: names the metrics reader of InferencePool inference-gateway default\.inference-gateway-metrics-reader, the same ClusterRole as/),
+
+  spec('a spec of 6 pools of 1,000 adapters', `inferenceExtension: { version: llm-d-v0.10.0 }\n${GPUS}\npools:\n${Array.from({ length: 6 }, (_, p) => `  - { name: p${p}, routePathPrefix: /p${p}, adapters: { models: [${Array.from({ length: 1000 }, (_, a) => `{ id: a${a}, source: o/a${a} }`).join(', ')}] } }`).join('\n')}\n`, /^ {2}pools: list 6000 adapters in all \(under pools\[\]\.adapters\.models and unload\); at most 5000 are allowed/),
+
+  // Route prefixes that would take another pool's requests (the Gateway picks the longest matching prefix).
+  spec('a pool prefix /v1 beside the pools sharing /', 'cluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - name: a\n  - name: b\n    routePathPrefix: /v1\n', /^ {2}pools\[1\]\.routePathPrefix: would take the requests under \/v1 away from the pools sharing gateway\.route\.pathPrefix \(prefix \/\)/),
+  spec('a pool prefix /api/v1/chat beside a pool at /api', 'cluster: { gpuPool: { maxNodes: 6 } }\npools:\n  - name: a\n    routePathPrefix: /api\n  - name: b\n    routePathPrefix: /api/v1/chat/\n', /^ {2}pools\[1\]\.routePathPrefix: would take the requests under \/api\/v1 away from pools\[0\] \(prefix \/api\)/),
+  spec('the shared prefix /v1/ under a pool at /', 'cluster: { gpuPool: { maxNodes: 6 } }\ngateway: { route: { pathPrefix: /v1/ } }\npools:\n  - name: a\n    routePathPrefix: /\n  - name: b\n', /^ {2}gateway\.route\.pathPrefix: would take the requests under \/v1 away from pools\[0\] \(prefix \/\)/),
 ];

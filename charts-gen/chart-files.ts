@@ -1,0 +1,27 @@
+/**
+ * The names of the files synth writes: one per chart. Kept apart from app.ts (which loads cdk8s) because
+ * output-dir.ts checks every name a record or journal lists against them: those files live in the output
+ * folder, usually a Git working tree, where anyone with a merged pull request can plant or edit them, so a
+ * name synth never writes (README.md, a user's manifests) must never be replaced or removed on their word.
+ */
+
+/** Chart ids are file names under dist/ and prefixes of Pulumi resource names: keep them stable. */
+export const METRICS_READER_CHART = 'metrics-reader';
+export const GATEWAY_CHART = 'gateway';
+/** The Custom Metrics Stackdriver Adapter, present when a pool autoscales. */
+export const METRICS_ADAPTER_CHART = 'metrics-adapter';
+/** Pool charts carry a prefix so no pool name can collide with the other charts. */
+export const poolChartId = (poolName: string): string => `pool-${poolName}`;
+/** Each chart is written to `<chart id><MANIFEST_EXTENSION>` under the output directory. */
+export const MANIFEST_EXTENSION = '.k8s.yaml';
+
+// Pool names are DNS labels (spec/schema.ts), so a pool chart's file name is `pool-` and a label.
+const CHART_FILE = new RegExp(`^(${GATEWAY_CHART}|${METRICS_READER_CHART}|${METRICS_ADAPTER_CHART}|pool-[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\\.k8s\\.yaml$`);
+
+/** True for a name synth can write: `gateway.k8s.yaml`, `metrics-reader.k8s.yaml`, `metrics-adapter.k8s.yaml` or `pool-<pool name>.k8s.yaml`. */
+export function isChartFileName(name: string): boolean {
+  return CHART_FILE.test(name);
+}
+
+/** The rule above, in words, for messages. */
+export const CHART_FILE_NAMES = `${GATEWAY_CHART}${MANIFEST_EXTENSION}, ${METRICS_READER_CHART}${MANIFEST_EXTENSION}, ${METRICS_ADAPTER_CHART}${MANIFEST_EXTENSION} and ${poolChartId('<pool>')}${MANIFEST_EXTENSION}`;
