@@ -3,7 +3,13 @@ import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
+  certificateName,
   extensionRelease,
+  httpsRedirectRouteName,
+  modelArmorExtensionName,
+  modelArmorService,
+  modelArmorSettings,
+  securityPolicyName,
   guideMetricsReader,
   inferencePoolCrd,
   isAutoscaled,
@@ -29,11 +35,12 @@ import { mirrorImages } from './image-mirror';
 import { MetricsAdapter } from './metrics-adapter';
 import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
-import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
+import { InferenceGateway, type GatewayCertificate, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
 import { InferenceObjectives } from './inference-objectives';
 import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
+import { ModelArmorExtension } from './model-armor';
 import { ModelServer } from './model-server';
 import { ModelServerMonitoring } from './model-server-monitoring';
 import { monitorsModelServer } from '../spec/object-names';
@@ -138,6 +145,8 @@ export class PoolChart extends Chart {
         endpointPicker: stack.endpointPicker,
         vllmMetrics,
         backendTimeoutSeconds: pool.backendTimeoutSeconds,
+        // One policy for every pool: the allowed clients are the Gateway's, not a pool's.
+        securityPolicy: spec.gateway.access === undefined ? undefined : securityPolicyName(spec),
       };
       if (stack.release.api === 'v1alpha2') {
         const inferencePool = new InferencePool(this, `InferencePool-${stack.release.id}`, { ...common, metricsReader: props.metricsReader });
@@ -183,6 +192,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
+  const certificate = gatewayCertificate(spec);
   new InferenceGateway(gatewayChart, 'Gateway', {
     namespace: spec.namespace,
     name: spec.gateway.name,
@@ -190,7 +200,18 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     listenerPort: spec.gateway.listenerPort,
     routeName: spec.gateway.route.name,
     backends: pools.map((chart) => chart.backend),
+    tls: certificate === undefined ? undefined : { certificate, redirectRouteName: httpsRedirectRouteName(spec) },
   });
+  if (spec.gateway.modelArmor.enabled) {
+    new ModelArmorExtension(gatewayChart, 'ModelArmor', {
+      namespace: spec.namespace,
+      name: modelArmorExtensionName(spec),
+      gatewayName: spec.gateway.name,
+      service: modelArmorService(spec.cluster.region),
+      settings: modelArmorSettings(spec),
+      failOpen: spec.gateway.modelArmor.failOpen,
+    });
+  }
   if (bodyRouting) {
     new BodyRouter(gatewayChart, 'BodyRouter', {
       namespace: spec.namespace,
@@ -200,6 +221,13 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   }
   mirrorImages(app, spec);
   return app;
+}
+
+/** The HTTPS listener's certificate: the one pulumi up makes for `tls.domains`, or the named Secret. */
+function gatewayCertificate(spec: DeploymentSpec): GatewayCertificate | undefined {
+  const tls = spec.gateway.tls;
+  if (tls === undefined) return undefined;
+  return tls.secretName !== undefined ? { kind: 'secret', secretName: tls.secretName } : { kind: 'certificate-manager', certificateName: certificateName(spec) };
 }
 
 /** One chart's objects, as written to `<id><MANIFEST_EXTENSION>`. */

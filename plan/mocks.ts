@@ -178,6 +178,9 @@ export const BOOTSTRAP_SERVICES = ['serviceusage.googleapis.com', 'cloudresource
  */
 export const SERVICE_AGENT_DOMAINS: Readonly<Record<string, string>> = {
   'container-engine-robot.iam.gserviceaccount.com': 'container.googleapis.com',
+  // The Service Extensions agent, which calls Model Armor for the load balancer (Model Armor "Service
+  // accounts"); its extension services (DepService) are part of the Network Services API.
+  'gcp-sa-dep.iam.gserviceaccount.com': 'networkservices.googleapis.com',
 };
 
 /** The API whose service agent `member` names, or undefined for any other member. */
@@ -220,6 +223,13 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
     case 'gcp:serviceaccount/account:Account':
       // Models: Google Cloud derives the account's email from its id and project.
       return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+    case 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization':
+      // Models: Certificate Manager answers a DNS authorization with the CNAME record that proves control
+      // of the domain (Certificate Manager "Manage DNS authorizations": a CNAME under _acme-challenge
+      // pointing into authorize.certificatemanager.goog); the user creates it in their DNS zone.
+      return {
+        dnsResourceRecords: [{ name: `_acme-challenge.${inputs.domain}.`, type: 'CNAME', data: `${args.name}.1.authorize.certificatemanager.goog.` }],
+      };
     case 'kubernetes:gateway.networking.k8s.io/v1:Gateway':
       return { status: { addresses: [{ type: 'IPAddress', value: options.gatewayAddress }] } };
     default:

@@ -15,3 +15,5 @@ export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds 
 export type { SpecIssue } from './fields';
 export { SpecError, formatIssues, loadSpecFile, loadSpecFromEnvironment, parseSpec, resolveSpec, SPEC_FILE_VARIABLE } from './load';
 export { specJsonSchema } from './json-schema';
+export * from './gateway-security';
+export { exposureSection, exposureWarnings } from './exposure';

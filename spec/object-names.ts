@@ -4,6 +4,7 @@
  */
 import { isAutoscaled, METRICS_ADAPTER } from './autoscaling';
 import { MAX_RULES_PER_ROUTE, modelRewrites, poolStacks, routeRuleCount, usesBodyBasedRouting } from './derived';
+import { httpsRedirectRouteName } from './gateway-security';
 import { claimAppNames, routeName, type NameRegistry } from './names';
 import type { DeploymentSpec, PoolSpec } from './types';
 import { weightsFromGcs, weightsServiceAccounts } from './weights';
@@ -25,7 +26,8 @@ export function registerObjectNames(spec: DeploymentSpec): NameRegistry {
     metricsReader: spec.monitoring.metricsReader,
     metricsAdapter: spec.pools.some(isAutoscaled) ? { namespace: METRICS_ADAPTER.namespace, serviceAccount: METRICS_ADAPTER.serviceAccount } : undefined,
     gatewayName: spec.gateway.name,
-    routeNames: Array.from({ length: routes }, (_, index) => routeName(spec.gateway.route.name, index)),
+    // With TLS the HTTP listener's redirect route is one more HTTPRoute of the namespace.
+    routeNames: [...Array.from({ length: routes }, (_, index) => routeName(spec.gateway.route.name, index)), ...(spec.gateway.tls === undefined ? [] : [httpsRedirectRouteName(spec)])],
     bodyRouting: usesBodyBasedRouting(spec),
     pools: spec.pools.map((pool, i) => ({
       at: `pools[${i}]`,

@@ -14,6 +14,7 @@ import {
   GATEWAY_CLASSES,
   GPU_DRIVER_VERSIONS,
   GPU_PROVISIONING,
+  MODEL_ARMOR_LEVELS,
   RELEASE_CHANNELS,
   WEIGHT_SOURCES,
   type DeploymentSpec,
@@ -191,7 +192,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         },
         releaseChannel: enumOf('GKE release channel', RELEASE_CHANNELS),
         deletionProtection: { kind: 'boolean', description: 'Refuse to destroy the cluster until switched off' },
-        enableModelArmor: { kind: 'boolean', description: 'Also enable the Model Armor API' },
+        enableModelArmor: { kind: 'boolean', description: 'Replaced by gateway.modelArmor.enabled (an error if written)', optional: true },
         network: {
           kind: 'object',
           description: 'VPC-native network',
@@ -300,7 +301,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         className: {
           ...enumOf('GatewayClass; GKE Inference Gateway supports only these two', GATEWAY_CLASSES),
         },
-        listenerPort: port('HTTP listener port'),
+        listenerPort: port('HTTP listener port (with tls: only a redirect to HTTPS on 443)'),
         route: {
           kind: 'object',
           description: 'HTTPRoute to the pools',
@@ -311,6 +312,67 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
               ...dnsLabel('With body-based routing: the pool under pathPrefix that answers requests naming no known model (GET /v1/models, unknown models); default the first pool there', 52),
               optional: true,
             },
+          },
+        },
+        tls: {
+          kind: 'object',
+          description: 'HTTPS on port 443 (plain HTTP then only redirects); exactly one of domains and secretName',
+          optional: true,
+          fields: {
+            domains: {
+              kind: 'list',
+              description: 'Domains of a Google-managed Certificate Manager certificate that pulumi up creates, each authorized by a DNS record it exports',
+              optional: true,
+              minItems: 1,
+              maxItems: 100,
+              items: {
+                kind: 'string',
+                description: 'Domain name',
+                pattern: /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/,
+                patternHint: 'a lower-case fully qualified domain name such as llm.example.com (no wildcard)',
+              },
+            },
+            secretName: { ...dnsSubdomain('An existing kubernetes.io/tls Secret in the namespace'), optional: true },
+          },
+        },
+        access: {
+          kind: 'object',
+          description: 'Cloud Armor policy on every InferencePool: only these clients get through',
+          optional: true,
+          fields: {
+            allowedSourceRanges: {
+              kind: 'list',
+              description: 'Client IPv4 ranges allowed; every other client gets 403',
+              required: true,
+              minItems: 1,
+              maxItems: 100,
+              items: cidr('Client range'),
+            },
+            rateLimit: {
+              kind: 'object',
+              description: 'Per-client-IP throttle (429 above it)',
+              optional: true,
+              fields: { requestsPerMinute: { ...integer('Requests one client IP may send per minute', 1, 1_000_000), required: true } },
+            },
+          },
+        },
+        modelArmor: {
+          kind: 'object',
+          description: 'Model Armor screening of prompts and responses (a template, its grants and a GCPTrafficExtension on the Gateway)',
+          fields: {
+            enabled: { kind: 'boolean', description: 'Screen prompts and responses; also enables the Model Armor API' },
+            project: {
+              kind: 'string',
+              description: 'Project of the Model Armor template: the gcp:project pulumi up deploys to (required when enabled)',
+              optional: true,
+              pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/,
+              patternHint: 'a Google Cloud project ID',
+            },
+            promptInjection: enumOf('Prompt injection and jailbreak filter level', MODEL_ARMOR_LEVELS),
+            responsibleAi: enumOf('Level of the four responsible-AI filters (sexually explicit, hate speech, harassment, dangerous)', MODEL_ARMOR_LEVELS),
+            sensitiveData: { kind: 'boolean', description: 'Sensitive Data Protection basic filter' },
+            maliciousUris: { kind: 'boolean', description: 'Malicious URI filter' },
+            failOpen: { kind: 'boolean', description: 'Let requests through unscreened when Model Armor cannot be reached' },
           },
         },
       },
