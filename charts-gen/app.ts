@@ -42,6 +42,8 @@ import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import { ModelArmorExtension } from './model-armor';
 import { ModelServer } from './model-server';
+import { ModelServerMonitoring } from './model-server-monitoring';
+import { monitorsModelServer } from '../spec/object-names';
 import { RouterPool } from './router-pool';
 import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId } from './chart-files';
 
@@ -115,6 +117,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
+    if (monitorsModelServer(spec, pool)) {
+      // One scrape per pool at the interval of the picker the spec names; during a migration both
+      // profiles' pickers read the same pods, and this one monitor serves both stacks (and an HPA).
+      new ModelServerMonitoring(this, 'ModelServerMonitoring', {
+        namespace,
+        modelServer,
+        interval: extensionRelease(spec.inferenceExtension.version).scrapeInterval,
+      });
+    }
     if (pool.autoscaling !== undefined) {
       new ModelServerAutoscaler(this, 'Autoscaler', {
         namespace,

@@ -52,9 +52,6 @@ export interface PoolReference {
  * the ClusterPodMonitoring that scrapes the picker.
  */
 export class InferencePool extends Construct {
-  /** Managed Prometheus scrapes the picker this often (the chart's interval). */
-  static readonly SCRAPE_INTERVAL = '5s';
-
   readonly name: string;
   /** How routes and policies refer to this pool. */
   readonly reference: PoolReference;
@@ -124,7 +121,7 @@ export class InferencePool extends Construct {
               port: ClusterPodMonitoringSpecEndpointsPort.fromString(EndpointPicker.METRICS_PORT_NAME),
               scheme: ClusterPodMonitoringSpecEndpointsScheme.HTTP,
               path: '/metrics',
-              interval: InferencePool.SCRAPE_INTERVAL,
+              interval: props.release.scrapeInterval,
               authorization: {
                 type: 'Bearer',
                 credentials: {

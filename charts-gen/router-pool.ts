@@ -154,8 +154,6 @@ export class RouterPool extends Construct {
   static readonly GRPC_HEALTH_PORT = ENDPOINT_PICKER_PORTS.grpcHealth;
   static readonly METRICS_PORT = ENDPOINT_PICKER_PORTS.metrics;
   static readonly METRICS_PORT_NAME = 'metrics';
-  /** The chart's scrape interval for the picker. */
-  static readonly SCRAPE_INTERVAL = '10s';
   /** The chart's mode label on the picker's Deployment and pods. */
   static readonly MODE_LABEL = { 'llm-d.ai/igw-mode': 'llm-d-router-gateway' } as const;
 
@@ -377,7 +375,7 @@ export class RouterPool extends Construct {
             {
               port: PodMonitoringSpecEndpointsPort.fromString(RouterPool.METRICS_PORT_NAME),
               scheme: PodMonitoringSpecEndpointsScheme.HTTP,
-              interval: RouterPool.SCRAPE_INTERVAL,
+              interval: release.scrapeInterval,
               path: '/metrics',
               authorization: { type: 'Bearer', credentials: { secret: { name: reader.tokenSecretName, key: MetricsReader.TOKEN_KEY } } },
             },

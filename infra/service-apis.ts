@@ -61,6 +61,8 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   ['gcp:storage/', API.storage],
   ['gcp:certificatemanager/', API.certificateManager],
   ['gcp:modelarmor/', API.modelArmor],
+  // Dashboards and alert policies are Cloud Monitoring API objects (projects.dashboards, projects.alertPolicies).
+  ['gcp:monitoring/', API.monitoring],
 ];
 
 /**

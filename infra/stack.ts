@@ -13,6 +13,7 @@ import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { Observability } from './observability';
 import { checkGpuQuota } from './quota';
 import { ImageMirror } from './image-mirror';
 import { WorkloadAccess } from './workload-access';
@@ -40,6 +41,7 @@ export interface StackOutputs {
   /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
   readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
+  readonly observability: Observability;
   readonly clusterName: pulumi.Output<string>;
   /** The checks that must pass before the cluster is created (GPU quota, version gate). */
   readonly preconditions: readonly pulumi.Output<void>[];
@@ -107,6 +109,9 @@ export function deploy(settings: StackSettings): StackOutputs {
     { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : []), ...gatewaySecurity.resources] },
   );
 
+  // The dashboard and alerts read Managed Prometheus series by name; they need the Monitoring API only.
+  const observability = new Observability(prefix, { spec, project, namePrefix: prefix }, afterApis);
+
   const request = completionsRequest(spec);
   const domains = spec.gateway.tls?.domains ?? [];
   // With TLS the request goes to https on 443 (plain HTTP only redirects), by name when pulumi up made
@@ -120,8 +125,20 @@ export function deploy(settings: StackSettings): StackOutputs {
     .all([gatewaySecurity.dnsRecords, kubernetes.gatewayAddress])
     .apply(([records, address]) => [...records, ...domains.map((domain) => ({ name: `${domain}.`, type: 'A', data: address ?? '<gateway address>' }))]);
   return {
-    apis, network, cluster, nodeIdentity, nodePools, imageMirror, workloadAccess, gatewaySecurity, kubernetes,
-    clusterName: cluster.name, preconditions: cluster.preconditions, gatewayAddress: kubernetes.gatewayAddress, curlCommand,
+    apis,
+    network,
+    cluster,
+    nodeIdentity,
+    nodePools,
+    imageMirror,
+    workloadAccess,
+    gatewaySecurity,
+    kubernetes,
+    observability,
+    clusterName: cluster.name,
+    preconditions: cluster.preconditions,
+    gatewayAddress: kubernetes.gatewayAddress,
+    curlCommand,
     dnsRecords,
     exposure: exposureWarnings(spec),
   };

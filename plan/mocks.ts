@@ -400,6 +400,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       recorder.resources.push(resource);
       recorder.events.push(`resource ${args.type} ${args.name}`);
       byUrn.set(resource.urn, resource);
+      refuseUnknownMetrics(args.type, args.name, inputs);
       if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
       if (args.type === SERVICE_TYPE) checkBootstrap(inputs, args.name, seen.options.dependencies);
       checkAgent(args.type, inputs, args.name, seen.options.dependencies);
@@ -498,6 +499,23 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     };
   }
   return recorder;
+}
+
+/**
+ * Models Cloud Monitoring's metric existence check: a PromQL alert condition that reads a metric the
+ * project has not ingested yet is refused, unless the condition sets `disableMetricValidation` (the
+ * provider's documentation of AlertPolicyConditionConditionPrometheusQueryLanguage). Under the mocks no
+ * metric has been ingested, as on a first `pulumi up` where the model servers have not started.
+ */
+function refuseUnknownMetrics(type: string, name: string, inputs: Record<string, unknown>): void {
+  if (type !== 'gcp:monitoring/alertPolicy:AlertPolicy') return;
+  const conditions = (inputs.conditions as { conditionPrometheusQueryLanguage?: { disableMetricValidation?: boolean } }[] | undefined) ?? [];
+  for (const condition of conditions) {
+    const promql = condition.conditionPrometheusQueryLanguage;
+    if (promql !== undefined && promql.disableMetricValidation !== true) {
+      throw new Error(`${name}: Cloud Monitoring refuses the PromQL condition: a metric it reads has no data yet (set disableMetricValidation)`);
+    }
+  }
 }
 
 function propertyDependencies(request: ResourceRequest): Record<string, string[]> {

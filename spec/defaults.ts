@@ -191,5 +191,11 @@ export const DEFAULT_SPEC: DeploymentSpec = {
     },
   },
   pools: [{ name: GUIDE_POOL_NAME, ...poolDefaults(GUIDE_POOL_NAME) }],
-  monitoring: { metricsReader: true, collectorNamespace: 'gmp-system' },
+  monitoring: {
+    metricsReader: true,
+    collectorNamespace: 'gmp-system',
+    modelServers: true,
+    dashboard: true,
+    alerts: { enabled: true, queueDepth: 10, queueMinutes: 5, errorRatio: 0.05, errorMinutes: 5, noReadyMinutes: 2, notificationChannels: [] },
+  },
 };

@@ -1,6 +1,7 @@
 /** The deployment spec: types, defaults, validation and loading. Both charts-gen/ and infra/ import it. */
 export * from './types';
 export * from './versions';
+export * from './metrics';
 export * from './names';
 export * from './derived';
 export { registerObjectNames } from './object-names';

@@ -558,10 +558,35 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
     },
     monitoring: {
       kind: 'object',
-      description: 'Managed Prometheus scraping of the endpoint pickers',
+      description: 'Managed Prometheus scraping of the endpoint pickers and model servers, the dashboard and the alerts',
       fields: {
         metricsReader: { kind: 'boolean', description: "The guide's metrics-reader RBAC, token Secret and ClusterPodMonitorings" },
         collectorNamespace: enumOf("Managed Prometheus collector's namespace (Autopilot: gke-gmp-system)", COLLECTOR_NAMESPACES),
+        modelServers: { kind: 'boolean', description: "A PodMonitoring per pool scraping vLLM's /metrics at the endpoint picker's interval" },
+        dashboard: { kind: 'boolean', description: 'A Cloud Monitoring dashboard of the deployment (pulumi up only)' },
+        alerts: {
+          kind: 'object',
+          description: 'Cloud Monitoring alert policies per pool (pulumi up only): no Ready model server, queue backlog, 5xx ratio',
+          fields: {
+            enabled: { kind: 'boolean', description: 'Create the alert policies' },
+            queueDepth: integer('Waiting requests in one model server that count as a backlog', 1, 100_000),
+            queueMinutes: integer('Minutes the backlog lasts before the alert fires', 1, 1440),
+            errorRatio: { kind: 'number', description: "Share of a pool's HTTP responses that are 5xx above which the alert fires", min: 0, exclusiveMin: true, max: 1 },
+            errorMinutes: integer('Minutes the 5xx ratio stays above errorRatio before the alert fires', 1, 1440),
+            noReadyMinutes: integer('Minutes a pool may have no Ready model server before the alert fires', 1, 1440),
+            notificationChannels: {
+              kind: 'list',
+              description: 'Notification channels the alerts notify (created outside this stack)',
+              maxItems: 16,
+              items: {
+                kind: 'string',
+                description: 'Notification channel resource name',
+                pattern: /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/notificationChannels\/[0-9]{1,20}$/,
+                patternHint: 'a channel name such as projects/my-project/notificationChannels/1234567890',
+              },
+            },
+          },
+        },
       },
     },
   },

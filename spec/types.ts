@@ -376,4 +376,26 @@ export interface MonitoringSpec {
   readonly metricsReader: boolean;
   /** Namespace of Managed Prometheus' collector: gmp-system on Standard, gke-gmp-system on Autopilot. */
   readonly collectorNamespace: CollectorNamespace;
+  /** A PodMonitoring per pool that scrapes vLLM's /metrics. */
+  readonly modelServers: boolean;
+  /** A Cloud Monitoring dashboard of the deployment (`pulumi up` only). */
+  readonly dashboard: boolean;
+  readonly alerts: AlertsSpec;
+}
+
+/** Cloud Monitoring alert policies per pool (`pulumi up` only). */
+export interface AlertsSpec {
+  readonly enabled: boolean;
+  /** Requests waiting in one model server's queue that count as a backlog. */
+  readonly queueDepth: number;
+  /** How long the backlog must last before the alert fires. */
+  readonly queueMinutes: number;
+  /** Share of a pool's HTTP responses that are 5xx above which the alert fires (0.05 = 5 percent). */
+  readonly errorRatio: number;
+  /** How long the 5xx ratio must stay above `errorRatio`. */
+  readonly errorMinutes: number;
+  /** How long a pool may have no Ready model server before the alert fires. */
+  readonly noReadyMinutes: number;
+  /** Cloud Monitoring notification channels, as `projects/<project>/notificationChannels/<id>`. */
+  readonly notificationChannels: readonly string[];
 }
