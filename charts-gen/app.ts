@@ -3,7 +3,13 @@ import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
   activeVersions,
+  certificateName,
   extensionRelease,
+  httpsRedirectRouteName,
+  modelArmorExtensionName,
+  modelArmorService,
+  modelArmorSettings,
+  securityPolicyName,
   guideMetricsReader,
   inferencePoolCrd,
   isAutoscaled,
@@ -30,12 +36,15 @@ import { mirrorImages } from './image-mirror';
 import { MetricsAdapter } from './metrics-adapter';
 import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
-import { InferenceGateway, type InferenceBackend, type WeightedPool } from './gateway';
+import { InferenceGateway, type GatewayCertificate, type InferenceBackend, type WeightedPool } from './gateway';
 import { InferenceModels } from './inference-models';
 import { InferenceObjectives } from './inference-objectives';
 import { InferencePool } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
+import { ModelArmorExtension } from './model-armor';
 import { ModelServer } from './model-server';
+import { ModelServerMonitoring } from './model-server-monitoring';
+import { monitorsModelServer } from '../spec/object-names';
 import { RouterPool } from './router-pool';
 import { GATEWAY_CHART, MANIFEST_EXTENSION, METRICS_ADAPTER_CHART, METRICS_READER_CHART, poolChartId } from './chart-files';
 
@@ -109,6 +118,15 @@ export class PoolChart extends Chart {
     const { spec, pool } = props;
     const namespace = spec.namespace;
     const modelServer = addModelServer(this, namespace, pool, modelServerEngine(spec, pool));
+    if (monitorsModelServer(spec, pool)) {
+      // One scrape per pool at the interval of the picker the spec names; during a migration both
+      // profiles' pickers read the same pods, and this one monitor serves both stacks (and an HPA).
+      new ModelServerMonitoring(this, 'ModelServerMonitoring', {
+        namespace,
+        modelServer,
+        interval: extensionRelease(spec.inferenceExtension.version).scrapeInterval,
+      });
+    }
     if (pool.autoscaling !== undefined) {
       new ModelServerAutoscaler(this, 'Autoscaler', {
         namespace,
@@ -128,6 +146,8 @@ export class PoolChart extends Chart {
         endpointPicker: stack.endpointPicker,
         vllmMetrics,
         backendTimeoutSeconds: pool.backendTimeoutSeconds,
+        // One policy for every pool: the allowed clients are the Gateway's, not a pool's.
+        securityPolicy: spec.gateway.access === undefined ? undefined : securityPolicyName(spec),
       };
       if (stack.release.api === 'v1alpha2') {
         const inferencePool = new InferencePool(this, `InferencePool-${stack.release.id}`, { ...common, metricsReader: props.metricsReader });
@@ -173,6 +193,7 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   const pools = spec.pools.map((pool) => new PoolChart(app, poolChartId(pool.name), { spec, pool, metricsReader }));
 
   const gatewayChart = new Chart(app, GATEWAY_CHART, { disableResourceNameHashes: true });
+  const certificate = gatewayCertificate(spec);
   new InferenceGateway(gatewayChart, 'Gateway', {
     namespace: spec.namespace,
     name: spec.gateway.name,
@@ -180,7 +201,18 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     listenerPort: spec.gateway.listenerPort,
     routeName: spec.gateway.route.name,
     backends: pools.map((chart) => chart.backend),
+    tls: certificate === undefined ? undefined : { certificate, redirectRouteName: httpsRedirectRouteName(spec) },
   });
+  if (spec.gateway.modelArmor.enabled) {
+    new ModelArmorExtension(gatewayChart, 'ModelArmor', {
+      namespace: spec.namespace,
+      name: modelArmorExtensionName(spec),
+      gatewayName: spec.gateway.name,
+      service: modelArmorService(spec.cluster.region),
+      settings: modelArmorSettings(spec),
+      failOpen: spec.gateway.modelArmor.failOpen,
+    });
+  }
   if (bodyRouting) {
     new BodyRouter(gatewayChart, 'BodyRouter', {
       namespace: spec.namespace,
@@ -192,6 +224,13 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   // Last, over whatever the constructs above added: every object carries the common labels.
   applyCommonLabels(app, commonLabels(spec));
   return app;
+}
+
+/** The HTTPS listener's certificate: the one pulumi up makes for `tls.domains`, or the named Secret. */
+function gatewayCertificate(spec: DeploymentSpec): GatewayCertificate | undefined {
+  const tls = spec.gateway.tls;
+  if (tls === undefined) return undefined;
+  return tls.secretName !== undefined ? { kind: 'secret', secretName: tls.secretName } : { kind: 'certificate-manager', certificateName: certificateName(spec) };
 }
 
 /** One chart's objects, as written to `<id><MANIFEST_EXTENSION>`. */

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
-import { PodMonitoring, PodMonitoringSpecEndpointsPort, PodMonitoringSpecEndpointsScheme } from '../imports/podmonitorings-monitoring.googleapis.com';
-import { modelServerMonitoringName, stackdriverMetricName, type AutoscalingSpec } from '../spec';
-import { ModelServer } from './model-server';
+import { stackdriverMetricName, type AutoscalingSpec } from '../spec';
+import type { ModelServer } from './model-server';
 
 export interface ModelServerAutoscalerProps {
   readonly namespace: string;
-  /** The Deployment scaled, and the pods whose /metrics are scraped. */
+  /** The Deployment scaled. */
   readonly modelServer: ModelServer;
   readonly autoscaling: AutoscalingSpec;
   /** The Prometheus name of the metric for the vLLM release the pods run (spec `autoscalingMetricName`). */
@@ -19,37 +18,20 @@ export interface ModelServerAutoscalerProps {
 }
 
 /**
- * A HorizontalPodAutoscaler on a vLLM Deployment, and the PodMonitoring that gets the metric it reads into
- * Managed Prometheus.
+ * A HorizontalPodAutoscaler on a vLLM Deployment.
  *
- * The chain an HPA on a vLLM metric waits on: Managed Prometheus scrapes vLLM's /metrics (this
- * PodMonitoring; vLLM serves it unauthenticated on its HTTP port), Cloud Monitoring stores the gauge as
+ * The chain an HPA on a vLLM metric waits on: Managed Prometheus scrapes vLLM's /metrics (the pool's
+ * ModelServerMonitoring, which the pool chart emits whenever the pool autoscales; vLLM serves /metrics
+ * unauthenticated on its HTTP port), Cloud Monitoring stores the gauge as
  * `prometheus.googleapis.com/<name>/gauge`, and the Custom Metrics Stackdriver Adapter (metrics-adapter.ts)
  * serves it to the HPA controller as a per-pod metric. A missing link leaves the HPA at its current size
  * with a `ScalingActive=False` condition, so every link is emitted together.
  */
 export class ModelServerAutoscaler extends Construct {
-  /** How often vLLM is scraped: the HPA controller reads every 15 s, so a fresher sample is wasted. */
-  static readonly SCRAPE_INTERVAL = '15s';
-
   constructor(scope: Construct, id: string, props: ModelServerAutoscalerProps) {
     super(scope, id);
     const { autoscaling, modelServer, namespace } = props;
 
-    new PodMonitoring(this, 'Monitoring', {
-      metadata: { name: modelServerMonitoringName(modelServer.name), namespace },
-      spec: {
-        selector: { matchLabels: { ...modelServer.podLabels } },
-        endpoints: [
-          {
-            port: PodMonitoringSpecEndpointsPort.fromString(ModelServer.PORT_NAME),
-            scheme: PodMonitoringSpecEndpointsScheme.HTTP,
-            interval: ModelServerAutoscaler.SCRAPE_INTERVAL,
-            path: '/metrics',
-          },
-        ],
-      },
-    });
 
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name: modelServer.name, namespace },

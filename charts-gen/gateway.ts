@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { Gateway } from '../imports/gateways-gateway.networking.k8s.io';
+import { Gateway, GatewaySpecListenersTlsMode, type GatewaySpecListeners, type GatewaySpecListenersTls } from '../imports/gateways-gateway.networking.k8s.io';
 import {
   HttpRoute,
+  HttpRouteSpecRulesFiltersRequestRedirectScheme,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
   HttpRouteSpecRulesFiltersType,
   HttpRouteSpecRulesFiltersUrlRewritePathType,
   HttpRouteSpecRulesMatchesHeadersType,
@@ -11,7 +13,7 @@ import {
   type HttpRouteSpecRulesFilters,
   type HttpRouteSpecRulesMatches,
 } from '../imports/httproutes-gateway.networking.k8s.io';
-import { MAX_RULES_PER_ROUTE, routeName, type GatewayClassName, type PoolRoute } from '../spec';
+import { CERT_MANAGER_CERTS_OPTION, HTTPS_PORT, MAX_RULES_PER_ROUTE, routeName, type GatewayClassName, type PoolRoute } from '../spec';
 import type { PoolReference } from './inference-pool';
 import { MODEL_NAME_HEADER, OBJECTIVE_HEADER } from './well-known';
 
@@ -29,6 +31,13 @@ export interface InferenceBackend {
   readonly pools: readonly WeightedPool[];
 }
 
+/** Where the HTTPS listener's certificate comes from (spec/gateway-security.ts says which class takes what). */
+export type GatewayCertificate =
+  /** A regional Certificate Manager certificate, named in the listener option GKE reads on regional Gateways. */
+  | { readonly kind: 'certificate-manager'; readonly certificateName: string }
+  /** A `kubernetes.io/tls` Secret in the Gateway's namespace. */
+  | { readonly kind: 'secret'; readonly secretName: string };
+
 export interface InferenceGatewayProps {
   readonly namespace: string;
   readonly name: string;
@@ -39,6 +48,11 @@ export interface InferenceGatewayProps {
   /** The first HTTPRoute's name; further routes (over 16 rules) are `<name>-2`, `<name>-3`... */
   readonly routeName: string;
   readonly backends: readonly InferenceBackend[];
+  /**
+   * HTTPS on 443: the routes to the pools attach to it alone, and the HTTP listener gets one route that
+   * redirects every request to https. @default none: the guide's single plain HTTP listener
+   */
+  readonly tls?: { readonly certificate: GatewayCertificate; readonly redirectRouteName: string };
 }
 
 /**
@@ -49,20 +63,23 @@ export interface InferenceGatewayProps {
  */
 export class InferenceGateway extends Construct {
   static readonly LISTENER_NAME = 'http';
+  static readonly HTTPS_LISTENER_NAME = 'https';
 
-  /** Names of the HTTPRoutes, in order. */
+  /** Names of the HTTPRoutes to the pools, in order. */
   readonly routeNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
     super(scope, id);
 
+    const http: GatewaySpecListeners = { protocol: 'HTTP', port: props.listenerPort ?? 80, name: InferenceGateway.LISTENER_NAME };
+    const listeners = props.tls === undefined ? [http] : [http, { protocol: 'HTTPS', port: HTTPS_PORT, name: InferenceGateway.HTTPS_LISTENER_NAME, tls: listenerTls(props.tls.certificate) }];
     new Gateway(this, 'Gateway', {
       metadata: { name: props.name, namespace: props.namespace },
-      spec: {
-        gatewayClassName: props.className,
-        listeners: [{ protocol: 'HTTP', port: props.listenerPort ?? 80, name: InferenceGateway.LISTENER_NAME }],
-      },
+      spec: { gatewayClassName: props.className, listeners },
     });
+    // Without TLS the routes attach to the only listener, as in the guide; with it, to HTTPS alone, so a
+    // request over plain HTTP can only ever be redirected.
+    const parentRefs = [props.tls === undefined ? { name: props.name } : { name: props.name, sectionName: InferenceGateway.HTTPS_LISTENER_NAME }];
 
     // Catch-all rules go last: they match only a path, so every model rule of their prefix outranks them
     // (Gateway API: among equal paths, more header matches win), and they close the route table.
@@ -73,10 +90,36 @@ export class InferenceGateway extends Construct {
     routes.forEach((routeRules, index) => {
       new HttpRoute(this, index === 0 ? 'Route' : `Route${index + 1}`, {
         metadata: { name: this.routeNames[index], namespace: props.namespace },
-        spec: { parentRefs: [{ name: props.name }], rules: routeRules },
+        spec: { parentRefs, rules: routeRules },
       });
     });
+    if (props.tls !== undefined) {
+      new HttpRoute(this, 'HttpsRedirect', {
+        metadata: { name: props.tls.redirectRouteName, namespace: props.namespace },
+        spec: {
+          parentRefs: [{ name: props.name, sectionName: InferenceGateway.LISTENER_NAME }],
+          // No port: Gateway API v1.2.1 (HTTPRoute `requestRedirect.port`) derives it from the scheme, 443 for
+          // https, the HTTPS listener's port.
+          rules: [
+            {
+              filters: [
+                {
+                  type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+                  requestRedirect: { scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
   }
+}
+
+function listenerTls(certificate: GatewayCertificate): GatewaySpecListenersTls {
+  return certificate.kind === 'secret'
+    ? { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ kind: 'Secret', group: '', name: certificate.secretName }] }
+    : { mode: GatewaySpecListenersTlsMode.TERMINATE, options: { [CERT_MANAGER_CERTS_OPTION]: certificate.certificateName } };
 }
 
 function backendRefs(pools: readonly WeightedPool[]): HttpRouteSpecRulesBackendRefs[] {

@@ -25,8 +25,18 @@ export interface InferencePoolProps {
   readonly vllmMetrics: VllmMetricNames;
   /** GCPBackendPolicy `timeoutSec`: size it from steady-state p99 latency, not drain time. */
   readonly backendTimeoutSeconds: number;
+  /**
+   * Name of the Cloud Armor policy (in the Gateway's project and region) the GCPBackendPolicy attaches to
+   * this pool's backend service. @default none: every client that reaches the Gateway gets through
+   */
+  readonly securityPolicy?: string;
   /** When given, Managed Prometheus scrapes the picker with this reader's token. @default no scraping */
   readonly metricsReader?: MetricsReader;
+}
+
+/** The GCPBackendPolicy `default` fields that attach a Cloud Armor policy, or none. */
+export function securityPolicy(name: string | undefined): { securityPolicy?: string } {
+  return name === undefined ? {} : { securityPolicy: name };
 }
 
 /** A reference to an InferencePool as Gateway API and GKE policies write it. */
@@ -42,9 +52,6 @@ export interface PoolReference {
  * the ClusterPodMonitoring that scrapes the picker.
  */
 export class InferencePool extends Construct {
-  /** Managed Prometheus scrapes the picker this often (the chart's interval). */
-  static readonly SCRAPE_INTERVAL = '5s';
-
   readonly name: string;
   /** How routes and policies refer to this pool. */
   readonly reference: PoolReference;
@@ -101,7 +108,7 @@ export class InferencePool extends Construct {
 
     new GcpBackendPolicy(this, 'BackendPolicy', {
       metadata: { name: this.name, namespace: props.namespace, labels },
-      spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds } },
+      spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds, ...securityPolicy(props.securityPolicy) } },
     });
 
     if (props.metricsReader) {
@@ -114,7 +121,7 @@ export class InferencePool extends Construct {
               port: ClusterPodMonitoringSpecEndpointsPort.fromString(EndpointPicker.METRICS_PORT_NAME),
               scheme: ClusterPodMonitoringSpecEndpointsScheme.HTTP,
               path: '/metrics',
-              interval: InferencePool.SCRAPE_INTERVAL,
+              interval: props.release.scrapeInterval,
               authorization: {
                 type: 'Bearer',
                 credentials: {

@@ -30,7 +30,7 @@ import {
   type ExtensionRelease,
   type VllmMetricNames,
 } from '../spec';
-import type { PoolReference } from './inference-pool';
+import { securityPolicy, type PoolReference } from './inference-pool';
 import { MetricsReader } from './metrics-reader';
 import type { ModelServer } from './model-server';
 import { DISTROLESS_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './security';
@@ -49,6 +49,11 @@ export interface RouterPoolProps {
   readonly vllmMetrics: VllmMetricNames;
   /** GCPBackendPolicy `timeoutSec`: size it from steady-state p99 latency, not drain time. */
   readonly backendTimeoutSeconds: number;
+  /**
+   * Name of the Cloud Armor policy (in the Gateway's project and region) the GCPBackendPolicy attaches to
+   * this pool's backend service. @default none: every client that reaches the Gateway gets through
+   */
+  readonly securityPolicy?: string;
   /**
    * Managed Prometheus scrapes the picker (PodMonitoring, its metrics reader, the picker's metrics auth
    * RBAC), as the chart does with `monitoring.prometheus.enabled`. @default false
@@ -149,8 +154,6 @@ export class RouterPool extends Construct {
   static readonly GRPC_HEALTH_PORT = ENDPOINT_PICKER_PORTS.grpcHealth;
   static readonly METRICS_PORT = ENDPOINT_PICKER_PORTS.metrics;
   static readonly METRICS_PORT_NAME = 'metrics';
-  /** The chart's scrape interval for the picker. */
-  static readonly SCRAPE_INTERVAL = '10s';
   /** The chart's mode label on the picker's Deployment and pods. */
   static readonly MODE_LABEL = { 'llm-d.ai/igw-mode': 'llm-d-router-gateway' } as const;
 
@@ -354,7 +357,7 @@ export class RouterPool extends Construct {
 
     new GcpBackendPolicy(this, 'BackendPolicy', {
       metadata: { name: this.name, namespace, labels: { ...this.labels } },
-      spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds, logging: { enabled: true } } },
+      spec: { targetRef, default: { timeoutSec: props.backendTimeoutSeconds, logging: { enabled: true }, ...securityPolicy(props.securityPolicy) } },
     });
 
     if (props.monitoring) {
@@ -372,7 +375,7 @@ export class RouterPool extends Construct {
             {
               port: PodMonitoringSpecEndpointsPort.fromString(RouterPool.METRICS_PORT_NAME),
               scheme: PodMonitoringSpecEndpointsScheme.HTTP,
-              interval: RouterPool.SCRAPE_INTERVAL,
+              interval: release.scrapeInterval,
               path: '/metrics',
               authorization: { type: 'Bearer', credentials: { secret: { name: reader.tokenSecretName, key: MetricsReader.TOKEN_KEY } } },
             },

@@ -9,10 +9,12 @@ export interface ApisArgs {
   readonly namePrefix: string;
   /**
    * Enable the Model Armor API as well. The guide enables it "as needed": only when a Model Armor
-   * traffic extension is attached to the gateway.
+   * traffic extension is attached to the gateway (`gateway.modelArmor.enabled`).
    * @default false
    */
   readonly enableModelArmor?: boolean;
+  /** Enable Certificate Manager as well, for the certificate of `gateway.tls.domains`. @default false */
+  readonly enableCertificateManager?: boolean;
   /**
    * Shared VPC host project. GKE's Shared VPC setup needs the Kubernetes Engine and Compute Engine APIs
    * in the host project too (the host's GKE agent manages firewall rules and the subnets' IAM there).
@@ -48,6 +50,7 @@ export const BOOTSTRAP_APIS = [API.serviceUsage, API.resourceManager] as const;
  */
 export const REQUIRED_APIS = [API.container, API.compute, API.networkServices, API.iam, API.logging, API.monitoring, API.cloudQuotas] as const;
 export const MODEL_ARMOR_API = API.modelArmor;
+export const CERTIFICATE_MANAGER_API = API.certificateManager;
 /** APIs image streaming from an Artifact Registry mirror calls. */
 export const IMAGE_STREAMING_APIS = [API.artifactRegistry, API.containerFilesystem] as const;
 /**
@@ -87,6 +90,7 @@ export class Apis extends pulumi.ComponentResource {
     const services = [
       ...REQUIRED_APIS,
       ...(args.enableModelArmor ? [MODEL_ARMOR_API] : []),
+      ...(args.enableCertificateManager ? [CERTIFICATE_MANAGER_API] : []),
       ...(args.imageStreaming ? IMAGE_STREAMING_APIS : []),
       ...(args.storage ? [API.storage] : []),
     ];

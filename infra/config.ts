@@ -49,6 +49,11 @@ export function readStackSettings(): StackSettings {
   }
   const hfToken = config.getSecret(HF_TOKEN_KEY);
   if (hfToken === undefined) problems.push(`${CONFIG_NAMESPACE}:${HF_TOKEN_KEY} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${HF_TOKEN_KEY} <Hugging Face token>`);
+  // The traffic extension names the template by project; pulumi up creates it in gcp:project.
+  const armorProject = spec?.gateway.modelArmor.enabled ? spec.gateway.modelArmor.project : undefined;
+  if (armorProject !== undefined && project !== undefined && armorProject !== project) {
+    problems.push(`gateway.modelArmor.project is ${armorProject}, but pulumi up creates the Model Armor template in gcp:project ${project}; set them to the same project`);
+  }
   if (problems.length > 0 || spec === undefined || project === undefined || hfToken === undefined) {
     throw new pulumi.RunError(`the stack configuration has problems:\n${problems.join('\n')}`);
   }

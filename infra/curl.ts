@@ -41,7 +41,7 @@ export function shellQuote(value: string): string {
  * `Authorization: Bearer $(gcloud ...)` header sits in single quotes, so the shell never expands it, and
  * the gateway does not check it: we leave it out.
  */
-export function curl(address: string, port: number, request: CompletionsRequest): string {
+export function curl(address: string, port: number, request: CompletionsRequest, scheme: 'http' | 'https' = 'http'): string {
   const body = JSON.stringify({ model: request.model, prompt: 'What is the best pizza in the world?', max_tokens: 2048, temperature: 0 });
-  return `curl -i -X POST ${shellQuote(`http://${address}:${port}${request.path}`)} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
+  return `curl -i -X POST ${shellQuote(`${scheme}://${address}:${port}${request.path}`)} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
 }

@@ -31,6 +31,8 @@ export const API = {
   containerFilesystem: 'containerfilesystem.googleapis.com',
   /** Cloud Storage: the bucket of model weights and its IAM. */
   storage: 'storage.googleapis.com',
+  /** Certificate Manager: the HTTPS listener's certificate and its DNS authorizations. */
+  certificateManager: 'certificatemanager.googleapis.com',
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -50,13 +52,17 @@ const SERVICE_BY_TOKEN: readonly (readonly [prefix: string, api: ApiName])[] = [
   ['gcp:cloudquota/', API.cloudQuotas],
   // Service accounts are IAM API objects (iam.projects.serviceAccounts.*).
   ['gcp:serviceaccount/', API.iam],
-  // Networks, subnetworks, their IAM policies and network lookups are Compute Engine API calls.
+  // Networks, subnetworks, their IAM policies, network lookups and Cloud Armor policies are Compute Engine API calls.
   ['gcp:compute/', API.compute],
   // Clusters, node pools and getEngineVersions are Kubernetes Engine API calls.
   ['gcp:container/', API.container],
   ['gcp:networkservices/', API.networkServices],
   ['gcp:artifactregistry/', API.artifactRegistry],
   ['gcp:storage/', API.storage],
+  ['gcp:certificatemanager/', API.certificateManager],
+  ['gcp:modelarmor/', API.modelArmor],
+  // Dashboards and alert policies are Cloud Monitoring API objects (projects.dashboards, projects.alertPolicies).
+  ['gcp:monitoring/', API.monitoring],
 ];
 
 /**

@@ -3,15 +3,17 @@
  * offline plan (plan.ts) and the tests all run the same code without re-importing any module.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { DeploymentSpec } from '../spec';
+import { exposureWarnings, HTTPS_PORT, type DeploymentSpec } from '../spec';
 import { Apis } from './apis';
 import { completionsRequest, curl } from './curl';
 import { Cluster } from './cluster';
+import { GatewaySecurity, type DnsRecord } from './gateway-security';
 import { KubernetesWorkloads } from './kubernetes';
 import { chartObjects } from './manifests';
 import { Network } from './network';
 import { NodeIdentity } from './node-identity';
 import { NodePools } from './node-pools';
+import { Observability } from './observability';
 import { checkGpuQuota } from './quota';
 import { ImageMirror } from './image-mirror';
 import { WorkloadAccess } from './workload-access';
@@ -33,17 +35,26 @@ export interface StackOutputs {
   readonly cluster: Cluster;
   readonly nodeIdentity: NodeIdentity;
   readonly nodePools: NodePools;
+  readonly gatewaySecurity: GatewaySecurity;
   /** Artifact Registry remote repositories, when `cluster.images.streaming` is on. */
   readonly imageMirror?: ImageMirror;
   /** Google Cloud access of the workloads' Kubernetes service accounts (Workload Identity). */
   readonly workloadAccess: WorkloadAccess;
   readonly kubernetes: KubernetesWorkloads;
+  readonly observability: Observability;
   readonly clusterName: pulumi.Output<string>;
   /** The checks that must pass before the cluster is created (GPU quota, version gate). */
   readonly preconditions: readonly pulumi.Output<void>[];
   readonly gatewayAddress: pulumi.Output<string | undefined>;
   /** A ready-to-run request to the first pool through the gateway, as in the guide's last step. */
   readonly curlCommand: pulumi.Output<string>;
+  /**
+   * DNS records to create: Certificate Manager's authorization records and an A record per domain to the
+   * Gateway's address. Empty without `gateway.tls.domains`.
+   */
+  readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+  /** What an open external Gateway exposes (spec/exposure.ts); empty once it has TLS and access control. */
+  readonly exposure: readonly string[];
 }
 
 /** Creates every resource of the deployment, APIs first and the Kubernetes objects last. */
@@ -57,7 +68,8 @@ export function deploy(settings: StackSettings): StackOutputs {
   const apis = new Apis(prefix, {
     project,
     namePrefix: prefix,
-    enableModelArmor: spec.cluster.enableModelArmor,
+    enableModelArmor: spec.gateway.modelArmor.enabled,
+    enableCertificateManager: (spec.gateway.tls?.domains ?? []).length > 0,
     hostProject,
     imageStreaming: spec.cluster.images.streaming,
     storage: spec.pools.some((pool) => pool.modelServer.weightsFrom === 'gcs'),
@@ -82,21 +94,52 @@ export function deploy(settings: StackSettings): StackOutputs {
   const cluster = new Cluster(prefix, { cluster: spec.cluster, project, network, identity: nodeIdentity, preconditions: [gpuQuota] }, afterApis);
   const imageMirror = spec.cluster.images.streaming ? new ImageMirror(prefix, { cluster: spec.cluster, project }, afterApis) : undefined;
   const nodePools = new NodePools(prefix, { cluster: spec.cluster, project, gkeCluster: cluster, identity: nodeIdentity }, afterApis);
+  const gatewaySecurity = new GatewaySecurity(`${prefix}-gateway`, { spec, project }, afterApis);
   // Grants to Kubernetes service accounts name the cluster's Workload Identity pool, which exists once
   // the cluster does.
   const workloadAccess = new WorkloadAccess(prefix, { spec, project }, { dependsOn: [apis, cluster] });
   // The Kubernetes objects wait for the node pools (the endpoint picker needs the system pool, and Pulumi
-  // waits for each Deployment to become ready) and for their access in Google Cloud.
+  // waits for each Deployment to become ready) and for their access in Google Cloud. They also wait for
+  // the certificate, the Cloud Armor policy and the Model Armor template (and its grants) that the
+  // Gateway, its GCPBackendPolicies and its GCPTrafficExtension name: GKE's controller programs the load
+  // balancer from them as soon as it sees them.
   const kubernetes = new KubernetesWorkloads(
     prefix,
     { spec, cluster, charts: chartObjects(spec), hfToken: settings.hfToken },
-    { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : [])] },
+    { dependsOn: [nodePools, workloadAccess, ...(imageMirror ? [imageMirror] : []), ...gatewaySecurity.resources] },
   );
 
+  // The dashboard and alerts read Managed Prometheus series by name; they need the Monitoring API only.
+  const observability = new Observability(prefix, { spec, project, namePrefix: prefix }, afterApis);
+
   const request = completionsRequest(spec);
-  const curlCommand = kubernetes.gatewayAddress.apply((address) => curl(address ?? '<gateway address>', spec.gateway.listenerPort, request));
+  const domains = spec.gateway.tls?.domains ?? [];
+  // With TLS the request goes to https on 443 (plain HTTP only redirects), by name when pulumi up made
+  // the certificate for one.
+  const curlCommand = kubernetes.gatewayAddress.apply((address) =>
+    spec.gateway.tls === undefined
+      ? curl(address ?? '<gateway address>', spec.gateway.listenerPort, request)
+      : curl(domains[0] ?? address ?? '<gateway address>', HTTPS_PORT, request, 'https'),
+  );
+  const dnsRecords = pulumi
+    .all([gatewaySecurity.dnsRecords, kubernetes.gatewayAddress])
+    .apply(([records, address]) => [...records, ...domains.map((domain) => ({ name: `${domain}.`, type: 'A', data: address ?? '<gateway address>' }))]);
   return {
-    apis, network, cluster, nodeIdentity, nodePools, imageMirror, workloadAccess, kubernetes,
-    clusterName: cluster.name, preconditions: cluster.preconditions, gatewayAddress: kubernetes.gatewayAddress, curlCommand,
+    apis,
+    network,
+    cluster,
+    nodeIdentity,
+    nodePools,
+    imageMirror,
+    workloadAccess,
+    gatewaySecurity,
+    kubernetes,
+    observability,
+    clusterName: cluster.name,
+    preconditions: cluster.preconditions,
+    gatewayAddress: kubernetes.gatewayAddress,
+    curlCommand,
+    dnsRecords,
+    exposure: exposureWarnings(spec),
   };
 }

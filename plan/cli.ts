@@ -5,7 +5,7 @@
  * no credentials, no Pulumi CLI and no network; values only Google Cloud can assign are placeholders.
  */
 import { resolve } from 'node:path';
-import { loadSpecFile, SPEC_FILE_VARIABLE, SpecError } from '../spec';
+import { exposureSection, loadSpecFile, SPEC_FILE_VARIABLE, SpecError } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath, type CommandLineSpec } from '../spec/command-line';
 import type { EnablementViolation } from './mocks';
 import type { PlannedChange } from './plan-model';
@@ -131,6 +131,7 @@ function printPlan(io: PlanIo, config: PlanConfig, planned: MockRun): void {
   const lookups = planned.calls.map((call) => `  ${call.token.split(':').pop()} ${JSON.stringify(call.inputs)}`);
   if (lookups.length > 0) io.stdout(`Existing resources it reads (each after its API is enabled):\n${lookups.join('\n')}\n\n`);
   io.stdout(`Outputs:\n  clusterName: ${planned.exported.clusterName}\n  gatewayAddress: assigned by Google Cloud\n  curlCommand: ${planned.exported.curlCommand}\n`);
+  io.stdout(exposureSection(planned.outputs.exposure));
 }
 
 const shown = (value: unknown): string => (typeof value === 'string' ? value : value === null ? '(none)' : JSON.stringify(value));

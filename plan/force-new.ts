@@ -85,6 +85,25 @@ export const GCP_FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
     paths: ['bucket', 'role', 'member', 'condition'],
     source: `${TPG} google-beta/tpgiamresource/resource_iam_member.go, google-beta/services/storage/iam_storage_bucket.go`,
   },
+  // The secure Gateway's resources (infra/gateway-security.ts).
+  'gcp:certificatemanager/dnsAuthorization:DnsAuthorization': {
+    paths: ['domain', 'name', 'location', 'type', 'project'],
+    source: `${TPG} google-beta/services/certificatemanager/resource_certificate_manager_dns_authorization.go`,
+  },
+  'gcp:certificatemanager/certificate:Certificate': {
+    // Update patches only description and labels: new domains are a new certificate.
+    paths: ['name', 'location', 'managed', 'scope', 'project'],
+    source: `${TPG} google-beta/services/certificatemanager/resource_certificate_manager_certificate.go`,
+  },
+  'gcp:compute/regionSecurityPolicy:RegionSecurityPolicy': {
+    // Rules change in place.
+    paths: ['name', 'region', 'type', 'project'],
+    source: `${TPG} google-beta/services/compute/resource_compute_region_security_policy.go`,
+  },
+  'gcp:modelarmor/template:Template': {
+    paths: ['location', 'templateId', 'project'],
+    source: `${TPG} google-beta/services/modelarmor/resource_model_armor_template.go`,
+  },
   'gcp:compute/network:Network': {
     paths: ['project', 'name', 'autoCreateSubnetworks', 'description', 'internalIpv6Range', 'networkProfile', 'params'],
     source: `${TPG} google-beta/services/compute/resource_compute_network.go`,

@@ -178,6 +178,9 @@ export const BOOTSTRAP_SERVICES = ['serviceusage.googleapis.com', 'cloudresource
  */
 export const SERVICE_AGENT_DOMAINS: Readonly<Record<string, string>> = {
   'container-engine-robot.iam.gserviceaccount.com': 'container.googleapis.com',
+  // The Service Extensions agent, which calls Model Armor for the load balancer (Model Armor "Service
+  // accounts"); its extension services (DepService) are part of the Network Services API.
+  'gcp-sa-dep.iam.gserviceaccount.com': 'networkservices.googleapis.com',
 };
 
 /** The API whose service agent `member` names, or undefined for any other member. */
@@ -220,6 +223,13 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
     case 'gcp:serviceaccount/account:Account':
       // Models: Google Cloud derives the account's email from its id and project.
       return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com`, member: `serviceAccount:${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+    case 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization':
+      // Models: Certificate Manager answers a DNS authorization with the CNAME record that proves control
+      // of the domain (Certificate Manager "Manage DNS authorizations": a CNAME under _acme-challenge
+      // pointing into authorize.certificatemanager.goog); the user creates it in their DNS zone.
+      return {
+        dnsResourceRecords: [{ name: `_acme-challenge.${inputs.domain}.`, type: 'CNAME', data: `${args.name}.1.authorize.certificatemanager.goog.` }],
+      };
     case 'kubernetes:gateway.networking.k8s.io/v1:Gateway':
       return { status: { addresses: [{ type: 'IPAddress', value: options.gatewayAddress }] } };
     default:
@@ -390,6 +400,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       recorder.resources.push(resource);
       recorder.events.push(`resource ${args.type} ${args.name}`);
       byUrn.set(resource.urn, resource);
+      refuseUnknownMetrics(args.type, args.name, inputs);
       if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
       if (args.type === SERVICE_TYPE) checkBootstrap(inputs, args.name, seen.options.dependencies);
       checkAgent(args.type, inputs, args.name, seen.options.dependencies);
@@ -488,6 +499,23 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     };
   }
   return recorder;
+}
+
+/**
+ * Models Cloud Monitoring's metric existence check: a PromQL alert condition that reads a metric the
+ * project has not ingested yet is refused, unless the condition sets `disableMetricValidation` (the
+ * provider's documentation of AlertPolicyConditionConditionPrometheusQueryLanguage). Under the mocks no
+ * metric has been ingested, as on a first `pulumi up` where the model servers have not started.
+ */
+function refuseUnknownMetrics(type: string, name: string, inputs: Record<string, unknown>): void {
+  if (type !== 'gcp:monitoring/alertPolicy:AlertPolicy') return;
+  const conditions = (inputs.conditions as { conditionPrometheusQueryLanguage?: { disableMetricValidation?: boolean } }[] | undefined) ?? [];
+  for (const condition of conditions) {
+    const promql = condition.conditionPrometheusQueryLanguage;
+    if (promql !== undefined && promql.disableMetricValidation !== true) {
+      throw new Error(`${name}: Cloud Monitoring refuses the PromQL condition: a metric it reads has no data yet (set disableMetricValidation)`);
+    }
+  }
 }
 
 function propertyDependencies(request: ResourceRequest): Record<string, string[]> {

@@ -9,6 +9,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { readStackSettings } from '../infra/config';
+import type { DnsRecord } from '../infra/gateway-security';
 import { ENABLEMENT_DELAY_MS, installRecordingMocks, type EnablementViolation, type KubeEntry, type MockOptions, type RecordedCall, type RecordedResource } from './mocks';
 import { deploy, type StackOutputs } from '../infra/stack';
 
@@ -30,7 +31,13 @@ export interface MockRun {
   readonly events: string[];
   readonly outputs: StackOutputs;
   /** The exported stack outputs, resolved. */
-  readonly exported: { readonly clusterName: string; readonly gatewayAddress: string | undefined; readonly curlCommand: string };
+  readonly exported: {
+    readonly clusterName: string;
+    readonly gatewayAddress: string | undefined;
+    readonly curlCommand: string;
+    readonly dnsRecords: readonly DnsRecord[];
+    readonly exposure: readonly string[];
+  };
 }
 
 /** Resolves an Output's value (mocks never leave values unknown outside a preview). */
@@ -50,14 +57,14 @@ export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
   const outputs = deploy(readStackSettings());
   // A failed check rejects here, as it fails `pulumi preview`; the outputs behind it never resolve.
   // The registrations not held by the check still finish first: the next run installs new mocks.
-  const [clusterName, gatewayAddress, curlCommand] = await Promise.race([
+  const [clusterName, gatewayAddress, curlCommand, dnsRecords] = await Promise.race([
     recorder.failedCheck.catch(async (error: unknown) => {
       await new Promise((resolve) => setTimeout(resolve, 5 * ENABLEMENT_DELAY_MS));
       throw error;
     }),
-    Promise.all([valueOf(outputs.clusterName), valueOf(outputs.gatewayAddress), valueOf(outputs.curlCommand)]),
+    Promise.all([valueOf(outputs.clusterName), valueOf(outputs.gatewayAddress), valueOf(outputs.curlCommand), valueOf(outputs.dnsRecords)]),
   ]);
   // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  return { ...recorder, outputs, exported: { clusterName, gatewayAddress, curlCommand } };
+  return { ...recorder, outputs, exported: { clusterName, gatewayAddress, curlCommand, dnsRecords, exposure: outputs.exposure } };
 }

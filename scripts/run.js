@@ -4,7 +4,14 @@ const { basename } = require('node:path');
 const { runEntry } = require('./entry.js');
 
 /** The name each tool goes by in its messages (`validate: ...`). */
-const TOOLS = { 'validate/cli.ts': 'validate', 'plan/cli.ts': 'plan', 'spec/write-json-schema.ts': 'schema', 'validate/schema-bundle-cli.ts': 'schemas' };
+const TOOLS = {
+  'validate/cli.ts': 'validate',
+  'plan/cli.ts': 'plan',
+  'spec/write-json-schema.ts': 'schema',
+  'spec/metrics-command.ts': 'metrics',
+  'charts-gen/benchmark-command.ts': 'benchmark',
+  'validate/schema-bundle-cli.ts': 'schemas',
+};
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {

@@ -17,7 +17,7 @@
  */
 import { vllmVersion } from './derived';
 import type { AutoscalingMetric, PoolSpec } from './types';
-import { vllmMetrics } from './versions';
+import { modelServerMetricNames } from './metrics';
 
 /**
  * Starting targets, ours: raise them while latency allows (GKE's best-practice page says to tune the
@@ -41,10 +41,10 @@ export function autoscalingDefaults(metric: unknown): Record<string, unknown> {
 
 /**
  * The Prometheus metric an autoscaling metric is for a vLLM release. The one place the HPA learns a
- * metric name: routed through the metrics contract once it exists, so a rename fails the contract's tests.
+ * metric name, from the metrics contract (metrics.ts), whose tests fail on a name the release lacks.
  */
 export function autoscalingMetricName(metric: AutoscalingMetric, vllmVersion: string): string {
-  const names = vllmMetrics(vllmVersion);
+  const names = modelServerMetricNames(vllmVersion);
   return metric === 'queue' ? names.queuedRequests : names.kvCacheUsage;
 }
 

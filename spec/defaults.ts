@@ -156,7 +156,6 @@ export const DEFAULT_SPEC: DeploymentSpec = {
     version: MIN_GKE_VERSION,
     releaseChannel: 'RAPID',
     deletionProtection: true,
-    enableModelArmor: false,
     network: {
       name: 'inference-gateway',
       createNetwork: true,
@@ -179,7 +178,24 @@ export const DEFAULT_SPEC: DeploymentSpec = {
     className: 'gke-l7-regional-external-managed',
     listenerPort: 80,
     route: { name: 'my-route', pathPrefix: '/' },
+    // Off, as in the guide. When on, the filters Google's own example template turns on, at the level
+    // that blocks likely abuse without the false positives of LOW_AND_ABOVE; fail closed, because a
+    // screening step that lets everything through when it is down screens nothing.
+    modelArmor: {
+      enabled: false,
+      promptInjection: 'MEDIUM_AND_ABOVE',
+      responsibleAi: 'MEDIUM_AND_ABOVE',
+      sensitiveData: true,
+      maliciousUris: true,
+      failOpen: false,
+    },
   },
   pools: [{ name: GUIDE_POOL_NAME, ...poolDefaults(GUIDE_POOL_NAME) }],
-  monitoring: { metricsReader: true, collectorNamespace: 'gmp-system' },
+  monitoring: {
+    metricsReader: true,
+    collectorNamespace: 'gmp-system',
+    modelServers: true,
+    dashboard: true,
+    alerts: { enabled: true, queueDepth: 10, queueMinutes: 5, errorRatio: 0.05, errorMinutes: 5, noReadyMinutes: 2, notificationChannels: [] },
+  },
 };

@@ -1,6 +1,7 @@
 /** The deployment spec: types, defaults, validation and loading. Both charts-gen/ and infra/ import it. */
 export * from './types';
 export * from './versions';
+export * from './metrics';
 export * from './names';
 export * from './derived';
 export { registerObjectNames } from './object-names';
@@ -14,3 +15,5 @@ export { drainSeconds, minimumGracePeriodSeconds, recommendedGracePeriodSeconds 
 export type { SpecIssue } from './fields';
 export { SpecError, formatIssues, loadSpecFile, loadSpecFromEnvironment, parseSpec, resolveSpec, SPEC_FILE_VARIABLE } from './load';
 export { specJsonSchema } from './json-schema';
+export * from './gateway-security';
+export { exposureSection, exposureWarnings } from './exposure';

@@ -98,7 +98,7 @@ export const GROUPS = {
   apiregistration: 'apiregistration.k8s.io',
 } as const;
 
-/** The PodMonitoring that scrapes a pool's vLLM for its autoscaler. */
+/** The PodMonitoring that scrapes a pool's vLLM (model-server-monitoring.ts), for monitoring and its autoscaler. */
 export function modelServerMonitoringName(poolName: string): string {
   return `${poolName}-vllm`;
 }
@@ -173,8 +173,10 @@ export interface NamedPool {
   readonly at: string;
   readonly name: string;
   readonly configMapName: string;
-  /** Under an HPA (with the PodMonitoring of its vLLM metric). */
+  /** Under an HPA. */
   readonly autoscaled: boolean;
+  /** Its vLLM is scraped (PodMonitoring `modelServerMonitoringName`): for monitoring or for its HPA. */
+  readonly vllmMonitored: boolean;
   /** The service accounts of a pool reading its weights from Cloud Storage (and its fill Job). */
   readonly weightsAccounts: { readonly modelServer: string; readonly fill: string } | undefined;
   readonly models: readonly { readonly name: string; readonly at: string; readonly rewrites: boolean }[];
@@ -247,10 +249,8 @@ export function claimAppNames(app: NamedApp, registry: NameRegistry = new NameRe
     claim(core, 'ConfigMap', pool.configMapName, `${pool.at}.adapters.configMapName`, `the adapters ConfigMap of pool ${pool.name}`);
     claim(apps, 'Deployment', pool.name, `${pool.at}.name`, `the model server of pool ${pool.name}`);
     claim(policy, 'PodDisruptionBudget', pool.name, `${pool.at}.name`, `the model server of pool ${pool.name}`);
-    if (pool.autoscaled) {
-      claim(autoscaling, 'HorizontalPodAutoscaler', pool.name, `${pool.at}.name`, `the autoscaler of pool ${pool.name}`);
-      claim(monitoring, 'PodMonitoring', modelServerMonitoringName(pool.name), `${pool.at}.name`, `the vLLM monitoring of pool ${pool.name}`);
-    }
+    if (pool.autoscaled) claim(autoscaling, 'HorizontalPodAutoscaler', pool.name, `${pool.at}.name`, `the autoscaler of pool ${pool.name}`);
+    if (pool.vllmMonitored) claim(monitoring, 'PodMonitoring', modelServerMonitoringName(pool.name), `${pool.at}.name`, `the vLLM monitoring of pool ${pool.name}`);
     if (pool.weightsAccounts !== undefined) {
       claim(core, 'ServiceAccount', pool.weightsAccounts.modelServer, `${pool.at}.name`, `the model server's service account of pool ${pool.name}`);
       claim(core, 'ServiceAccount', pool.weightsAccounts.fill, `${pool.at}.name`, `the weights fill Job of pool ${pool.name}`);

@@ -16,6 +16,7 @@ import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
 import { checkEnv, checkExtraArgs, checkTolerations } from './escape-hatches';
+import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
@@ -76,6 +77,7 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const report: Report = (path, message) => issues.push({ path, message });
   checkExtension(spec, report);
   checkCluster(spec, report);
+  checkGatewaySecurity(spec, report);
   const pools = listOf<PoolSpec>(spec.pools);
   // Facts about all pools are computed once here, never per pool: a spec can hold many pools, and a
   // check that scans every pool for each pool makes the largest spec take minutes.
@@ -133,6 +135,55 @@ function checkExtension(spec: DeploymentSpec, report: Report): void {
   } else if (!isSupportedMigration(migration.from, extension.version)) {
     const known = SUPPORTED_MIGRATIONS.map(([from, to]) => `${from} to ${to}`).join(', ');
     report('inferenceExtension.migration.from', `a migration from ${migration.from} to ${extension.version} is not supported; supported: ${known}`);
+  }
+}
+
+/**
+ * HTTPS, access control and Model Armor: well-formed, and only what GKE supports on the chosen class
+ * (spec/gateway-security.ts gives the table and its sources).
+ */
+function checkGatewaySecurity(spec: DeploymentSpec, report: Report): void {
+  if (spec.cluster.enableModelArmor !== undefined) {
+    report('cluster.enableModelArmor', 'was replaced by gateway.modelArmor.enabled, which enables the Model Armor API and also creates the template, its grants and the traffic extension that uses it; remove this field');
+  }
+  const gateway = spec.gateway;
+  const capabilities = isString(gateway.className) ? GATEWAY_CLASS_SECURITY[gateway.className] : undefined;
+  const unsupported = (path: string, what: string): void => report(path, `${what} is not supported on GatewayClass ${gateway.className}`);
+  const tls = gateway.tls;
+  if (isObject(tls)) {
+    const hasDomains = tls.domains !== undefined;
+    const hasSecret = tls.secretName !== undefined;
+    if (hasDomains === hasSecret) {
+      report('gateway.tls', `needs exactly one of domains (a Google-managed certificate that pulumi up creates) and secretName (an existing TLS Secret), got ${hasDomains ? 'both' : 'neither'}`);
+    }
+    if (Array.isArray(tls.domains)) reportDuplicates(report, tls.domains.map((domain, i) => [`gateway.tls.domains[${i}]`, domain] as const), 'domain');
+    if (gateway.listenerPort === HTTPS_PORT) {
+      report('gateway.listenerPort', `is the HTTPS listener's port with gateway.tls; the plain HTTP listener (which then only redirects) needs another port, such as 80, got ${HTTPS_PORT}`);
+    }
+    if (capabilities && hasDomains && capabilities.certificateManager === undefined) unsupported('gateway.tls.domains', 'a Certificate Manager certificate');
+    if (capabilities && hasSecret && !capabilities.secretCertificates) unsupported('gateway.tls.secretName', 'a TLS certificate from a Kubernetes Secret');
+  }
+  const derivedNames: (readonly [boolean, string, string, string])[] = [
+    [isObject(tls) && isString(gateway.route.name), 'gateway.route.name', httpsRedirectRouteName(spec), 'the HTTP-to-HTTPS redirect route'],
+    [isObject(gateway.modelArmor) && gateway.modelArmor.enabled === true && isString(gateway.name), 'gateway.name', modelArmorExtensionName(spec), 'the Model Armor GCPTrafficExtension'],
+  ];
+  for (const [used, path, name, what] of derivedNames) {
+    if (used && name.length > 253) report(path, `is too long for ${what}, named ${name.slice(0, 40)}... (at most 253 characters)`);
+  }
+  const access = gateway.access;
+  if (isObject(access) && capabilities) {
+    if (capabilities.cloudArmor === undefined) unsupported('gateway.access', 'a Cloud Armor security policy');
+    if (access.rateLimit !== undefined && !capabilities.rateLimit) unsupported('gateway.access.rateLimit', 'a Cloud Armor rate limit');
+  }
+  const armor = gateway.modelArmor;
+  if (isObject(armor) && armor.enabled === true) {
+    if (capabilities && !capabilities.modelArmor) unsupported('gateway.modelArmor.enabled', 'Model Armor');
+    if (armor.project === undefined) {
+      report('gateway.modelArmor.project', "is required when Model Armor is enabled: the traffic extension names the template as projects/<project>/locations/<region>/templates/<id>; set it to the project pulumi up deploys to (gcp:project)");
+    }
+    if (armor.promptInjection === 'OFF' && armor.responsibleAi === 'OFF' && armor.sensitiveData === false && armor.maliciousUris === false) {
+      report('gateway.modelArmor.enabled', 'every filter is off (promptInjection, responsibleAi, sensitiveData, maliciousUris): the extension would screen nothing; turn one on or disable Model Armor');
+    }
   }
 }
 
@@ -643,6 +694,9 @@ function synthesizedSecrets(spec: DeploymentSpec, pools: readonly PoolSpec[]): M
 
 function checkSecretNames(spec: DeploymentSpec, pools: readonly PoolSpec[], report: Report): void {
   const ours = synthesizedSecrets(spec, pools);
+  const tlsSecret = isObject(spec.gateway.tls) ? spec.gateway.tls.secretName : undefined;
+  const tlsWhat = isString(tlsSecret) ? ours.get(tlsSecret) : undefined;
+  if (tlsWhat !== undefined) report('gateway.tls.secretName', `names ${tlsWhat}, which the synthesized manifests create; name your TLS Secret, got ${tlsSecret}`);
   pools.forEach((pool, i) => {
     const secret = pool.modelServer.hfTokenSecret;
     const what = isString(secret) ? ours.get(secret) : undefined;

@@ -20,6 +20,10 @@ export type ReleaseChannel = (typeof RELEASE_CHANNELS)[number];
 export const GPU_DRIVER_VERSIONS = ['DEFAULT', 'LATEST'] as const;
 export type GpuDriverVersion = (typeof GPU_DRIVER_VERSIONS)[number];
 
+/** Model Armor filter confidence levels (the API's names), or OFF for a filter left out of the template. */
+export const MODEL_ARMOR_LEVELS = ['OFF', 'LOW_AND_ABOVE', 'MEDIUM_AND_ABOVE', 'HIGH'] as const;
+export type ModelArmorLevel = (typeof MODEL_ARMOR_LEVELS)[number];
+
 export const COLLECTOR_NAMESPACES = ['gmp-system', 'gke-gmp-system'] as const;
 export type CollectorNamespace = (typeof COLLECTOR_NAMESPACES)[number];
 
@@ -65,8 +69,11 @@ export interface ClusterSpec {
   readonly releaseChannel: ReleaseChannel;
   /** Refuse `pulumi destroy` of the cluster until this is switched off. */
   readonly deletionProtection: boolean;
-  /** Enable the Model Armor API as well (the guide enables it "as needed"). */
-  readonly enableModelArmor: boolean;
+  /**
+   * Replaced by `gateway.modelArmor.enabled`, which also makes the template, the grants and the traffic
+   * extension. Kept in the schema only so that a spec still naming it gets an error that says where it went.
+   */
+  readonly enableModelArmor?: boolean;
   readonly network: NetworkSpec;
   /** Who may reach the control plane, and where. */
   readonly controlPlane: ControlPlaneSpec;
@@ -160,8 +167,51 @@ export interface GpuPoolSpec {
 export interface GatewaySpec {
   readonly name: string;
   readonly className: GatewayClassName;
+  /** The plain HTTP listener's port; with `tls` it only redirects to HTTPS on 443. */
   readonly listenerPort: number;
   readonly route: RouteSpec;
+  /** HTTPS on 443. @default none: plain HTTP, as in the guide */
+  readonly tls?: GatewayTlsSpec;
+  /** Who may send requests (a Cloud Armor policy on every InferencePool). @default none: anyone who reaches the address */
+  readonly access?: GatewayAccessSpec;
+  readonly modelArmor: ModelArmorSpec;
+}
+
+/** Exactly one of `domains` and `secretName`. */
+export interface GatewayTlsSpec {
+  /** Names for a Google-managed Certificate Manager certificate, each authorized by a DNS record. */
+  readonly domains?: readonly string[];
+  /** An existing `kubernetes.io/tls` Secret in the namespace (its key never passes through this tool). */
+  readonly secretName?: string;
+}
+
+export interface GatewayAccessSpec {
+  /** Client ranges allowed through; everything else gets 403 from Cloud Armor. */
+  readonly allowedSourceRanges: readonly string[];
+  /** Per-client-IP throttle. @default none */
+  readonly rateLimit?: RateLimitSpec;
+}
+
+export interface RateLimitSpec {
+  /** Requests one client IP may send per minute; more get 429. */
+  readonly requestsPerMinute: number;
+}
+
+export interface ModelArmorSpec {
+  /** Screen prompts and responses with Model Armor (template, grants, traffic extension, API). */
+  readonly enabled: boolean;
+  /** Project of the Model Armor template: the project `pulumi up` deploys to. Required when enabled. */
+  readonly project?: string;
+  /** Prompt injection and jailbreak filter. */
+  readonly promptInjection: ModelArmorLevel;
+  /** Responsible AI filters (sexually explicit, hate speech, harassment, dangerous), one level for all four. */
+  readonly responsibleAi: ModelArmorLevel;
+  /** Sensitive Data Protection basic filter (credit card numbers, government ids, ...). */
+  readonly sensitiveData: boolean;
+  /** Malicious URI filter. */
+  readonly maliciousUris: boolean;
+  /** Let requests through unscreened when Model Armor cannot be reached. */
+  readonly failOpen: boolean;
 }
 
 export interface RouteSpec {
@@ -348,4 +398,26 @@ export interface MonitoringSpec {
   readonly metricsReader: boolean;
   /** Namespace of Managed Prometheus' collector: gmp-system on Standard, gke-gmp-system on Autopilot. */
   readonly collectorNamespace: CollectorNamespace;
+  /** A PodMonitoring per pool that scrapes vLLM's /metrics. */
+  readonly modelServers: boolean;
+  /** A Cloud Monitoring dashboard of the deployment (`pulumi up` only). */
+  readonly dashboard: boolean;
+  readonly alerts: AlertsSpec;
+}
+
+/** Cloud Monitoring alert policies per pool (`pulumi up` only). */
+export interface AlertsSpec {
+  readonly enabled: boolean;
+  /** Requests waiting in one model server's queue that count as a backlog. */
+  readonly queueDepth: number;
+  /** How long the backlog must last before the alert fires. */
+  readonly queueMinutes: number;
+  /** Share of a pool's HTTP responses that are 5xx above which the alert fires (0.05 = 5 percent). */
+  readonly errorRatio: number;
+  /** How long the 5xx ratio must stay above `errorRatio`. */
+  readonly errorMinutes: number;
+  /** How long a pool may have no Ready model server before the alert fires. */
+  readonly noReadyMinutes: number;
+  /** Cloud Monitoring notification channels, as `projects/<project>/notificationChannels/<id>`. */
+  readonly notificationChannels: readonly string[];
 }

@@ -61,6 +61,11 @@ export interface ExtensionRelease {
   readonly endpointPickerMemoryLimitFactor?: number;
   /** The picker's built-in metric names: we pass ours only where the running vLLM's differ. */
   readonly endpointPickerMetricDefaults: VllmMetricNames;
+  /**
+   * How often Managed Prometheus scrapes the picker (the release's chart), and the model servers with it:
+   * one interval, so the dashboard's picker and vLLM series line up.
+   */
+  readonly scrapeInterval: string;
   /** The vLLM image the release's own manifests pin. */
   readonly modelServerImage: string;
   /**
@@ -116,6 +121,8 @@ export const EXTENSION_RELEASES = {
       loraInfo: 'vllm:lora_requests_info',
       cacheInfo: 'vllm:cache_config_info',
     },
+    // The v0.3.0 inferencepool chart's ClusterPodMonitoring interval.
+    scrapeInterval: '5s',
     // The v0.8.x line the v0.3.0 picker was built against (its metric names are the picker's defaults).
     modelServerImage: 'vllm/vllm-openai:v0.8.5',
     loraSyncerImage: LORA_SYNCER_IMAGE,
@@ -151,6 +158,8 @@ export const EXTENSION_RELEASES = {
       loraInfo: 'vllm:lora_requests_info',
       cacheInfo: 'vllm:cache_config_info',
     },
+    // The llm-d-router-gateway chart's PodMonitoring interval.
+    scrapeInterval: '10s',
     // llm-d-router v0.10.0 config/manifests/vllm/gpu-deployment.yaml.
     modelServerImage: 'vllm/vllm-openai:v0.21.0',
     loraSyncerImage: LORA_SYNCER_IMAGE,

@@ -94,6 +94,13 @@ export const PINNED_SCHEMAS: readonly PinnedSchema[] = [
     sha256: 'fc33eb44bac4f6e6ee1ffedd68e3b9ca39a5743a6a2109f0a33473f30db980df',
   },
   {
+    file: 'gke/networking.gke.io_gcptrafficextensions.yaml',
+    repository: 'GoogleCloudPlatform/gke-gateway-api',
+    ref: 'fc40d606a5332f11a8883f85caff66b63c4e88ef',
+    upstreamPath: 'config/crd/networking.gke.io_gcptrafficextensions.yaml',
+    sha256: '89de0371dd53abdd9b7e6da15087c14198da190485b3ea2888c7e40394543401',
+  },
+  {
     file: 'gmp/v0.17.2/monitoring.googleapis.com_clusterpodmonitorings.yaml',
     repository: 'GoogleCloudPlatform/prometheus-engine',
     ref: 'v0.17.2',

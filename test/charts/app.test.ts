@@ -51,6 +51,8 @@ const CHART_OBJECTS = [
 
 /** Our addition: node drains evict GPU pods and the picker one at a time. */
 const DISRUPTION_BUDGETS = ['PodDisruptionBudget/vllm-llama3-8b-instruct', 'PodDisruptionBudget/vllm-llama3-8b-instruct-epp'];
+/** Our addition: Managed Prometheus scrapes vLLM too, not only the picker. */
+const MODEL_SERVER_MONITORING = ['PodMonitoring/vllm-llama3-8b-instruct-vllm'];
 
 describe('the default synth', () => {
   test('has the charts metrics-reader, pool-vllm-llama3-8b-instruct and gateway', () => {
@@ -65,8 +67,8 @@ describe('the default synth', () => {
     expect(inventory(objects)).toEqual(expect.arrayContaining(CHART_OBJECTS));
   });
 
-  test('holds nothing else but the two PodDisruptionBudgets', () => {
-    expect(inventory(objects)).toEqual([...GUIDE_OBJECTS, ...CHART_OBJECTS, ...DISRUPTION_BUDGETS].sort());
+  test("holds nothing else but the two PodDisruptionBudgets and vLLM's PodMonitoring", () => {
+    expect(inventory(objects)).toEqual([...GUIDE_OBJECTS, ...CHART_OBJECTS, ...DISRUPTION_BUDGETS, ...MODEL_SERVER_MONITORING].sort());
   });
 
   test('writes no Secret hf-token: the Hugging Face token is created outside the manifests', () => {

@@ -130,10 +130,9 @@ describe('scale-down keeps the drain guarantees', () => {
 describe('without autoscaling nothing changes', () => {
   const objects = synthDocument({});
 
-  test('no HPA, PodMonitoring for vLLM, or adapter; the Deployment keeps its replicas', () => {
+  test('no HPA or adapter; the Deployment keeps its replicas', () => {
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(ofKind(objects, 'APIService')).toEqual([]);
-    expect(objects.filter((object) => object.metadata.name === `${GUIDE_POOL_NAME}-vllm`)).toEqual([]);
     expect(findObject(objects, 'Deployment', GUIDE_POOL_NAME).spec.replicas).toBe(3);
   });
 });

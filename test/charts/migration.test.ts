@@ -69,7 +69,8 @@ describe('during the migration (steps 1 to 3)', () => {
     expect(names('HealthCheckPolicy')).toEqual([POOL, GA_POOL, 'bbr-healthcheck']);
     expect(names('GCPBackendPolicy')).toEqual([POOL, GA_POOL]);
     expect(names('ClusterPodMonitoring')).toEqual([`default.${POOL}`]);
-    expect(names('PodMonitoring')).toEqual([GA_POOL]);
+    // The model servers are shared, and so is their one PodMonitoring.
+    expect(names('PodMonitoring')).toEqual([`${POOL}-vllm`, GA_POOL]);
     expect(names('Secret')).toEqual(['inference-gateway-sa-metrics-reader-secret', `${GA_POOL}-metrics-reader-secret`]);
   });
 

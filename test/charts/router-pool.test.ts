@@ -435,6 +435,7 @@ describe('the GA stack as a whole', () => {
       'InferenceObjective/llama3-base-model',
       `InferencePool/${POOL}`,
       `PodMonitoring/${POOL}`,
+      `PodMonitoring/${POOL}-vllm`,
       `Role/${EPP}-leader-election`,
       `Role/${EPP}-non-sa`,
       `Role/${EPP}-sa`,
@@ -459,8 +460,8 @@ describe('the GA stack as a whole', () => {
 describe('with monitoring.metricsReader false', () => {
   const unmonitored = poolObjects({ monitoring: { metricsReader: false } });
 
-  test('there is no PodMonitoring, no metrics reader and no metrics ClusterRole', () => {
-    expect(findAll(unmonitored, 'PodMonitoring')).toEqual([]);
+  test("there is no picker PodMonitoring (vLLM's stays), no metrics reader and no metrics ClusterRole", () => {
+    expect(findAll(unmonitored, 'PodMonitoring').map((monitor) => monitor.metadata.name)).toEqual([`${POOL}-vllm`]);
     expect(findAll(unmonitored, 'Secret')).toEqual([]);
     expect(findAll(unmonitored, 'ClusterRole')).toEqual([]);
     expect(findAll(unmonitored, 'ClusterRoleBinding')).toEqual([]);

@@ -35,7 +35,7 @@ function versionAtLeast(version: string, minimum: string): boolean {
 }
 
 describe('Google Cloud APIs', () => {
-  test("the guide's container, compute and networkservices, plus IAM, Resource Manager, Service Usage, Logging, Monitoring and Cloud Quotas, are enabled in the project, and Model Armor is not", () => {
+  test("the guide's container, compute and networkservices, plus IAM, Resource Manager, Service Usage, Logging, Monitoring (also the dashboard's and alerts') and Cloud Quotas, are enabled in the project, and Model Armor is not", () => {
     const services = ofType(result, 'gcp:projects/service:Service').map((s) => plain(s));
     expect(services.map((s) => s.service).sort()).toEqual([
       // Image streaming (cluster.images.streaming, on by default): the mirror and the streaming backend.

@@ -38,7 +38,11 @@ test('adding the GA stack beside the guide\'s creates objects and changes the ro
   expect(restarting(changes)).toEqual([]);
   expect(acting(changes, 'replace')).toEqual([]);
   expect(acting(changes, 'delete')).toEqual([]);
-  expect(acting(changes, 'update')).toEqual(['gateway:default/my-route']);
+  // Besides the route, monitoring follows the profile the spec names: the dashboard adds the GA picker's
+  // series, the readiness alert reads the GA picker, and vLLM is scraped at that picker's interval.
+  expect(acting(changes, 'update').sort()).toEqual(
+    ['inference-gateway-dashboard', 'inference-gateway-no-ready-model-server', 'gateway:default/my-route', `pool-${POOL}:default/${POOL}-vllm`].sort(),
+  );
   expect(acting(changes, 'create')).toEqual(expect.arrayContaining([`pool-${POOL}:default/${POOL}-ga`, GA_PICKER, 'inference-extension-llm-d-v0.10.0-crds-1']));
 });
 

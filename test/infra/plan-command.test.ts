@@ -2,7 +2,7 @@
  * `npm run plan` reads a stack as `pulumi up` does and prints what `pulumi up` would do; with
  * `--compare`, what it would change. The entry point runs in process with a project directory of its own.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -130,6 +130,26 @@ describe('reading the stack', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('inference-gateway:spec: 1 problem in the deployment spec\n  cluster.gpuPool.maxNodes:');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('exposure', () => {
+  test("the guide's default says, under Outputs, that anyone on the internet can send requests and that it is plain HTTP", async () => {
+    const result = await plan(project({ 'Pulumi.dev.yaml': stack(), 'Pulumi.yaml': 'name: inference-gateway\n' }), []);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\nExposure (docs/deploy.md, "Close the open default"):\n');
+    expect(result.stdout).toContain('  warning: Gateway inference-gateway (gke-l7-regional-external-managed) has no access control: anyone on the internet can send requests to its address');
+    expect(result.stdout).toContain('  warning: Gateway inference-gateway serves plain HTTP on port 80');
+  });
+
+  test('examples/production.yaml prints no exposure line', async () => {
+    const example = readFileSync(join(__dirname, '..', '..', 'examples', 'production.yaml'), 'utf8');
+    const dir = project({ 'Pulumi.dev.yaml': stack(undefined, { 'inference-gateway:specFile': 'production.yaml' }), 'production.yaml': example, 'Pulumi.yaml': 'name: inference-gateway\n' });
+    const result = await plan(dir, []);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('gcp:modelarmor/template:Template');
+    expect(result.stdout).not.toContain('Exposure');
+    expect(result.stdout).not.toContain('warning:');
   });
 });
 

@@ -198,9 +198,8 @@ describe('Shared VPC', () => {
 });
 
 describe('other spec settings', () => {
-  test('enableModelArmor also enables the Model Armor API', async () => {
-    const result = await runSpec({ cluster: { enableModelArmor: true } });
-    expect(ofType(result, 'gcp:projects/service:Service').map((s) => plain(s).service)).toContain('modelarmor.googleapis.com');
+  test('cluster.enableModelArmor is refused, naming gateway.modelArmor.enabled, which replaced it', async () => {
+    await expect(runSpec({ cluster: { enableModelArmor: true } })).rejects.toThrow(/cluster\.enableModelArmor: was replaced by gateway\.modelArmor\.enabled/);
   });
 
   test('deletionProtection false reaches the cluster (the first step of teardown)', async () => {

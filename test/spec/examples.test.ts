@@ -8,8 +8,8 @@ const dir = join(__dirname, '..', '..', 'examples');
 /** Spec files; examples/Pulumi.*.yaml is a stack configuration, not a spec. */
 const examples = readdirSync(dir).filter((name) => name.endsWith('.yaml') && !name.startsWith('Pulumi.'));
 
-test('there are examples of both profiles, a migration, pools behind one URL, and scaling with a fast start', () => {
-  expect(examples.sort()).toEqual(['ga-profile.yaml', 'migration.yaml', 'one-url.yaml', 'scale-and-start-fast.yaml', 'two-pools.yaml']);
+test('there are examples of both profiles, a migration, pools behind one URL, scaling with a fast start and a closed Gateway', () => {
+  expect(examples.sort()).toEqual(['ga-profile.yaml', 'migration.yaml', 'one-url.yaml', 'production.yaml', 'scale-and-start-fast.yaml', 'two-pools.yaml']);
 });
 
 test.each(examples)('%s is valid and its manifests validate clean', (name) => {

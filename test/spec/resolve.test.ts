@@ -11,6 +11,8 @@ describe('the deployment spec', () => {
       className: 'gke-l7-regional-external-managed',
       listenerPort: 80,
       route: { name: 'my-route', pathPrefix: '/' },
+      // The guide's Gateway: no tls, no access control, Model Armor off (its filter levels apply when on).
+      modelArmor: { enabled: false, promptInjection: 'MEDIUM_AND_ABOVE', responsibleAi: 'MEDIUM_AND_ABOVE', sensitiveData: true, maliciousUris: true, failOpen: false },
     });
     expect(spec.pools.map((pool) => pool.name)).toEqual(['vllm-llama3-8b-instruct']);
     const pool = spec.pools[0];

@@ -168,7 +168,7 @@ describe('InferenceObjective and InferenceModelRewrite (llm-d.ai)', () => {
 
 describe('PodMonitoring', () => {
   test('a credentials Secret namespace is refused by the CRD, and the Secret is still looked for in its own namespace', () => {
-    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring') as Json).spec.endpoints[0].authorization.credentials.secret.namespace = 'monitoring'))).toEqual([
+    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring', GA_POOL) as Json).spec.endpoints[0].authorization.credentials.secret.namespace = 'monitoring'))).toEqual([
       `PodMonitoring/${GA_POOL}: (object): Namespace not allowed on PodMonitoring secret references.`,
     ]);
   });
@@ -180,13 +180,13 @@ describe('PodMonitoring', () => {
   });
 
   test('a selector that matches no pods in its namespace', () => {
-    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring') as Json).spec.selector.matchLabels = { app: POOL, tier: 'picker' }))).toEqual([
+    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring', GA_POOL) as Json).spec.selector.matchLabels = { app: POOL, tier: 'picker' }))).toEqual([
       expect.stringMatching(new RegExp(`^PodMonitoring/${GA_POOL}: spec.selector: selects no pods \\(pod labels: `)),
     ]);
   });
 
   test('a scrape port name the selected pods do not have', () => {
-    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring') as Json).spec.endpoints[0].port = 'metric'))).toEqual([
+    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring', GA_POOL) as Json).spec.endpoints[0].port = 'metric'))).toEqual([
       `PodMonitoring/${GA_POOL}: spec.endpoints[0].port: "metric" is not a container port of Deployment/${GA_EPP}'s pods (named ports: grpc, grpc-health, metrics); nothing would be scraped there`,
     ]);
   });

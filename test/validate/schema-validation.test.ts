@@ -118,7 +118,7 @@ describe('CRD schemas of the GA profile and body-based routing', () => {
   });
 
   test('a PodMonitoring scrape timeout longer than its interval fails the duration rule', () => {
-    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring') as Json).spec.endpoints[0].timeout = '30s'))).toContainEqual(
+    expect(problemsAfter((o) => void ((find(o, 'PodMonitoring', GA_POOL) as Json).spec.endpoints[0].timeout = '30s'))).toContainEqual(
       `PodMonitoring/${GA_POOL}: spec.endpoints[0]: failed rule: !has(self.timeout) || self.timeout <= self.interval`,
     );
   });

@@ -67,6 +67,24 @@ function matchKey(raw: unknown): string {
 }
 
 /** Gateways an HTTPRoute attaches to (only those in the manifests), keyed `namespace/name`. */
+/**
+ * The listeners a route attaches to, as `namespace/gateway#listener`: the one its `sectionName` names, or
+ * every listener of the Gateway. Two rules compete for traffic only on a listener they share (an HTTPS
+ * route and an HTTP redirect route on the same Gateway never do).
+ */
+function routeListeners(ctx: CheckContext, route: Entry): string[] {
+  return asArray(asRecord(route.object.spec).parentRefs).flatMap((raw) => {
+    const ref = asRecord(raw);
+    const name = asString(ref.name) ?? '';
+    const namespace = asString(ref.namespace) ?? route.namespace;
+    const gateway = ctx.set.find(asString(ref.group) ?? GATEWAY_GROUP, asString(ref.kind) ?? 'Gateway', name, namespace);
+    if (!gateway) return [];
+    const section = asString(ref.sectionName);
+    const listeners = asArray(asRecord(gateway.object.spec).listeners).map((l) => String(asRecord(l).name));
+    return (section === undefined ? listeners : listeners.filter((l) => l === section)).map((l) => `${namespace}/${name}#${l}`);
+  });
+}
+
 function routeGateways(ctx: CheckContext, route: Entry): string[] {
   const out: string[] = [];
   asArray(asRecord(route.object.spec).parentRefs).forEach((raw, index) => {
@@ -172,6 +190,7 @@ export function checkRoutes(ctx: CheckContext): void {
   for (const route of ctx.set.ofKind(GATEWAY_GROUP, 'HTTPRoute')) {
     const spec = asRecord(route.object.spec);
     const gateways = routeGateways(ctx, route);
+    const listeners = routeListeners(ctx, route);
     const hostnames = JSON.stringify(asArray(spec.hostnames).map(String).sort());
     asArray(spec.rules).forEach((rawRule, ri) => {
       const rule = asRecord(rawRule);
@@ -184,13 +203,13 @@ export function checkRoutes(ctx: CheckContext): void {
       checkObjectiveHeaders(ctx, route, rule, ri, backends);
       asArray(rule.matches).forEach((match, mi) => {
         const path = `spec.rules[${ri}].matches[${mi}]`;
-        for (const gateway of gateways) {
-          const key = `${gateway}\u0000${hostnames}\u0000${matchKey(match)}`;
+        for (const listener of listeners) {
+          const key = `${listener}\u0000${hostnames}\u0000${matchKey(match)}`;
           const first = claims.get(key);
           if (!first) {
             claims.set(key, { route, path });
           } else if (first.route !== route) {
-            ctx.report(route, path, `HTTPRoute "${first.route.name}" ${first.path} has the same match on Gateway "${gateway.split('/')[1]}": only one of the two rules receives this traffic (the older route's)`);
+            ctx.report(route, path, `HTTPRoute "${first.route.name}" ${first.path} has the same match on Gateway "${listener.split('/')[1].split('#')[0]}": only one of the two rules receives this traffic (the older route's)`);
           } else if (!first.path.startsWith(`spec.rules[${ri}].`)) {
             ctx.report(route, path, `${first.path} has the same match: the earlier rule takes all of this traffic`);
           }
