@@ -31,6 +31,7 @@ import {
 import { LoraAdapters } from './adapters';
 import { applyAfter } from './apply-order';
 import { ModelServerAutoscaler } from './autoscaler';
+import { applyCommonLabels, commonLabels } from './common-labels';
 import { mirrorImages } from './image-mirror';
 import { MetricsAdapter } from './metrics-adapter';
 import { WeightsFill } from './weights-fill';
@@ -220,6 +221,8 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
     });
   }
   mirrorImages(app, spec);
+  // Last, over whatever the constructs above added: every object carries the common labels.
+  applyCommonLabels(app, commonLabels(spec));
   return app;
 }
 

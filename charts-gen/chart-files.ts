@@ -18,10 +18,19 @@ export const MANIFEST_EXTENSION = '.k8s.yaml';
 // Pool names are DNS labels (spec/schema.ts), so a pool chart's file name is `pool-` and a label.
 const CHART_FILE = new RegExp(`^(${GATEWAY_CHART}|${METRICS_READER_CHART}|${METRICS_ADAPTER_CHART}|pool-[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\\.k8s\\.yaml$`);
 
-/** True for a name synth can write: `gateway.k8s.yaml`, `metrics-reader.k8s.yaml`, `metrics-adapter.k8s.yaml` or `pool-<pool name>.k8s.yaml`. */
+/**
+ * The GitOps bundle's files (gitops-bundle.ts): the Namespace and the kustomization beside the charts, and
+ * in crds/ one file per CRD of the inference API groups (`<plural>.<group>.yaml`) and its kustomization.
+ */
+const BUNDLE_FILE = /^(namespace\.k8s\.yaml|kustomization\.yaml|[a-z][a-z0-9]{0,62}\.(inference\.networking\.x-k8s\.io|inference\.networking\.k8s\.io|llm-d\.ai)\.yaml)$/;
+
+/**
+ * True for a name synth can write: `gateway.k8s.yaml`, `metrics-reader.k8s.yaml`, `metrics-adapter.k8s.yaml`,
+ * `pool-<pool name>.k8s.yaml`, and the GitOps bundle's `namespace.k8s.yaml`, `kustomization.yaml` and CRD files.
+ */
 export function isChartFileName(name: string): boolean {
-  return CHART_FILE.test(name);
+  return CHART_FILE.test(name) || BUNDLE_FILE.test(name);
 }
 
 /** The rule above, in words, for messages. */
-export const CHART_FILE_NAMES = `${GATEWAY_CHART}${MANIFEST_EXTENSION}, ${METRICS_READER_CHART}${MANIFEST_EXTENSION}, ${METRICS_ADAPTER_CHART}${MANIFEST_EXTENSION} and ${poolChartId('<pool>')}${MANIFEST_EXTENSION}`;
+export const CHART_FILE_NAMES = `${GATEWAY_CHART}${MANIFEST_EXTENSION}, ${METRICS_READER_CHART}${MANIFEST_EXTENSION}, ${METRICS_ADAPTER_CHART}${MANIFEST_EXTENSION}, ${poolChartId('<pool>')}${MANIFEST_EXTENSION}, namespace${MANIFEST_EXTENSION}, kustomization.yaml and, in crds/, <plural>.<inference API group>.yaml`;

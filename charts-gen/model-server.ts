@@ -111,6 +111,8 @@ export class ModelServer extends Construct {
         '--max-cpu-loras', String(server.maxCpuLoras),
         // vLLM refuses (HTTP 400 from /v1/load_lora_adapter) an adapter whose rank exceeds this.
         '--max-lora-rank', String(props.maxLoraRank),
+        // The spec's escape hatch, checked against the flags above (spec/escape-hatches.ts).
+        ...(server.extraArgs ?? []),
       ],
       env: [
         { name: 'PORT', value: String(server.port) },
@@ -124,6 +126,7 @@ export class ModelServer extends Construct {
         // failure, an OOM kill) finds them there and does not download them again.
         { name: 'HF_HOME', value: `${ModelServer.DATA_DIRECTORY}/huggingface` },
         { name: 'VLLM_CACHE_ROOT', value: `${ModelServer.DATA_DIRECTORY}/vllm` },
+        ...(server.env ?? []).map((variable) => ({ name: variable.name, value: variable.value })),
       ],
       ports: [{ containerPort: server.port, name: ModelServer.PORT_NAME, protocol: 'TCP' }],
       lifecycle: {
@@ -213,6 +216,7 @@ export class ModelServer extends Construct {
             // Room for the preStop sleep plus the slowest request to finish (see spec/drain.ts).
             terminationGracePeriodSeconds: server.terminationGracePeriodSeconds,
             nodeSelector: { [GKE_ACCELERATOR_LABEL]: server.accelerator },
+            ...(server.tolerations === undefined || server.tolerations.length === 0 ? {} : { tolerations: server.tolerations.map((toleration) => ({ ...toleration })) }),
             volumes: [
               { name: 'data', emptyDir: {} },
               { name: 'shm', emptyDir: { medium: 'Memory' } },

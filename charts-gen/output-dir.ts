@@ -23,7 +23,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -309,6 +311,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The pid of a live process other than this one that holds the directory's lock, if any. */
+function lockHolder(dir: string): number | undefined {
+  let holder = NaN;
+  try {
+    holder = Number.parseInt(readRegularFile(join(dir, LOCK_FILE), 64).toString('utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder) ? holder : undefined;
+}
+
 /** Takes the directory's lock (a file holding our pid); a lock left by a process that is gone is taken over. */
 function lock(dir: string, shownDir: string, layout: OutputLayout): () => void {
   const lockName = bookkeeping(layout).lock;
@@ -546,5 +559,54 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
     }
   } finally {
     unlock();
+  }
+}
+
+/**
+ * What writeOutput would refuse in `outdir` for `files` (name -> bytes), checked without writing or
+ * creating anything: for a run that publishes into several folders (synth's crds/ and its output folder)
+ * and must refuse all of them before writing any. A folder with an unfinished journal is left to
+ * writeOutput, which finishes the journal first; a folder that does not exist yet has nothing to refuse.
+ */
+export function preflightOutput(outdir: string, files: ReadonlyMap<string, string>): string[] {
+  let dir: string;
+  try {
+    if (lstatOrUndefined(outdir) === undefined) return [];
+    dir = resolveOutputDir(outdir);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      return [`${printable(outdir)}: cannot write here (${errnoReason(error)})`];
+    }
+    const holder = lockHolder(dir);
+    if (holder !== undefined) {
+      return [`${printable(outdir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`];
+    }
+    // writeOutput finishes a pending journal first; one it could not read would stop it there.
+    if (hasPendingJournal(dir)) {
+      readJournal(dir, outdir, SYNTH_LAYOUT);
+      return [];
+    }
+    const previous = readRecord(dir, outdir);
+    const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
+    const problems: string[] = [];
+    for (const [name, text] of files) {
+      const current = inspect(dir, name);
+      if (current.kind === 'absent' || (current.kind === 'file' && current.sha256 === sha256(text))) continue;
+      if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; synth writes only regular files and leaves this alone (move it away)`);
+      else if (previous?.files[name] === undefined) problems.push(`${show(name)}: exists and was not written by synth; move it away or choose another output directory`);
+      else if (current.sha256 !== previous.files[name]) problems.push(`${show(name)}: changed since synth wrote it; move it away (or restore it) so synth can replace it`);
+    }
+    for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
+      if (files.has(name)) continue;
+      const current = inspect(dir, name);
+      if (current.kind !== 'absent' && !(current.kind === 'file' && current.sha256 === recorded)) {
+        problems.push(`${show(name)}: synth wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
+      }
+    }
+    return problems;
+  } catch (error) {
+    if (error instanceof OutputError) return [...error.problems];
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { GATEWAY_CHART, poolChartId } from '../charts-gen/app';
 import { ModelServer } from '../charts-gen/model-server';
 import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
+import { crdManifestFile } from './crd-files';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
 import { modelServerTimeoutSeconds, withPulumiAwait, type ChartObjects, type KubeObject } from './manifests';
@@ -81,10 +82,12 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
 
     // Only what GKE does not install: the guide's profile needs its release's CRDs, the GA profile only
     // the llm-d.ai kinds (GKE 1.34.0-gke.1626000 and later own InferencePool v1). During a migration both.
+    // One ConfigFile per manifest, named as when it read the release's URLs, so every CRD keeps its URN.
     this.crds = activeVersions(spec).flatMap((version) => {
-      const urls = EXTENSION_RELEASES[version].crdManifestUrls;
-      return urls.map(
-        (url, index) => new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds${urls.length > 1 ? `-${index + 1}` : ''}`, { file: url }, onCluster),
+      const manifests = EXTENSION_RELEASES[version].crdManifests;
+      return manifests.map(
+        (_files, index) =>
+          new k8s.yaml.v2.ConfigFile(`inference-extension-${version}-crds${manifests.length > 1 ? `-${index + 1}` : ''}`, { file: crdManifestFile(spec, version, index) }, onCluster),
       );
     });
 

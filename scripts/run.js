@@ -10,6 +10,7 @@ const TOOLS = {
   'spec/write-json-schema.ts': 'schema',
   'spec/metrics-command.ts': 'metrics',
   'charts-gen/benchmark-command.ts': 'benchmark',
+  'validate/schema-bundle-cli.ts': 'schemas',
 };
 
 const [entry, ...args] = process.argv.slice(2);

@@ -15,6 +15,7 @@ import {
 import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
+import { checkEnv, checkExtraArgs, checkTolerations } from './escape-hatches';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
@@ -308,6 +309,9 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   if (isNumber(server.rollout.maxSurge) && isNumber(server.rollout.maxUnavailable) && server.rollout.maxSurge + server.rollout.maxUnavailable === 0) {
     report(`${at}.modelServer.rollout`, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress');
   }
+  checkExtraArgs(server.extraArgs, `${at}.modelServer.extraArgs`, report);
+  checkEnv(server.env, `${at}.modelServer.env`, report);
+  checkTolerations(server.tolerations, `${at}.modelServer.tolerations`, report);
   checkPinned(report, `${at}.modelServer.image`, server.image);
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);

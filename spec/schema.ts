@@ -451,6 +451,44 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                 fields: { maxUnavailable: integer('Pods a voluntary disruption may take down at once', 0, 1000) },
               },
               resources: resources('CPU and memory the vLLM container requests (no limit)'),
+              extraArgs: {
+                kind: 'list',
+                description: 'vLLM flags added after ours, such as [--max-model-len, "8192"]; refused: the flags we set (--model, --port, ...), --served-model-name, --host, --uds, --api-key, and shell or $(...) syntax',
+                optional: true,
+                maxItems: 64,
+                items: { kind: 'string', description: 'One argument', maxLength: 1024 },
+              },
+              env: {
+                kind: 'list',
+                description: 'Variables added to the vLLM container; refused: the ones we set (PORT, HUGGING_FACE_HUB_TOKEN, VLLM_ALLOW_RUNTIME_LORA_UPDATING, HF_HOME, VLLM_CACHE_ROOT), names of credentials, and $(...) in values',
+                optional: true,
+                maxItems: 64,
+                items: {
+                  kind: 'object',
+                  description: 'One variable',
+                  fields: {
+                    name: { kind: 'string', description: 'Variable name', required: true, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'letters, digits and "_", not starting with a digit', maxLength: 256 },
+                    value: { kind: 'string', description: 'Its value (written into the manifests in plain text)', required: true, maxLength: 4096 },
+                  },
+                },
+              },
+              tolerations: {
+                kind: 'list',
+                description: 'Tolerations of the model server pods, besides the GPU taint\'s (GKE adds that one itself)',
+                optional: true,
+                maxItems: 32,
+                items: {
+                  kind: 'object',
+                  description: 'One toleration (Kubernetes core/v1 Toleration)',
+                  fields: {
+                    key: { kind: 'string', description: 'Taint key; left out with operator Exists, every taint', optional: true, pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, patternHint: 'a label key such as nvidia.com/gpu or dedicated', maxLength: 317 },
+                    operator: { kind: 'string', description: 'Equal (the default) or Exists', optional: true, enum: ['Equal', 'Exists'] },
+                    value: { kind: 'string', description: 'Taint value (operator Equal)', optional: true, pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, patternHint: 'a label value (letters, digits, "-", "_" and ".")', maxLength: 63 },
+                    effect: { kind: 'string', description: 'Effect to tolerate; left out, every effect', optional: true, enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+                    tolerationSeconds: { kind: 'integer', description: 'Seconds a NoExecute taint is tolerated before eviction', optional: true, min: 0, max: 31_536_000 },
+                  },
+                },
+              },
               weightsFrom: enumOf("Where vLLM reads the base model: huggingface (the guide's download at every start) or gcs (a bucket a one-time Job fills, streamed by vLLM's Run:ai model streamer)", WEIGHT_SOURCES),
               weightsBucket: {
                 kind: 'string',

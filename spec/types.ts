@@ -286,10 +286,32 @@ export interface ModelServerSpec {
   readonly disruptionBudget: DisruptionBudgetSpec;
   /** CPU and memory the vLLM container requests (it gets no limit). */
   readonly resources: ResourceRequestsSpec;
+  /** vLLM flags added after ours (spec/escape-hatches.ts says which are refused). */
+  readonly extraArgs?: readonly string[];
+  /** Variables added to the vLLM container; not the ones we set, no credentials. */
+  readonly env?: readonly EnvVarSpec[];
+  /** Tolerations of the model server pods, besides the GPU taint's (which GKE adds itself). */
+  readonly tolerations?: readonly TolerationSpec[];
   /** Where vLLM reads the base model: Hugging Face (the guide), or a Cloud Storage bucket a Job fills. */
   readonly weightsFrom: WeightSource;
   /** The bucket when `weightsFrom` is gcs; `pulumi up` creates it in the cluster's region. */
   readonly weightsBucket?: string;
+}
+
+export interface EnvVarSpec {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface TolerationSpec {
+  /** Taint key; left out with operator Exists, it tolerates every taint. */
+  readonly key?: string;
+  readonly operator?: string;
+  readonly value?: string;
+  /** Taint effect to tolerate; left out, every effect. */
+  readonly effect?: string;
+  /** How long a NoExecute taint is tolerated before eviction. */
+  readonly tolerationSeconds?: number;
 }
 
 export interface ResourceRequestsSpec {

@@ -38,8 +38,14 @@ export interface ExtensionRelease {
   /** API group and version of its InferencePool. */
   readonly poolGroup: string;
   readonly poolVersion: string;
-  /** CRD manifests `pulumi up` applies before any custom resource: only what GKE does not install. */
-  readonly crdManifestUrls: readonly string[];
+  /**
+   * The CRDs to install before any custom resource, only what GKE does not install: pinned files
+   * (validate/pinned-schemas.ts), taken from the committed schema bundle, so neither synth (its `crds/`
+   * folder) nor `pulumi up` downloads anything. Grouped as the manifests `pulumi up` applied when it
+   * downloaded them (one ConfigFile each), so every CRD keeps its Pulumi URN: a CRD that moved to another
+   * ConfigFile would be deleted and recreated, and deleting a CRD deletes every object of its kind.
+   */
+  readonly crdManifests: readonly (readonly string[])[];
   /** Oldest GKE version the release works on (GA: the first that installs InferencePool v1 itself). */
   readonly minGkeVersion: string;
   /** Endpoint picker image, and the tag a spec's picker image must carry. */
@@ -78,9 +84,7 @@ export interface ExtensionRelease {
   readonly bodyRouterImage: string;
 }
 
-const EXTENSION_REPO = 'kubernetes-sigs/gateway-api-inference-extension';
 const EXTENSION_REGISTRY = 'registry.k8s.io/gateway-api-inference-extension';
-const LLM_D_ROUTER_REPO = 'llm-d/llm-d-router';
 
 /** lora-syncer v1.0.x reads the vLLMLoRAConfig format the guide writes (ensureExist / ensureNotExist). */
 const LORA_SYNCER_IMAGE = `${EXTENSION_REGISTRY}/lora-syncer:v1.0.2`;
@@ -92,7 +96,13 @@ export const EXTENSION_RELEASES = {
     api: 'v1alpha2',
     poolGroup: 'inference.networking.x-k8s.io',
     poolVersion: 'v1alpha2',
-    crdManifestUrls: [`https://github.com/${EXTENSION_REPO}/releases/download/v0.3.0/manifests.yaml`],
+    // The release's manifests.yaml (one manifest): its two CRDs, as the pinned files of config/crd/bases.
+    crdManifests: [
+      [
+        'inference-extension/v0.3.0/inference.networking.x-k8s.io_inferencepools.yaml',
+        'inference-extension/v0.3.0/inference.networking.x-k8s.io_inferencemodels.yaml',
+      ],
+    ],
     minGkeVersion: '1.32.3',
     endpointPickerImage: `${EXTENSION_REGISTRY}/epp:v0.3.0`,
     endpointPickerTag: 'v0.3.0',
@@ -124,10 +134,7 @@ export const EXTENSION_RELEASES = {
     poolGroup: 'inference.networking.k8s.io',
     poolVersion: 'v1',
     // GKE 1.34.0-gke.1626000 and later install InferencePool v1 themselves; the llm-d.ai kinds are ours.
-    crdManifestUrls: [
-      `https://raw.githubusercontent.com/${LLM_D_ROUTER_REPO}/v0.10.0/config/crd/bases/llm-d.ai_inferenceobjectives.yaml`,
-      `https://raw.githubusercontent.com/${LLM_D_ROUTER_REPO}/v0.10.0/config/crd/bases/llm-d.ai_inferencemodelrewrites.yaml`,
-    ],
+    crdManifests: [['llm-d-router/v0.10.0/llm-d.ai_inferenceobjectives.yaml'], ['llm-d-router/v0.10.0/llm-d.ai_inferencemodelrewrites.yaml']],
     minGkeVersion: '1.34.0-gke.1626000',
     endpointPickerImage: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0',
     endpointPickerTag: 'v0.10.0',

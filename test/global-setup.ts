@@ -5,15 +5,15 @@
  *    directory a test, cdk8s (`cdk8s.outdir.*`) or a child process makes lands there; global-teardown.ts
  *    removes it whole. Workers and child processes inherit TMPDIR from this process. A run killed before its
  *    teardown leaves its directory; the next run removes it (the directory names the pid of its run).
- * 2. Makes the pinned CRD schemas available. With ../shared/schemas (or IGW_SCHEMAS_DIR) this only checks
- *    their sha256; on a fresh clone without it, it downloads them (from IGW_SCHEMAS_URL, else upstream)
- *    into the cache the tests then read synchronously. Without network or a mirror, the run stops with one
- *    line saying how to get them, instead of hundreds of failing tests.
+ * 2. Reads the committed schema bundle (schemas/bundle.json), which the tests validate against: no
+ *    network and no ../shared needed. A bundle that no longer matches validate/pinned-schemas.ts stops the
+ *    run with one line naming the command that regenerates it, instead of hundreds of failing tests.
  */
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSchemaTexts, SchemaSourceError } from '../validate/schema-source';
+import { readSchemaBundle } from '../validate/schema-bundle';
+import { SchemaSourceError } from '../validate/schema-source';
 
 /** The variable that holds the run's temporary directory, for the teardown. */
 export const RUN_TMPDIR_VARIABLE = 'IGW_TEST_RUN_TMPDIR';
@@ -37,7 +37,7 @@ function removeAbandonedRunDirs(): void {
   }
 }
 
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): void {
   removeAbandonedRunDirs();
   const runDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
   // As open as /tmp itself (sticky, writable by all): some rows run as an unprivileged user.
@@ -45,7 +45,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[RUN_TMPDIR_VARIABLE] = runDir;
   process.env.TMPDIR = runDir;
   try {
-    await loadSchemaTexts({ download: true });
+    readSchemaBundle();
   } catch (error) {
     if (!(error instanceof SchemaSourceError)) throw error;
     process.stderr.write(`\nnpm test: ${error.message.split('\n')[0]}\n`);

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadSchemaTextsSync, PINNED_SCHEMAS, VALIDATION_ONLY_SCHEMAS } from '../validate';
+import { PINNED_SCHEMAS, VALIDATION_ONLY_SCHEMAS } from '../validate';
+import { describeWithSources, pinnedSources } from './pinned-sources';
 
 const root = join(__dirname, '..');
 
@@ -30,31 +31,33 @@ function expectSameAsCommitted(dir: string): void {
   for (const file of committed) expect(readFileSync(join(dir, file), 'utf8')).toBe(readFileSync(join(root, 'imports', file), 'utf8'));
 }
 
-test('imports/ matches a fresh `npm run import` of the CRDs listed in cdk8s.yaml', async () => {
-  const run = await runImport({});
-  expect(run.status).toBe(0);
-  expectSameAsCommitted(run.dir);
-});
-
-test('imports/ matches `npm run import` with no mirror directory, the CRDs downloaded from a mirror URL', async () => {
-  const texts = loadSchemaTextsSync();
-  const requested: string[] = [];
-  const server = createServer((request, response) => {
-    const file = decodeURIComponent(request.url ?? '').replace(/^\/schemas\//, '');
-    requested.push(file);
-    const text = texts.get(file);
-    response.writeHead(text === undefined ? 404 : 200).end(text ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/schemas/`;
-    const run = await runImport({ IGW_SCHEMAS_URL: url, IGW_SCHEMAS_CACHE: mkdtempSync(join(tmpdir(), 'igw-import-cache-')) });
+describeWithSources('npm run import', () => {
+  test('imports/ matches a fresh `npm run import` of the CRDs listed in cdk8s.yaml', async () => {
+    const run = await runImport({});
     expect(run.status).toBe(0);
-    expect(requested.sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
     expectSameAsCommitted(run.dir);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
+
+  test('imports/ matches `npm run import` with no mirror directory, the CRDs downloaded from a mirror URL', async () => {
+    const texts = pinnedSources ?? new Map<string, string>();
+    const requested: string[] = [];
+    const server = createServer((request, response) => {
+      const file = decodeURIComponent(request.url ?? '').replace(/^\/schemas\//, '');
+      requested.push(file);
+      const text = texts.get(file);
+      response.writeHead(text === undefined ? 404 : 200).end(text ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/schemas/`;
+      const run = await runImport({ IGW_SCHEMAS_URL: url, IGW_SCHEMAS_CACHE: mkdtempSync(join(tmpdir(), 'igw-import-cache-')) });
+      expect(run.status).toBe(0);
+      expect(requested.sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+      expectSameAsCommitted(run.dir);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 test('cdk8s.yaml imports exactly the CRD files whose sha256 the validator pins', () => {

@@ -8,14 +8,16 @@
  *
  * Exit codes: 0 no problems, 1 problems found or input that cannot be used, 2 usage error.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../charts-gen/output-dir';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { ManifestReadError, readManifestDirectory } from './manifest-files';
-import { loadSchemaTexts, SchemaSourceError } from './schema-source';
+import { loadValidatorSchemaTexts } from './schema-bundle';
+import { SchemaSourceError } from './schema-source';
 import { formatProblem } from './types';
 import type { ValidationReport } from './validator';
 
@@ -57,13 +59,24 @@ function isDirectory(dir: string): boolean {
   }
 }
 
+/** The folders right inside `dir`; none when it cannot be listed (readManifestDirectory reports that). */
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory);
+  } catch {
+    return [];
+  }
+}
+
 /** The spec synth recorded in `dir`, if any. A path that is not a readable directory is left for readManifestDirectory to report. */
 function recordedSpec(dir: string): DeploymentSpec | undefined {
   if (!isDirectory(dir)) return undefined;
   let record;
   try {
-    if (hasPendingJournal(dir)) {
-      throw new InputProblem(`${printable(dir)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
+    // The folder itself, or a folder synth writes inside it (crds/), may hold an unfinished journal.
+    const interrupted = [dir, ...subfolders(dir)].find((folder) => hasPendingJournal(folder));
+    if (interrupted !== undefined) {
+      throw new InputProblem(`${printable(interrupted)}: a synth was interrupted while writing here and its files are part old, part new; run npm run synth -- --out ${printable(dir)} to finish it, then validate`);
     }
     record = readRecord(dir);
   } catch (error) {
@@ -109,7 +122,7 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
     const files = readManifestDirectory(dir);
     let report: ValidationReport = { problems: [], skippedRules: [], objectCount: 0 };
     if (files.objects.length > 0) {
-      const schemas = await loadSchemaTexts({ env: io.env, download: true });
+      const schemas = await loadValidatorSchemaTexts({ env: io.env, download: true });
       // The validator (Ajv, CEL, the core-kind validators) is loaded only when there is something to
       // validate, so a bad command line, directory or schema source is answered at once.
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -39,6 +39,8 @@ export const CORE_KINDS: Readonly<Record<string, CoreKind>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': { module: 'rbac.authorization.k8s.io/v1/RoleBinding', namespaced: true },
   'rbac.authorization.k8s.io/v1/ClusterRole': { module: 'rbac.authorization.k8s.io/v1/ClusterRole', namespaced: false },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { module: 'rbac.authorization.k8s.io/v1/ClusterRoleBinding', namespaced: false },
+  // The CRDs synth writes into its crds/ folder.
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': { module: 'apiextensions.k8s.io/v1/CustomResourceDefinition', namespaced: false },
 };
 
 interface ModelError {

@@ -53,8 +53,10 @@ export class CrdRegistry {
 
 export function parseCrds(text: string, file: string): CrdVersion[] {
   const out: CrdVersion[] = [];
-  for (const document of parseAllDocuments(text)) {
-    const crd = asRecord(document.toJS());
+  // The schema bundle keeps each file's CRDs as one JSON array; a mirror file is YAML documents.
+  const documents: unknown[] = text.startsWith('[') ? (JSON.parse(text) as unknown[]) : parseAllDocuments(text).map((document) => document.toJS());
+  for (const document of documents) {
+    const crd = asRecord(document);
     if (crd.kind !== 'CustomResourceDefinition') continue;
     const spec = asRecord(crd.spec);
     const names = asRecord(spec.names);

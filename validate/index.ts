@@ -4,6 +4,7 @@ export { KUBERNETES_ONLY_CEL, MESSAGE_EXPRESSION_NOTE } from './cel';
 export type { ExternalRef } from './checks/context';
 export { CORE_KINDS } from './core-kinds';
 export { PINNED_SCHEMAS, VALIDATION_ONLY_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
+export { bundledCrds, bundledSchemaTexts, loadValidatorSchemaTexts, readSchemaBundle, SCHEMA_BUNDLE_PATH, validatorSchemaTexts, type BundledCrd } from './schema-bundle';
 export {
   SCHEMAS_CACHE_VARIABLE,
   SCHEMAS_DIR_VARIABLE,

@@ -4,7 +4,7 @@
  * spec/yaml-text.ts. Kept apart from the validator so the CLI can read (and refuse) a directory before it
  * loads Ajv and CEL.
  */
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errnoReason, fileNameText, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
@@ -33,32 +33,160 @@ export const MAX_MANIFEST_BYTES = 4 * MiB;
 /** The most all manifest files of a directory may add up to (about 8 s to parse at the same rate). */
 export const MAX_MANIFEST_DIRECTORY_BYTES = 16 * MiB;
 
+/** Comment lines, then a JSON object: synth's CRD files (and any manifest written as JSON). */
+const JSON_DOCUMENT = /^(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*\{/;
+
 /**
- * Reads every `*.yaml`/`*.yml` file of `dir` (sorted, not recursive) into documents. Only regular files
- * are read, each at most MAX_MANIFEST_BYTES; anything else is a problem line, not a hang or a crash.
+ * Whether valid JSON text has a key twice in one object (JSON.parse keeps the last silently; the YAML
+ * parser reports it, and so must this path). Keys are compared decoded, so "a" and "\u0061" are one key.
  */
-export function readManifestDirectory(dir: string): ManifestFiles {
+export function hasDuplicateJsonKey(text: string): boolean {
+  const objects: (Set<string> | undefined)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const keys = objects[objects.length - 1] as Set<string>;
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{') {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === '[') {
+      objects.push(undefined);
+    } else if (c === '}' || c === ']') {
+      objects.pop();
+    } else if (c === ',') {
+      expectKey = objects[objects.length - 1] !== undefined;
+    }
+  }
+  return false;
+}
+
+/**
+ * A manifest file's documents. A file that is one JSON object after its comments is read with
+ * JSON.parse, many times faster than the YAML parser (synth's CRDs are the largest files it writes); any
+ * other text, or JSON with a repeated key, goes through the YAML parser and its messages.
+ */
+function parseManifestText(text: string): ReturnType<typeof parseYamlText> {
+  if (JSON_DOCUMENT.test(text)) {
+    const body = text.replace(/^(?:[ \t]*(?:#[^\n]*)?\n)*/, '');
+    try {
+      const value: unknown = JSON.parse(body);
+      if (!hasDuplicateJsonKey(body)) return { documents: [{ index: 1, value }], problems: [] };
+    } catch {
+      // Not JSON after all: the YAML parser says what is wrong.
+    }
+  }
+  return parseYamlText(text, true);
+}
+
+/** The file names kustomize reads as a folder's kustomization (kustomize's own list, in its order). */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+const isManifestName = (name: string): boolean => /\.ya?ml$/.test(name) && !(KUSTOMIZATION_FILES as readonly string[]).includes(name);
+
+/**
+ * The names in a folder, as bytes: a name that is not UTF-8 is still read (by its bytes) and shown with
+ * U+FFFD, rather than decoded into a name no file has.
+ */
+function listDirectory(dir: string): Buffer[] {
   const shown = printable(dir);
-  // Names as bytes: a name that is not UTF-8 is still read (by its bytes) and shown with U+FFFD, rather
-  // than decoded into a name no file has.
-  let names: Buffer[];
   try {
     if (!statSync(dir).isDirectory()) throw new ManifestReadError(`${shown}: not a directory`);
-    names = readdirSync(dir, { encoding: 'buffer' })
-      .filter((name) => /\.ya?ml$/.test(fileNameText(name)))
-      .sort((a, b) => Buffer.compare(a, b));
+    return readdirSync(dir, { encoding: 'buffer' }).sort((a, b) => Buffer.compare(a, b));
   } catch (error) {
     if (error instanceof ManifestReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ManifestReadError(`${shown}: cannot read the directory (${code === 'ENOENT' ? 'no such directory' : errnoReason(error)})`);
   }
-  if (names.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The kustomization file of a folder, if it has one. */
+function kustomizationOf(dir: string, names: readonly string[]): string | undefined {
+  const name = KUSTOMIZATION_FILES.find((candidate) => names.includes(candidate));
+  return name === undefined ? undefined : join(dir, name);
+}
+
+/**
+ * Checks a kustomization against its folder: every listed resource exists here, and every manifest here
+ * is listed (kustomize, and so Argo CD, Flux and `kubectl apply -k`, applies only what it lists).
+ */
+function checkKustomization(file: string, dir: string, manifests: readonly string[], problems: Problem[]): void {
+  const report = (path: string, message: string) => problems.push({ file, kind: 'Kustomization', name: '-', path, message });
+  let text: string;
+  try {
+    text = readTextFile(file, MAX_MANIFEST_BYTES);
+  } catch (error) {
+    if (!(error instanceof TextFileError)) throw error;
+    report('(file)', `cannot read: ${error.reason}`);
+    return;
+  }
+  const parsed = parseYamlText(text, false);
+  for (const problem of parsed.problems) report(`(document ${problem.document})`, formatYamlProblem(problem));
+  if (parsed.problems.length > 0) return;
+  const value = parsed.documents[0]?.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    report('(document)', 'is not a YAML mapping');
+    return;
+  }
+  const resources = (value as { resources?: unknown }).resources ?? [];
+  if (!Array.isArray(resources) || !resources.every((entry) => typeof entry === 'string')) {
+    report('resources', 'must be a list of file or folder names');
+    return;
+  }
+  resources.forEach((entry: string, index) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('/') || entry.split('/').includes('..')) return; // remote or outside: not ours to check
+    const target = join(dir, entry);
+    if (!existsSync(target)) report(`resources[${index}]`, `${printable(entry)} does not exist in ${printable(dir)}`);
+  });
+  const listed = new Set(resources.map((entry: string) => entry.replace(/^\.\//, '')));
+  for (const name of manifests) {
+    if (!listed.has(name)) report('resources', `does not list ${printable(name)}, so kustomize (Argo CD, Flux, kubectl apply -k) will not apply it`);
+  }
+}
+
+/**
+ * Reads every `*.yaml`/`*.yml` file of `dir` (sorted), and of each folder right below it that holds a
+ * kustomization (synth's `crds/`), into documents. A kustomization file is not a manifest: it is checked
+ * against its folder instead (see checkKustomization). Only regular files are read, each at most
+ * MAX_MANIFEST_BYTES; anything else is a problem line, not a hang or a crash.
+ */
+export function readManifestDirectory(dir: string): ManifestFiles {
+  const shown = printable(dir);
+  const byteNames = listDirectory(dir);
+  const folders: { readonly dir: string; readonly names: readonly Buffer[] }[] = [{ dir, names: byteNames }];
+  for (const name of byteNames) {
+    const sub = join(dir, fileNameText(name));
+    if (!isDirectory(sub)) continue;
+    const subNames = listDirectory(sub);
+    if (kustomizationOf(sub, subNames.map(fileNameText)) !== undefined) folders.push({ dir: sub, names: subNames });
+  }
+  const files = folders.flatMap((folder) =>
+    folder.names.filter((name) => isManifestName(fileNameText(name))).map((name) => ({ bytes: Buffer.concat([Buffer.from(`${folder.dir}/`), name]), file: join(folder.dir, fileNameText(name)) })),
+  );
+  if (files.length === 0) throw new ManifestReadError(`${shown}: no .yaml files to validate (run npm run synth first?)`);
   // Sizes first, from metadata alone, so an oversized directory is refused before anything is parsed.
   let total = 0;
-  for (const name of names) {
+  for (const { bytes } of files) {
     let stats: Stats | undefined;
     try {
-      stats = statSync(Buffer.concat([Buffer.from(`${dir}/`), name]));
+      stats = statSync(bytes);
     } catch {
       stats = undefined; // reported when the file is read
     }
@@ -69,17 +197,21 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   }
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
-  for (const name of names) {
-    const file = join(dir, fileNameText(name));
+  for (const folder of folders) {
+    const texts = folder.names.map(fileNameText);
+    const kustomization = kustomizationOf(folder.dir, texts);
+    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, texts.filter(isManifestName), problems);
+  }
+  for (const { bytes, file } of files) {
     let text: string;
     try {
-      text = readTextFile(Buffer.concat([Buffer.from(`${dir}/`), name]), MAX_MANIFEST_BYTES);
+      text = readTextFile(bytes, MAX_MANIFEST_BYTES);
     } catch (error) {
       if (!(error instanceof TextFileError)) throw error;
       problems.push({ file, kind: '?', name: '?', path: '(file)', message: `cannot read: ${error.reason}` });
       continue;
     }
-    const parsed = parseYamlText(text, true);
+    const parsed = parseManifestText(text);
     for (const problem of parsed.problems) {
       problems.push({ file, kind: '?', name: '?', path: `(document ${problem.document})`, message: formatYamlProblem(problem) });
     }
@@ -87,4 +219,3 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   }
   return { objects, problems };
 }
-

@@ -1,5 +1,7 @@
 /**
- * Finds the pinned CRD files, in this order:
+ * Finds the pinned upstream CRD files themselves, for `npm run schemas -- --update` (which derives the
+ * committed schema bundle from them, see schema-bundle.ts), `npm run import`, and a validation against a
+ * mirror named explicitly. The validator and the tests read the bundle and need none of this. Order:
  *
  * 1. `IGW_SCHEMAS_DIR`: a directory laid out like ../shared/schemas;
  * 2. `IGW_SCHEMAS_URL`: the base URL of such a mirror, the same relative paths below it;
@@ -8,9 +10,10 @@
  *
  * Setting both variables is an error. Files from 2 and 4 are downloaded (only when the caller allows it,
  * because it needs the network) into a cache directory (`IGW_SCHEMAS_CACHE`, default
- * node_modules/.cache/igw-schemas) and read from there afterwards. Every file, local, cached or
- * downloaded, must match its pinned sha256: a mirror that drifted would make the validator vouch for
- * manifests against schemas nobody reviewed.
+ * node_modules/.cache/igw-schemas) and read from there afterwards; downloads go through the proxy that
+ * HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (Node's own fetch reads none of them).
+ * Every file, local, cached or downloaded, must match its pinned sha256: a mirror that drifted would make
+ * the validator vouch for manifests against schemas nobody reviewed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -249,13 +252,42 @@ function writeCacheFile(path: string, text: string): void {
   }
 }
 
+/** The proxy variables curl, npm and Go read; Node's own fetch reads none of them. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+
+/**
+ * fetch(), through the proxy HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (undici's
+ * EnvHttpProxyAgent, which reads them as curl does); Node's global fetch when no proxy is set.
+ */
+async function fetchThroughProxy(url: URL, init: { headers: Record<string, string>; signal: AbortSignal }, env: NodeJS.ProcessEnv, read: (response: Response) => Promise<string>): Promise<string> {
+  const value = (names: readonly string[]) => names.map((name) => env[name]).find((v) => v !== undefined && v !== '');
+  const check = async (response: Response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return read(response);
+  };
+  if (!PROXY_VARIABLES.some((name) => env[name])) return check(await fetch(url, init));
+  // Loaded only when a proxy is set: undici's own fetch, which takes its dispatcher.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const undici = require('undici') as typeof import('undici');
+  const dispatcher = new undici.EnvHttpProxyAgent({
+    httpProxy: value(['HTTP_PROXY', 'http_proxy']),
+    httpsProxy: value(['HTTPS_PROXY', 'https_proxy']),
+    noProxy: value(['NO_PROXY', 'no_proxy']) ?? '',
+  });
+  try {
+    return await check((await undici.fetch(url, { ...init, dispatcher })) as unknown as Response);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 /** The whole download's deadline: one signal shared by every file, and its length in seconds. */
 interface Deadline {
   readonly signal: AbortSignal;
   readonly seconds: number;
 }
 
-async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { kind: 'download' }>, deadline: Deadline): Promise<string> {
+async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { kind: 'download' }>, deadline: Deadline, env: NodeJS.ProcessEnv): Promise<string> {
   const url = schemaUrl(schema, origin.baseUrl);
   const shown = displayUrl(url);
   // fetch() refuses credentials in a URL (and would quote the URL, password included, in its error), so
@@ -271,9 +303,7 @@ async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { ki
   try {
     // The signal also ends a body that arrives a byte at a time (the reader then fails).
     const signal = AbortSignal.any([AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), deadline.signal]);
-    const response = await fetch(request, { headers, signal });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    text = await cappedText(response);
+    text = await fetchThroughProxy(request, { headers, signal }, env, cappedText);
   } catch (error) {
     // Whatever the reason quotes, the URL in it is shown as displayUrl shows it.
     const reason = failureReason(error, deadline.signal.aborted ? deadline.seconds : undefined).split(request.href).join(shown).split(url).join(shown);
@@ -303,7 +333,7 @@ export async function loadSchemaTexts(options: SchemaSourceOptions = {}): Promis
   if (missing.length === 0) return texts;
   const seconds = totalSeconds(options.env ?? process.env);
   const deadline: Deadline = { signal: AbortSignal.timeout(seconds * 1000), seconds };
-  for (const schema of missing) texts.set(schema.file, await download(schema, origin, deadline));
+  for (const schema of missing) texts.set(schema.file, await download(schema, origin, deadline, options.env ?? process.env));
   return texts;
 }
 

@@ -16,7 +16,8 @@ import { validateCustomResource } from './custom-resources';
 import { checkMetadata } from './metadata';
 import { readManifestDirectory } from './manifest-files';
 import { groupOf, ObjectSet, type Entry } from './object-set';
-import { loadSchemaTexts, loadSchemaTextsSync, type SchemaSourceOptions, type SchemaTexts } from './schema-source';
+import { loadValidatorSchemaTexts, validatorSchemaTexts } from './schema-bundle';
+import type { SchemaSourceOptions, SchemaTexts } from './schema-source';
 import type { StructuralIssue } from './structural';
 import { asRecord, asString, isRecord, withoutSecretValues, type Problem, type SkippedRule, type SourcedObject } from './types';
 
@@ -167,14 +168,14 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
   return { problems: problems.map(withoutSecretValues), skippedRules: [...skipped.values()], objectCount: entries.length };
 }
 
-/** Validates objects against the local schema mirror (no download). */
+/** Validates objects against the committed schema bundle (or the mirror IGW_SCHEMAS_DIR names), offline. */
 export function validateObjectsSync(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
-  return validateWithSchemas(objects, options.schemas ?? loadSchemaTextsSync(options), options);
+  return validateWithSchemas(objects, options.schemas ?? validatorSchemaTexts(options), options);
 }
 
-/** Validates objects; resolves schemas from the mirror or, with `download`, from upstream. */
+/** Validates objects against the schema bundle, or a mirror the environment names (downloaded with `download`). */
 export async function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): Promise<ValidationReport> {
-  return validateWithSchemas(objects, options.schemas ?? (await loadSchemaTexts(options)), options);
+  return validateWithSchemas(objects, options.schemas ?? (await loadValidatorSchemaTexts(options)), options);
 }
 
 export { MAX_MANIFEST_BYTES, MAX_MANIFEST_DIRECTORY_BYTES, ManifestReadError, readManifestDirectory, type ManifestFiles } from './manifest-files';

@@ -7,7 +7,7 @@
  */
 import { resolveSpec, type DeploymentSpec } from '../../spec';
 import { lines, synthObjects, validate } from '../validate/helpers';
-import { findAll, findContainer, findObject, synthApp, synthCharts, type K8sObject } from './helpers';
+import { COMMON_LABELS, findAll, findContainer, findObject, synthApp, synthCharts, type K8sObject } from './helpers';
 
 const LLAMA = 'vllm-llama3-8b-instruct';
 const QWEN = 'qwen';
@@ -77,7 +77,7 @@ describe('the body-based router of a spec with two base models under /', () => {
   });
 
   test('runs as its own ServiceAccount body-based-router, which is granted nothing (our deviation: the chart runs it as the namespace default)', () => {
-    expect(findObject(gateway, 'ServiceAccount', ROUTER).metadata).toEqual({ name: ROUTER, namespace: 'default' });
+    expect(findObject(gateway, 'ServiceAccount', ROUTER).metadata).toEqual({ name: ROUTER, namespace: 'default', labels: COMMON_LABELS });
     expect(pod.serviceAccountName).toBe(ROUTER);
     expect(findAll(gateway, 'RoleBinding')).toEqual([]);
   });
@@ -86,9 +86,9 @@ describe('the body-based router of a spec with two base models under /', () => {
     expect(pod.automountServiceAccountToken).toBe(true);
   });
 
-  test('is apps/v1 Deployment body-based-router in default, without labels, one replica, selecting app: body-based-router', () => {
+  test('is apps/v1 Deployment body-based-router in default, with only the common labels, one replica, selecting app: body-based-router', () => {
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.metadata).toEqual({ name: ROUTER, namespace: 'default' });
+    expect(deployment.metadata).toEqual({ name: ROUTER, namespace: 'default', labels: COMMON_LABELS });
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.selector).toEqual({ matchLabels: { app: ROUTER } });
     expect(deployment.spec.template.metadata).toEqual({ labels: { app: ROUTER } });
@@ -135,7 +135,7 @@ describe('the body-based router of a spec with two base models under /', () => {
 
   test('Service body-based-router publishes 9004 to the router pods with appProtocol HTTP2', () => {
     const service = findObject(gateway, 'Service', ROUTER);
-    expect(service.metadata).toEqual({ name: ROUTER, namespace: 'default' });
+    expect(service.metadata).toEqual({ name: ROUTER, namespace: 'default', labels: COMMON_LABELS });
     expect(service.spec).toEqual({
       type: 'ClusterIP',
       selector: { app: ROUTER },
@@ -146,7 +146,7 @@ describe('the body-based router of a spec with two base models under /', () => {
   test('GCPRoutingExtension body-based-router runs it on Gateway inference-gateway for request headers, body and trailers, streamed full duplex', () => {
     const extension = findObject(gateway, 'GCPRoutingExtension', ROUTER);
     expect(extension.apiVersion).toBe('networking.gke.io/v1');
-    expect(extension.metadata).toEqual({ name: ROUTER, namespace: 'default' });
+    expect(extension.metadata).toEqual({ name: ROUTER, namespace: 'default', labels: COMMON_LABELS });
     expect(extension.spec).toEqual({
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'inference-gateway' }],
       extensionChains: [
@@ -170,7 +170,7 @@ describe('the body-based router of a spec with two base models under /', () => {
   test('HealthCheckPolicy bbr-healthcheck checks the router Service over gRPC on fixed port 9005 and logs the checks', () => {
     const policy = findObject(gateway, 'HealthCheckPolicy', 'bbr-healthcheck');
     expect(policy.apiVersion).toBe('networking.gke.io/v1');
-    expect(policy.metadata).toEqual({ name: 'bbr-healthcheck', namespace: 'default' });
+    expect(policy.metadata).toEqual({ name: 'bbr-healthcheck', namespace: 'default', labels: COMMON_LABELS });
     expect(policy.spec).toEqual({
       default: { logConfig: { enabled: true }, config: { type: 'GRPC', grpcHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: 9005 } } },
       targetRef: { group: '', kind: 'Service', name: ROUTER, namespace: 'default' },
@@ -181,7 +181,7 @@ describe('the body-based router of a spec with two base models under /', () => {
 describe('the HTTPRoute of a spec with two base models under /', () => {
   test('is one HTTPRoute, my-route, on Gateway inference-gateway', () => {
     const routes = findAll(gateway, 'HTTPRoute');
-    expect(routes.map((route) => route.metadata)).toEqual([{ name: 'my-route', namespace: 'default' }]);
+    expect(routes.map((route) => route.metadata)).toEqual([{ name: 'my-route', namespace: 'default', labels: COMMON_LABELS }]);
     expect(routes[0].spec.parentRefs).toEqual([{ name: 'inference-gateway' }]);
   });
 

@@ -7,6 +7,7 @@ import { addModelServer, buildApp } from '../../charts-gen/app';
 import { InferencePool } from '../../charts-gen/inference-pool';
 import { MetricsReader } from '../../charts-gen/metrics-reader';
 import { ModelServer } from '../../charts-gen/model-server';
+import { version as TOOL_VERSION } from '../../package.json';
 import { extensionRelease, guideMetricsReader, poolMetrics, resolveSpec, type DeploymentSpec, type PoolSpec } from '../../spec';
 
 /** One synthesized Kubernetes object, as `toJson()` emits it. */
@@ -23,6 +24,19 @@ export interface K8sObject {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly [field: string]: any;
 }
+
+/**
+ * The common labels of the default spec (namespace default, Gateway inference-gateway), spelled out: every
+ * object carries them (charts-gen/common-labels.ts). An object with its own version label keeps it.
+ */
+export const COMMON_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/part-of': 'inference-gateway',
+  'app.kubernetes.io/managed-by': 'inference-gateway',
+  'app.kubernetes.io/instance': 'default.inference-gateway',
+  'app.kubernetes.io/version': TOOL_VERSION,
+};
+/** The common labels without the version, for objects that carry their own component version. */
+export const { 'app.kubernetes.io/version': _toolVersion, ...COMMON_LABELS_BUT_VERSION } = COMMON_LABELS;
 
 /** The guide's deployment: the built-in defaults. */
 export function guideSpec(): DeploymentSpec {

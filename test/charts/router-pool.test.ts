@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import { resolveSpec, type DeploymentSpec } from '../../spec';
-import { findAll, findContainer, findObject, inventory, selects, synthCharts, type K8sObject } from './helpers';
+import { COMMON_LABELS, COMMON_LABELS_BUT_VERSION, findAll, findContainer, findObject, inventory, selects, synthCharts, type K8sObject } from './helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
 const EPP = `${POOL}-epp`;
 const GA = { version: 'llm-d-v0.10.0' };
 /** The chart's common labels (llm-d-router.labels), with the published chart's appVersion. */
-const LABELS = { 'app.kubernetes.io/name': EPP, 'app.kubernetes.io/version': 'v0.10.0' };
+const LABELS = { 'app.kubernetes.io/name': EPP, 'app.kubernetes.io/version': 'v0.10.0', ...COMMON_LABELS_BUT_VERSION };
 /** The chart's selector label (llm-d-router.selectorLabels). */
 const SELECTOR = { 'llm-d-router-gateway': EPP };
 /** The chart's mode label (llm-d-router.modeLabels). */
@@ -185,8 +185,8 @@ describe('the endpoint picker with one replica', () => {
 });
 
 describe("the endpoint picker's config", () => {
-  test('is ConfigMap vllm-llama3-8b-instruct-epp in default, without labels, with the files default-plugins.yaml and payload-agnostic.yaml', () => {
-    expect(config.metadata).toEqual({ name: EPP, namespace: 'default' });
+  test('is ConfigMap vllm-llama3-8b-instruct-epp in default, with only the common labels, with the files default-plugins.yaml and payload-agnostic.yaml', () => {
+    expect(config.metadata).toEqual({ name: EPP, namespace: 'default', labels: COMMON_LABELS });
     expect(Object.keys(config.data)).toEqual(['default-plugins.yaml', 'payload-agnostic.yaml']);
   });
 
@@ -285,9 +285,9 @@ describe("the endpoint picker's ServiceAccount and RBAC", () => {
     ]);
   });
 
-  test('RoleBinding vllm-llama3-8b-instruct-epp-non-sa, without labels, grants it to the picker', () => {
+  test('RoleBinding vllm-llama3-8b-instruct-epp-non-sa, with only the common labels, grants it to the picker', () => {
     const binding = findObject(objects, 'RoleBinding', `${EPP}-non-sa`);
-    expect(binding.metadata).toEqual({ name: `${EPP}-non-sa`, namespace: 'default' });
+    expect(binding.metadata).toEqual({ name: `${EPP}-non-sa`, namespace: 'default', labels: COMMON_LABELS });
     expect(binding.subjects).toEqual(subject);
     expect(binding.roleRef).toEqual(roleRef('Role', `${EPP}-non-sa`));
   });
@@ -326,9 +326,9 @@ describe("the endpoint picker's ServiceAccount and RBAC", () => {
     ]);
   });
 
-  test('ClusterRoleBinding default.vllm-llama3-8b-instruct-epp, without labels, grants it to the picker in default', () => {
+  test('ClusterRoleBinding default.vllm-llama3-8b-instruct-epp, with only the common labels, grants it to the picker in default', () => {
     const binding = findObject(objects, 'ClusterRoleBinding', `default.${EPP}`);
-    expect(binding.metadata).toEqual({ name: `default.${EPP}` });
+    expect(binding.metadata).toEqual({ name: `default.${EPP}`, labels: COMMON_LABELS });
     expect(binding.subjects).toEqual(subject);
     expect(binding.roleRef).toEqual(roleRef('ClusterRole', `default.${EPP}`));
   });
@@ -378,8 +378,8 @@ describe('Managed Prometheus scraping of the picker', () => {
     });
   });
 
-  test('ServiceAccount vllm-llama3-8b-instruct-metrics-reader-sa lives in default, without labels', () => {
-    expect(findObject(objects, 'ServiceAccount', `${reader}-sa`).metadata).toEqual({ name: `${reader}-sa`, namespace: 'default' });
+  test('ServiceAccount vllm-llama3-8b-instruct-metrics-reader-sa lives in default, with only the common labels', () => {
+    expect(findObject(objects, 'ServiceAccount', `${reader}-sa`).metadata).toEqual({ name: `${reader}-sa`, namespace: 'default', labels: COMMON_LABELS });
   });
 
   test('Secret vllm-llama3-8b-instruct-metrics-reader-secret holds its token, with the chart labels', () => {

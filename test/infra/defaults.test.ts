@@ -2,13 +2,16 @@
  * `pulumi up` with only gcp:project and the token set: one program run under mocks, then one behaviour
  * per test, read off the inputs the mocks received.
  */
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../../charts-gen/app';
 import { PULUMI_ANNOTATION_PREFIX, type KubeObject } from '../../infra/manifests';
 import { isSecretValue } from '../../plan/mocks';
 import type { MockRun } from '../../plan/program';
 import { resolveSpec, EXTENSION_RELEASES } from '../../spec';
-import { CONFIG_GROUP, GPU_POOL, HF_TOKEN, NODE_POOL, PROJECT, SUBNETWORK, SYSTEM_POOL, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, redacted, run, type Inputs } from './harness';
+import { bundledCrds } from '../../validate';
+import { CONFIG_GROUP, GPU_POOL, HF_TOKEN, NODE_POOL, PROJECT, SUBNETWORK, SYSTEM_POOL, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, redacted, run, runSpec, type Inputs } from './harness';
 
 let result: MockRun;
 beforeAll(async () => {
@@ -195,8 +198,23 @@ describe('Kubernetes provider', () => {
 });
 
 describe('Kubernetes objects', () => {
-  test('the CRDs come from the pinned release manifest of the spec extension version', () => {
-    expect(plain(one(result, 'kubernetes:yaml/v2:ConfigFile'))).toEqual({ file: EXTENSION_RELEASES['v0.3.0'].crdManifestUrls[0] });
+  test("the CRDs come from the schema bundle, as a local file the provider reads: the release's two CRDs, labelled, nothing downloaded", () => {
+    const configFile = one(result, 'kubernetes:yaml/v2:ConfigFile');
+    expect(configFile.name).toBe('inference-extension-v0.3.0-crds');
+    const file = plain(configFile).file as string;
+    expect(file).toMatch(/\/node_modules\/\.cache\/igw-crds\/v0\.3\.0-crds-1-[0-9a-f]{16}\.yaml$/);
+    const crds = parseAllDocuments(readFileSync(file, 'utf8')).map((document) => document.toJS());
+    expect(crds.map((crd) => crd.metadata.name)).toEqual(['inferencepools.inference.networking.x-k8s.io', 'inferencemodels.inference.networking.x-k8s.io']);
+    expect(crds.map((crd) => crd.spec)).toEqual(EXTENSION_RELEASES['v0.3.0'].crdManifests[0].flatMap((pinned) => bundledCrds(pinned).map((crd) => crd.spec)));
+    for (const crd of crds) expect(crd.metadata.labels['app.kubernetes.io/part-of']).toBe('inference-gateway');
+  });
+
+  test('the GA profile keeps one ConfigFile per manifest it once downloaded (-1 objectives, -2 model rewrites), so no CRD changes URN', async () => {
+    const ga = await runSpec({ inferenceExtension: { version: 'llm-d-v0.10.0' }, cluster: { version: '1.34.0-gke.1626000' } });
+    const files = ofType(ga, 'kubernetes:yaml/v2:ConfigFile');
+    expect(files.map((file) => file.name)).toEqual(['inference-extension-llm-d-v0.10.0-crds-1', 'inference-extension-llm-d-v0.10.0-crds-2']);
+    const names = files.map((file) => parseAllDocuments(readFileSync(plain(file).file as string, 'utf8')).map((document) => document.toJS().metadata.name));
+    expect(names).toEqual([['inferenceobjectives.llm-d.ai'], ['inferencemodelrewrites.llm-d.ai']]);
   });
 
   test('every object of the default synth is handed to a ConfigGroup named after its chart, unchanged but for pulumi.com/ annotations', () => {

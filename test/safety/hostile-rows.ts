@@ -53,6 +53,8 @@ export interface HostileRow {
   readonly problems?: number;
   /** Text that must not appear anywhere in the output. */
   readonly secret?: string;
+  /** The row serves or copies the pinned CRD files themselves, so it runs only where they are at hand. */
+  readonly needsPinnedFiles?: boolean;
 }
 
 export const FIFO = { fifo: true } as const;
@@ -214,7 +216,7 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   usage('synth', [''], /^synth: an empty argument is not a file name$/),
   usage('synth', ['--\u001b]0;pwned\u0007'], /^synth: unknown option --\\u001B\]0;pwned\\u0007$/),
   usage('synth', ['--cdk8s-cli', '--out', 'x'], /^synth: --out cannot be combined with --cdk8s-cli$/),
-  { name: 'synth --help', entry: 'synth', args: ['--help'], exit: 0, says: /^usage: npm run synth -- \[spec-file\] \[--out <dir>\]$/ },
+  { name: 'synth --help', entry: 'synth', args: ['--help'], exit: 0, says: /^usage: npm run synth -- \[spec-file\] \[--out <dir>\] \[--check\]$/ },
   usage('validate', ['--strict'], /^validate: unknown option --strict$/),
   usage('validate', ['--spec'], /^validate: --spec needs a value$/),
   { name: 'validate -h', entry: 'validate', args: ['-h'], exit: 0, says: /^usage: npm run validate -- \[dir\] \[--spec <file>\]$/ },
@@ -246,12 +248,12 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   // Where the schemas come from.
   schemas('IGW_SCHEMAS_DIR does not exist', { IGW_SCHEMAS_DIR: 'absent' }, /^IGW_SCHEMAS_DIR=absent: no such directory$/),
   { ...schemas('IGW_SCHEMAS_DIR is empty', { IGW_SCHEMAS_DIR: 'mirror' }, /v0\.3\.0\/inference\.networking\.x-k8s\.io_inferencepools\.yaml: no such file \(a pinned schema file\)$/, { problems: PINNED_SCHEMAS.length }), files: { out: { synthOutput: true }, mirror: DIR } },
-  { ...schemas('IGW_SCHEMAS_DIR has a file whose sha256 is not the pin', { IGW_SCHEMAS_DIR: 'mirror' }, /\/mirror\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned 9aea7ae0/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml', by: 'kind: Tampered\n' } } } },
-  { ...schemas('IGW_SCHEMAS_DIR has a FIFO for a pinned file', { IGW_SCHEMAS_DIR: 'mirror' }, /gateway\.networking\.k8s\.io_httproutes\.yaml: is a FIFO \(named pipe\), not a regular file \(a pinned schema file\)$/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_httproutes.yaml', by: FIFO } } } },
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_DIR has a file whose sha256 is not the pin', { IGW_SCHEMAS_DIR: 'mirror' }, /\/mirror\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned 9aea7ae0/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_gateways.yaml', by: 'kind: Tampered\n' } } } },
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_DIR has a FIFO for a pinned file', { IGW_SCHEMAS_DIR: 'mirror' }, /gateway\.networking\.k8s\.io_httproutes\.yaml: is a FIFO \(named pipe\), not a regular file \(a pinned schema file\)$/), files: { out: { synthOutput: true }, mirror: { schemaMirror: { replace: 'gateway-api/v1.2.1/gateway.networking.k8s.io_httproutes.yaml', by: FIFO } } } },
   schemas('IGW_SCHEMAS_URL is not http', { IGW_SCHEMAS_URL: 'file:///etc/' }, /^IGW_SCHEMAS_URL must be an http:\/\/ or https:\/\/ URL, not file:$/),
   schemas('IGW_SCHEMAS_URL has nothing listening', { IGW_SCHEMAS_URL: '{closed}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\); set IGW_SCHEMAS_DIR/),
   schemas('IGW_SCHEMAS_URL with a password has nothing listening', { IGW_SCHEMAS_URL: '{closed-with-password}' }, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/schemas\/.+: download failed \(ECONNREFUSED\)/, { secret: 'pa55word' }),
-  schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/),
+  { needsPinnedFiles: true, ...schemas('IGW_SCHEMAS_URL serves a file whose sha256 is not the pin', { IGW_SCHEMAS_URL: '{tampered}' }, /^http:\/\/127\.0\.0\.1:\d+\/schemas\/gateway-api\/v1\.2\.1\/gateway\.networking\.k8s\.io_gateways\.yaml: sha256 [0-9a-f]{64} does not match the pinned/) },
   schemas('IGW_SCHEMAS_URL serves nothing (404)', { IGW_SCHEMAS_URL: '{mirror}missing/' }, /download failed \(HTTP 404\)/),
   schemas('IGW_SCHEMAS_CACHE is set but empty', { IGW_SCHEMAS_URL: '{mirror}', IGW_SCHEMAS_CACHE: '' }, /^IGW_SCHEMAS_CACHE is set but empty/),
   schemas('IGW_SCHEMAS_DIR and IGW_SCHEMAS_URL both set', { IGW_SCHEMAS_DIR: 'out', IGW_SCHEMAS_URL: '{mirror}' }, /^set IGW_SCHEMAS_DIR or IGW_SCHEMAS_URL, not both$/),
@@ -268,7 +270,7 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
 
   // A record or journal planted in the output folder (a merged pull request can add or edit both).
   planted('a planted record lists README.md', { 'out/README.md': USER_FILE, [`out/${RECORD}`]: record({ 'README.md': sha(USER_FILE) }) }, /^out\/\.inference-gateway-synth: is not a record synth can use \(it lists README\.md, which is not a file synth writes/),
-  planted("a planted record lists a user's manifest", { 'out/app.k8s.yaml': MANIFEST, [`out/${RECORD}`]: record({ 'app.k8s.yaml': sha(MANIFEST) }) }, /\(it lists app\.k8s\.yaml, which is not a file synth writes \(only gateway\.k8s\.yaml, metrics-reader\.k8s\.yaml, metrics-adapter\.k8s\.yaml and pool-<pool>\.k8s\.yaml\)\)/),
+  planted("a planted record lists a user's manifest", { 'out/app.k8s.yaml': MANIFEST, [`out/${RECORD}`]: record({ 'app.k8s.yaml': sha(MANIFEST) }) }, /\(it lists app\.k8s\.yaml, which is not a file synth writes \(only gateway\.k8s\.yaml, metrics-reader\.k8s\.yaml, metrics-adapter\.k8s\.yaml, pool-<pool>\.k8s\.yaml, namespace\.k8s\.yaml, kustomization\.yaml and, in crds\/, <plural>\.<inference API group>\.yaml\)\)/),
   planted('a planted journal removes README.md', { 'out/README.md': USER_FILE, [`out/${JOURNAL}`]: journal({ remove: [{ name: 'README.md', sha256: sha(USER_FILE) }] }) }, /^out\/\.inference-gateway-synth\.journal: is not a journal synth can finish/),
   planted('a planted journal stages through a symlink to a folder outside', { 'outside/gateway.k8s.yaml': MANIFEST, [`out/${STAGING}`]: link('../outside'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /^out\/\.inference-gateway-synth\.journal: its staging entry \.inference-gateway-synth\.staging-x1 is a symbolic link, not a directory synth made, so synth did not act on it/),
   planted('a planted journal stages a symlink to a file outside', { 'secret.txt': MANIFEST, [`out/${STAGING}`]: DIR, [`out/${STAGING}/gateway.k8s.yaml`]: link('../../secret.txt'), [`out/${JOURNAL}`]: journal({ write: [{ name: 'gateway.k8s.yaml', before: null, after: sha(MANIFEST) }] }) }, /: its staged gateway\.k8s\.yaml is a symbolic link, not a file synth staged/),

@@ -17,7 +17,7 @@ const NEW_SPEC = join(work, 'new-spec.yaml');
 writeFileSync(NEW_SPEC, 'namespace: llm\npools:\n  - name: solo\n');
 const FOREIGN = {
   'README.md': '# my GitOps folder\n',
-  'kustomization.yaml': 'resources: []\n',
+  OWNERS: 'team-a\n',
   'notes/keep.txt': 'mine\n',
 };
 
@@ -34,7 +34,16 @@ function dirWith(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const withoutOwnBookkeeping = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).filter(([path]) => !path.startsWith(OWN)));
+const withoutOwnBookkeeping = (entries: Record<string, string>) =>
+  Object.fromEntries(Object.entries(entries).filter(([path]) => !path.split('/').some((part) => part.startsWith(OWN))));
+
+/** Recreates a snapshot's files and folders in `dir` (snapshot() names a folder `<dir mode>`). */
+function restore(dir: string, entries: Record<string, string>): void {
+  for (const [path, bytes] of Object.entries(entries)) {
+    if (bytes.startsWith('<dir ')) mkdirSync(join(dir, path), { recursive: true });
+    else writeFileSync(join(dir, path), Buffer.from(bytes, 'base64'));
+  }
+}
 const foreignSnapshot = () => snapshot(dirWith(`foreign-${Math.random()}`, FOREIGN));
 
 function expectCleanFailure(run: ProcessResult, message: RegExp): void {
@@ -52,7 +61,19 @@ beforeAll(async () => {
   for (const run of runs) expect(run.status).toBe(0);
   oldOutput = snapshot(oldDir);
   newOutput = snapshot(newDir);
-  expect(Object.keys(newOutput)).toEqual([RECORD, 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-solo.k8s.yaml']);
+  expect(Object.keys(newOutput)).toEqual([
+    RECORD,
+    'crds',
+    `crds/${RECORD}`,
+    'crds/inferencemodels.inference.networking.x-k8s.io.yaml',
+    'crds/inferencepools.inference.networking.x-k8s.io.yaml',
+    'crds/kustomization.yaml',
+    'gateway.k8s.yaml',
+    'kustomization.yaml',
+    'metrics-reader.k8s.yaml',
+    'namespace.k8s.yaml',
+    'pool-solo.k8s.yaml',
+  ]);
 });
 
 describe('synth never touches what it did not write', () => {
@@ -150,7 +171,7 @@ describe('synth never touches what it did not write', () => {
     await new Promise<void>((resolve) => first.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('paused at staged') && resolve()));
     try {
       const second = await runTool('synth', ['--out', dir]);
-      expectCleanFailure(second, new RegExp(`locked: another synth \\(process ${first.pid}\\) is writing here`));
+      expectCleanFailure(second, new RegExp(`locked/crds: another synth \\(process ${first.pid}\\) is writing here`));
     } finally {
       first.kill('SIGKILL');
       await new Promise((resolve) => first.on('close', resolve));
@@ -163,7 +184,19 @@ describe('synth never touches what it did not write', () => {
 
 describe('killed while publishing', () => {
   const STEPS = ['staged', 'committed', 'renamed', 'removed', 'recorded'] as const;
-  const GENERATED = ['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-solo.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml', RECORD];
+  const GENERATED = [
+    'gateway.k8s.yaml',
+    'metrics-reader.k8s.yaml',
+    'pool-solo.k8s.yaml',
+    'pool-vllm-llama3-8b-instruct.k8s.yaml',
+    'namespace.k8s.yaml',
+    'kustomization.yaml',
+    RECORD,
+    'crds/inferencemodels.inference.networking.x-k8s.io.yaml',
+    'crds/inferencepools.inference.networking.x-k8s.io.yaml',
+    'crds/kustomization.yaml',
+    `crds/${RECORD}`,
+  ];
 
   interface Outcome {
     readonly step: string;
@@ -180,7 +213,7 @@ describe('killed while publishing', () => {
       STEPS.map((step) => async () => {
         const dir = join(work, `kill-at-${step}`);
         cpSync(dirWith(`kill-source-${step}`, FOREIGN), dir, { recursive: true });
-        for (const [file, bytes] of Object.entries(oldOutput)) writeFileSync(join(dir, file), Buffer.from(bytes, 'base64'));
+        restore(dir, oldOutput);
         const killed = await runTool('synth', [NEW_SPEC, '--out', dir], { killAt: step });
         const afterKill = snapshot(dir);
         const validate = await runTool('validate', [dir]);
@@ -228,7 +261,7 @@ describe('killed while publishing', () => {
   test('a run killed while finishing an interrupted one is finished by the run after it', async () => {
     const dir = join(work, 'kill-twice');
     cpSync(dirWith('kill-twice-source', FOREIGN), dir, { recursive: true });
-    for (const [file, bytes] of Object.entries(oldOutput)) writeFileSync(join(dir, file), Buffer.from(bytes, 'base64'));
+    restore(dir, oldOutput);
     expect((await runTool('synth', [NEW_SPEC, '--out', dir], { killAt: 'committed' })).signal).toBe('SIGKILL');
     // This run rolls the journal forward first, and is killed after its first rename.
     const recovering = await runTool('synth', [NEW_SPEC, '--out', dir], { killAt: 'renamed' });

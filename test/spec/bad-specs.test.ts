@@ -109,10 +109,19 @@ describe('spec errors', () => {
     }
   });
 
-  test('a good spec writes one file per chart and its record, and keeps the file synth did not write', () => {
+  test('a good spec writes one file per chart, the Namespace, the kustomization and its record, and keeps the file synth did not write', () => {
     const run = runSynth({ namespace: 'llm' }, { 'marker.k8s.yaml': 'kind: Marker\n' });
     expect(run.exitCode).toBe(0);
-    expect(Object.keys(run.output)).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'marker.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(Object.keys(run.output)).toEqual([
+      '.inference-gateway-synth',
+      'crds',
+      'gateway.k8s.yaml',
+      'kustomization.yaml',
+      'marker.k8s.yaml',
+      'metrics-reader.k8s.yaml',
+      'namespace.k8s.yaml',
+      'pool-vllm-llama3-8b-instruct.k8s.yaml',
+    ]);
     expect(run.output['marker.k8s.yaml']).toBe('kind: Marker\n');
   });
 });

@@ -57,7 +57,7 @@ describe('the entry points under npm run', () => {
   test('synth spec.yaml --out out reads and writes beside the user, not in the project', async () => {
     const result = await runTool('synth', ['spec.yaml', '--out', 'out'], { env: npm('synth') });
     expect(result.status).toBe(0);
-    expect(readdirSync(join(user, 'specs', 'out')).sort()).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(readdirSync(join(user, 'specs', 'out')).sort()).toEqual(['.inference-gateway-synth', 'crds', 'gateway.k8s.yaml', 'kustomization.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
     expect(result.stdout).toContain(`wrote ${relative(root, join(user, 'specs', 'out'))}/gateway.k8s.yaml`);
   });
 

@@ -12,8 +12,13 @@ export interface SynthRun {
   readonly output: Readonly<Record<string, string>>;
 }
 
+/** The directory's files by name; a folder (synth's crds/) is `<dir>`, not looked into. */
 export function snapshotDirectory(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((entry) => [entry.name, entry.isDirectory() ? '<dir>' : readFileSync(join(dir, entry.name), 'utf8')]),
+  );
 }
 
 /**

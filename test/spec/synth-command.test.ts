@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
+/** The default (v0.3.0) profile's CRDs, one file each in crds/. */
+const CRD_FILES = ['inferencemodels.inference.networking.x-k8s.io.yaml', 'inferencepools.inference.networking.x-k8s.io.yaml'];
 
 function synth(specText: string | undefined): { status: number | null; stdout: string; stderr: string; files: string[]; dir: string } {
   const work = mkdtempSync(join(tmpdir(), 'igw-cmd-'));
@@ -20,11 +22,29 @@ function synth(specText: string | undefined): { status: number | null; stdout: s
 }
 
 describe('node scripts/synth.js', () => {
-  test('exits 0, writes one file per chart and its record for the defaults, and lists what it wrote', () => {
+  test('exits 0, writes one file per chart, the CRD folder, the kustomization and its record for the defaults, and lists what it wrote', () => {
     const run = synth(undefined);
     expect(run.status).toBe(0);
-    expect(run.files).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
-    expect(run.stdout.trimEnd().split('\n')).toEqual(['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'].map((file) => `wrote ${run.dir}/${file}`));
+    expect(run.files).toEqual(['.inference-gateway-synth', 'crds', 'gateway.k8s.yaml', 'kustomization.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(readdirSync(join(run.dir, 'crds')).sort()).toEqual(['.inference-gateway-synth', ...CRD_FILES, 'kustomization.yaml']);
+    expect(run.stdout.trimEnd().split('\n')).toEqual(
+      [...[...CRD_FILES, 'kustomization.yaml'].map((file) => `crds/${file}`), 'gateway.k8s.yaml', 'kustomization.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'].map(
+        (file) => `wrote ${run.dir}/${file}`,
+      ),
+    );
+  });
+
+  test("a kustomization.yaml of the user's in the output folder is refused, named, and nothing is written", () => {
+    const work = mkdtempSync(join(tmpdir(), 'igw-cmd-own-kustomization-'));
+    mkdirSync(join(work, 'dist'));
+    writeFileSync(join(work, 'dist', 'kustomization.yaml'), 'resources: [mine.yaml]\n');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.IGW_CONFIG;
+    const result = spawnSync(process.execPath, ['scripts/synth.js', '--out', join(work, 'dist')], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${join(work, 'dist')}/kustomization.yaml: exists and was not written by synth; move it away or choose another output directory`);
+    expect(readdirSync(join(work, 'dist'))).toEqual(['kustomization.yaml']);
+    expect(readFileSync(join(work, 'dist', 'kustomization.yaml'), 'utf8')).toBe('resources: [mine.yaml]\n');
   });
 
   test('exits 1 on a bad spec, names the field, prints no stack trace and writes nothing', () => {
@@ -46,7 +66,7 @@ describe('npx cdk8s synth', () => {
     const out = mkdtempSync(join(tmpdir(), 'igw-cli-'));
     const result = spawnSync(cdk8s, ['synth', '--no-check-upgrade', '--output', out], { cwd: root, env, encoding: 'utf8' });
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['.inference-gateway-synth', 'gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['.inference-gateway-synth', 'crds', 'gateway.k8s.yaml', 'kustomization.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml']);
   });
 
   test("writes dist/ without deleting it: the CLI's own deletion only reaches the scratch directory", () => {
@@ -58,17 +78,17 @@ describe('npx cdk8s synth', () => {
     expect(config).toMatch(/^output: \.cdk8s-cli-out$/m);
     writeFileSync(join(project, 'cdk8s.yaml'), config.replace('node scripts/synth.js', `node ${join(root, 'scripts', 'synth.js')}`));
     mkdirSync(join(project, 'dist'));
-    writeFileSync(join(project, 'dist', 'kustomization.yaml'), 'resources: []\n');
+    writeFileSync(join(project, 'dist', 'README.md'), '# mine\n');
 
     const result = spawnSync(cdk8s, ['synth', '--no-check-upgrade'], { cwd: project, env, encoding: 'utf8' });
 
     expect(result.status).toBe(0);
-    const charts = ['gateway.k8s.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'];
-    expect(readdirSync(join(project, 'dist')).sort()).toEqual(['.inference-gateway-synth', ...charts, 'kustomization.yaml'].sort());
-    expect(readFileSync(join(project, 'dist', 'kustomization.yaml'), 'utf8')).toBe('resources: []\n');
+    const charts = ['gateway.k8s.yaml', 'kustomization.yaml', 'metrics-reader.k8s.yaml', 'pool-vllm-llama3-8b-instruct.k8s.yaml'];
+    expect(readdirSync(join(project, 'dist')).sort()).toEqual(['.inference-gateway-synth', 'README.md', 'crds', ...charts]);
+    expect(readFileSync(join(project, 'dist', 'README.md'), 'utf8')).toBe('# mine\n');
     // The scratch directory the CLI lists holds byte-identical copies.
-    expect(readdirSync(join(project, '.cdk8s-cli-out')).sort()).toEqual(charts);
-    for (const chart of charts) expect(readFileSync(join(project, '.cdk8s-cli-out', chart))).toEqual(readFileSync(join(project, 'dist', chart)));
+    expect(readdirSync(join(project, '.cdk8s-cli-out')).sort()).toEqual(['crds', ...charts]);
+    for (const file of [...charts, ...CRD_FILES.map((name) => `crds/${name}`)]) expect(readFileSync(join(project, '.cdk8s-cli-out', file))).toEqual(readFileSync(join(project, 'dist', file)));
     expect(result.stderr).toContain('wrote dist/gateway.k8s.yaml');
   });
 });

@@ -5,7 +5,7 @@
 import { verdictKey, VerdictCache, type Verdict } from '../../validate/cel-cache';
 import { find, lines, synthObjects, validate } from './helpers';
 import { validateWithSchemas } from '../../validate';
-import { loadSchemaTextsSync } from '../../validate/schema-source';
+import { validatorSchemaTexts } from '../../validate/schema-bundle';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,7 +39,7 @@ test('the key tells values, rules and CRDs apart, but not list positions (every 
 });
 
 test('a run answered from remembered verdicts reports exactly what a run that evaluates every rule reports', () => {
-  const schemas = loadSchemaTextsSync();
+  const schemas = validatorSchemaTexts();
   const fresh = new VerdictCache();
   const first = lines(validateWithSchemas(brokenObjects(), schemas, { verdicts: fresh }));
   expect(first.filter((line) => line.startsWith('HealthCheckPolicy/'))).toHaveLength(3);
@@ -51,5 +51,5 @@ test('a run answered from remembered verdicts reports exactly what a run that ev
 });
 
 test('the validator without a cache of its own gives the same verdicts', () => {
-  expect(lines(validate(brokenObjects()))).toEqual(lines(validateWithSchemas(brokenObjects(), loadSchemaTextsSync(), { verdicts: new VerdictCache() })));
+  expect(lines(validate(brokenObjects()))).toEqual(lines(validateWithSchemas(brokenObjects(), validatorSchemaTexts(), { verdicts: new VerdictCache() })));
 });

@@ -1,9 +1,9 @@
 /** Shared fixtures: the default synth output in memory, and small mutation helpers. */
 import { buildApp, MANIFEST_EXTENSION } from '../../charts-gen/app';
 import { resolveSpec, type DeploymentSpec } from '../../spec';
-import { loadSchemaTextsSync, validateWithSchemas, type Problem, type SourcedObject, type ValidationReport } from '../../validate';
+import { validatorSchemaTexts, validateWithSchemas, type Problem, type SourcedObject, type ValidationReport } from '../../validate';
 
-export const schemas = loadSchemaTextsSync();
+export const schemas = validatorSchemaTexts();
 export const defaultSpec = resolveSpec({}, 'defaults');
 
 type Json = Record<string, unknown>;

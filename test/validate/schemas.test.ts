@@ -1,21 +1,24 @@
 /**
- * The pinned CRD schemas: their table, where they come from, and the same assertions run twice, once on
+ * The pinned CRD files: their table, where they come from, and the same assertions run twice, once on
  * the local mirror (or the cache npm test's setup filled on a fresh clone) and once with no mirror
  * directory at all, fetched from a mirror URL that a loopback HTTP server serves.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl, validateWithSchemas, type SchemaTexts } from '../../validate';
+import { pinnedSources } from '../pinned-sources';
 import { loadSchemaTexts, localSchemasDir, schemaOrigin, sha256, type SchemaSourceOptions } from '../../validate/schema-source';
 import { defaultSpec, find, synthObjects } from './helpers';
 
 const origin = schemaOrigin();
 /** The mirror's MANIFEST.md, when there is a mirror directory (a fresh clone has only the pinned files). */
 const manifestText = origin.kind === 'mirror' && existsSync(join(origin.dir, 'MANIFEST.md')) ? readFileSync(join(origin.dir, 'MANIFEST.md'), 'utf8') : undefined;
-const localTexts = loadSchemaTextsSync();
+const localTexts: SchemaTexts = pinnedSources ?? new Map<string, string>();
+/** Every suite here reads the pinned files themselves; offline, on a fresh clone, they are skipped. */
+const suite = pinnedSources ? describe : describe.skip;
 
 interface Served {
   readonly url: string;
@@ -77,7 +80,7 @@ const MODES: readonly [string, () => Promise<Loaded>][] = [
   ],
 ];
 
-describe.each(MODES)('the pinned schemas from %s', (_mode, load) => {
+suite.each(MODES)('the pinned schemas from %s', (_mode, load) => {
   let loaded: Loaded;
   beforeAll(async () => {
     loaded = await load();
@@ -117,7 +120,7 @@ describe.each(MODES)('the pinned schemas from %s', (_mode, load) => {
   });
 });
 
-describe('a mirror URL', () => {
+suite('a mirror URL', () => {
   test('a second load reads the cache and asks the server nothing; the synchronous loader reads the same cache', async () => {
     const server = await serve(mirrorFiles());
     try {
@@ -192,7 +195,69 @@ describe('a mirror URL', () => {
   });
 });
 
-describe('schema resolution', () => {
+suite('downloads through a proxy (Node\'s own fetch ignores HTTPS_PROXY)', () => {
+  /**
+   * A forward proxy on loopback for hosts that do not resolve. undici's proxy agent tunnels every request,
+   * http:// included, through CONNECT (RFC 9110 section 9.3.6), as corporate proxies expect: the tunnel is
+   * joined to a loopback server holding the mirror files.
+   */
+  async function proxy(): Promise<Served> {
+    const mirror = await serve(mirrorFiles());
+    const requests: string[] = [];
+    const server = createServer((_request, response) => response.writeHead(405).end());
+    server.on('connect', (request: IncomingMessage, client: Socket) => {
+      requests.push(`CONNECT ${request.url}`);
+      const upstream = connect(Number(new URL(mirror.url).port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      requests,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await mirror.close();
+      },
+      mirrorRequests: mirror.requests,
+    } as Served & { mirrorRequests: string[] };
+  }
+
+  const throughProxy = (proxyUrl: string, extra: NodeJS.ProcessEnv = {}): SchemaSourceOptions => ({
+    ...overHttp('http://mirror.invalid/mirror/'),
+    env: { IGW_SCHEMAS_URL: 'http://mirror.invalid/mirror/', HTTP_PROXY: proxyUrl, ...extra },
+  });
+
+  test('HTTP_PROXY carries every download to a mirror the machine cannot reach itself', async () => {
+    const server = await proxy();
+    try {
+      const texts = await loadSchemaTexts(throughProxy(server.url));
+      expect(new Set(server.requests)).toEqual(new Set(['CONNECT mirror.invalid:80']));
+      expect((server as Served & { mirrorRequests: string[] }).mirrorRequests.sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+      expect([...texts.keys()].sort()).toEqual(PINNED_SCHEMAS.map((schema) => schema.file).sort());
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('NO_PROXY exempts the host: the download goes direct and the proxy sees nothing', async () => {
+    const server = await proxy();
+    try {
+      await expect(loadSchemaTexts(throughProxy(server.url, { NO_PROXY: 'mirror.invalid' }))).rejects.toThrow(/^http:\/\/mirror\.invalid\/mirror\/.+: download failed \((ENOTFOUND|EAI_AGAIN)\)/);
+      expect(server.requests).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+suite('schema resolution', () => {
   const mirror = join(mkdtempSync(join(tmpdir(), 'igw-mirror-copy-')), 'schemas');
   beforeAll(() => {
     for (const [file, text] of localTexts) {
@@ -240,7 +305,7 @@ describe('schema resolution', () => {
   });
 });
 
-describe('downloading the pinned schemas from upstream when there is no mirror', () => {
+suite('downloading the pinned schemas from upstream when there is no mirror', () => {
   const realFetch = globalThis.fetch;
   afterEach(() => {
     globalThis.fetch = realFetch;

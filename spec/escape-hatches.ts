@@ -1,0 +1,109 @@
+/**
+ * What a pool may add to its vLLM pods beyond the spec's own fields (`modelServer.extraArgs`, `env`,
+ * `tolerations`), and what it may not: a flag or variable we set ourselves, a secret in plain text, or
+ * text another program would read as syntax.
+ *
+ * - vLLM's parser (FlexibleArgumentParser) reads `--max_model_len` as `--max-model-len` and `--x=1` as
+ *   `--x 1`, so a flag is compared in that normal form; `--no-x` is the negation BooleanOptionalAction
+ *   adds to `--x`.
+ * - The kubelet expands `$(NAME)` in a container's args and env values with the container's variables
+ *   (Kubernetes API, "Define dependent environment variables"): `$(HUGGING_FACE_HUB_TOKEN)` would put the
+ *   token on vLLM's command line, visible in `ps` and in the pod's events. No shell runs the args, so shell
+ *   syntax would reach vLLM as literal text, which is never what was meant.
+ */
+
+/** The flags the model server construct sets (charts-gen/model-server.ts), and the aliases vLLM gives them. */
+export const MANAGED_VLLM_FLAGS: Readonly<Record<string, string>> = {
+  '--model': 'set from modelServer.baseModel',
+  '--tensor-parallel-size': 'set from modelServer.tensorParallelSize',
+  '-tp': 'vLLM\'s alias of --tensor-parallel-size, set from modelServer.tensorParallelSize',
+  '--port': 'set from modelServer.port, which the probes, the InferencePool and the health check use',
+  '--enable-lora': 'always on: the adapters need it',
+  '--max-loras': 'set from modelServer.maxLoras',
+  '--max-cpu-loras': 'set from modelServer.maxCpuLoras',
+  '--max-lora-rank': 'set from modelServer.maxLoraRank',
+};
+
+/** Flags that would break what the other objects rely on, although we do not set them. */
+export const FORBIDDEN_VLLM_FLAGS: Readonly<Record<string, string>> = {
+  '--served-model-name': 'the InferenceModels or InferenceObjectives and the route name the base model as vLLM serves it',
+  '--host': 'the kubelet probes, the endpoint picker and the load balancer reach vLLM on the pod IP',
+  '--uds': 'the kubelet probes, the endpoint picker and the load balancer reach vLLM over TCP',
+  '--api-key': 'a key on the command line is written into the manifests in plain text (and the health checks send none)',
+};
+
+/** The variables the model server construct sets on the vLLM container. */
+export const MANAGED_ENV: Readonly<Record<string, string>> = {
+  PORT: 'set from modelServer.port',
+  HUGGING_FACE_HUB_TOKEN: 'read from the Secret modelServer.hfTokenSecret',
+  VLLM_ALLOW_RUNTIME_LORA_UPDATING: 'the lora-syncer needs it',
+  HF_HOME: 'the model cache on the data volume',
+  VLLM_CACHE_ROOT: "vLLM's cache on the data volume",
+};
+
+/** Variable names whose values are credentials: those belong in a Secret, not in the manifests. */
+const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE/i;
+/** `$(` (kubelet expansion), backquotes, `;`, `|`, `&`, `<`, `>`, and control characters. */
+const SYNTAX = /\$\(|[`;|&<>\r\n\t\0]/;
+/** In an env value only the kubelet's `$(` expansion and line breaks or NUL mean something else. */
+const ENV_SYNTAX = /\$\(|[\r\n\0]/;
+
+type Report = (path: string, message: string) => void;
+
+/** `--max_model_len=8192` -> `--max-model-len`; undefined for an argument that is not a flag. */
+export function flagName(argument: string): string | undefined {
+  if (!argument.startsWith('-') || /^-\d/.test(argument)) return undefined;
+  const name = argument.split('=')[0];
+  return name.startsWith('--') ? `--${name.slice(2).replace(/_/g, '-')}` : name;
+}
+
+export function checkExtraArgs(args: unknown, at: string, report: Report): void {
+  if (!Array.isArray(args)) return;
+  args.forEach((argument: unknown, index) => {
+    if (typeof argument !== 'string') return;
+    const path = `${at}[${index}]`;
+    if (SYNTAX.test(argument)) {
+      report(path, `carries shell or substitution syntax ($(...), \`, ;, |, &, <, > or a control character); the args reach vLLM without a shell, and the kubelet expands $(NAME), got ${JSON.stringify(argument)}`);
+      return;
+    }
+    const flag = flagName(argument);
+    if (flag === undefined) return;
+    const positive = flag.startsWith('--no-') ? `--${flag.slice(5)}` : flag;
+    const managed = MANAGED_VLLM_FLAGS[positive];
+    if (managed !== undefined) report(path, `${flag} is a flag this tool sets (${managed})`);
+    const forbidden = FORBIDDEN_VLLM_FLAGS[positive];
+    if (forbidden !== undefined) report(path, `${flag} is not allowed: ${forbidden}`);
+  });
+}
+
+export function checkEnv(env: unknown, at: string, report: Report): void {
+  if (!Array.isArray(env)) return;
+  const seen = new Map<string, number>();
+  env.forEach((variable: unknown, index) => {
+    if (typeof variable !== 'object' || variable === null) return;
+    const { name, value } = variable as { name?: unknown; value?: unknown };
+    const path = `${at}[${index}]`;
+    if (typeof name === 'string') {
+      if (MANAGED_ENV[name] !== undefined) report(`${path}.name`, `${name} is a variable this tool sets (${MANAGED_ENV[name]})`);
+      else if (SECRET_VARIABLE.test(name)) report(`${path}.name`, `${name} looks like a credential: a value here is written into the manifests in plain text; mount it from a Secret instead`);
+      const first = seen.get(name);
+      if (first !== undefined) report(`${path}.name`, `${name} is already set by ${at}[${first}]`);
+      else seen.set(name, index);
+    }
+    if (typeof value === 'string' && ENV_SYNTAX.test(value)) {
+      report(`${path}.value`, "carries $(...), which the kubelet expands with the container's variables (the token included), or a line break or NUL");
+    }
+  });
+}
+
+export function checkTolerations(tolerations: unknown, at: string, report: Report): void {
+  if (!Array.isArray(tolerations)) return;
+  tolerations.forEach((toleration: unknown, index) => {
+    if (typeof toleration !== 'object' || toleration === null) return;
+    const { key, operator, value, effect, tolerationSeconds } = toleration as Record<string, unknown>;
+    const path = `${at}[${index}]`;
+    if (operator === 'Exists' && value !== undefined) report(`${path}.value`, 'must be left out with operator Exists (Kubernetes refuses a value there)');
+    if ((operator ?? 'Equal') === 'Equal' && key === undefined) report(`${path}.key`, 'is required with operator Equal (only Exists may leave out the key, to tolerate every taint)');
+    if (tolerationSeconds !== undefined && effect !== 'NoExecute') report(`${path}.tolerationSeconds`, 'applies only to effect NoExecute');
+  });
+}
