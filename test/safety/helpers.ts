@@ -60,7 +60,7 @@ export function runTool(entry: EntryPoint, args: readonly string[], options: Run
     stderr += chunk;
     if (options.killAt && stderr.includes(`synth: paused at ${options.killAt}\n`)) child.kill('SIGKILL');
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status, signal) => {
