@@ -5,7 +5,7 @@
 import { DEFAULT_EXTENSION_VERSION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
 import { minimumGkeVersion } from './derived';
 import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
-import { isPlainObject, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
+import { isPlainObject, LABEL_VALUE_PATTERN, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
 import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
 import {
   AUTOSCALING_METRICS,
@@ -38,6 +38,17 @@ const dnsSubdomain = (description: string): StringField => ({
   patternHint: 'a DNS subdomain (lower-case letters, digits, "-" and ".")',
   maxLength: 253,
 });
+
+/** A label value, as Kubernetes accepts it (also what a node selector matches). */
+const LABEL_VALUE: StringField = {
+  kind: 'string',
+  description: 'Label value',
+  pattern: LABEL_VALUE_PATTERN,
+  patternHint: 'a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, or empty',
+  maxLength: 63,
+};
+/** An annotation value: any text; Kubernetes limits all of an object's annotations to 256 KiB together. */
+const ANNOTATION_VALUE: StringField = { kind: 'string', description: 'Annotation value', maxLength: 16_384 };
 
 const cidr = (description: string): StringField => ({
   kind: 'string',
@@ -488,6 +499,34 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                     tolerationSeconds: { kind: 'integer', description: 'Seconds a NoExecute taint is tolerated before eviction', optional: true, min: 0, max: 31_536_000 },
                   },
                 },
+              },
+              nodeSelector: {
+                kind: 'map',
+                description: 'Node labels the vLLM pods also select, beside cloud.google.com/gke-accelerator (which, like cloud.google.com/gke-spot, may not contradict the GPU pool)',
+                optional: true,
+                maxEntries: 32,
+                values: LABEL_VALUE,
+              },
+              labels: {
+                kind: 'map',
+                description: "Labels of the vLLM Deployment's own metadata (the selector and pods keep ours); refused: app, app.kubernetes.io/*, inference-gateway/*, llm-d.ai/engine-type",
+                optional: true,
+                maxEntries: 32,
+                values: LABEL_VALUE,
+              },
+              annotations: {
+                kind: 'map',
+                description: "Annotations of the vLLM Deployment's own metadata; refused: the apply-order ones we set (config.kubernetes.io/depends-on, argocd.argoproj.io/sync-wave) and the keys refused for labels",
+                optional: true,
+                maxEntries: 64,
+                values: ANNOTATION_VALUE,
+              },
+              podAnnotations: {
+                kind: 'map',
+                description: 'Annotations of the vLLM pods (a change rolls them); refused as for annotations',
+                optional: true,
+                maxEntries: 64,
+                values: ANNOTATION_VALUE,
               },
               weightsFrom: enumOf("Where vLLM reads the base model: huggingface (the guide's download at every start) or gcs (a bucket a one-time Job fills, streamed by vLLM's Run:ai model streamer)", WEIGHT_SOURCES),
               weightsBucket: {

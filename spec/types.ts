@@ -292,6 +292,14 @@ export interface ModelServerSpec {
   readonly env?: readonly EnvVarSpec[];
   /** Tolerations of the model server pods, besides the GPU taint's (which GKE adds itself). */
   readonly tolerations?: readonly TolerationSpec[];
+  /** Node labels the pods also select, beside the accelerator (which it may not contradict). */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Labels of the vLLM Deployment itself (never of its selector or pods); not the ones we set. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the vLLM Deployment itself; not the ones we set. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations of the vLLM pods (changing one rolls the pods); not the ones we set. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Where vLLM reads the base model: Hugging Face (the guide), or a Cloud Storage bucket a Job fills. */
   readonly weightsFrom: WeightSource;
   /** The bucket when `weightsFrom` is gcs; `pulumi up` creates it in the cluster's region. */
