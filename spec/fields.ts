@@ -72,13 +72,22 @@ export interface MapField extends FieldBase {
   readonly maxEntries?: number;
 }
 
-export type Field = StringField | NumberField | BooleanField | ListField | ObjectField | MapField;
+/** Any JSON value (a JSON patch's `value`): what it must be is checked where it is used. */
+export interface JsonField extends FieldBase {
+  readonly kind: 'json';
+  /** At most this many characters once serialized. */
+  readonly maxLength: number;
+}
+
+export type Field = StringField | NumberField | BooleanField | ListField | ObjectField | MapField | JsonField;
 
 /**
  * Describes the type T exactly: an object description must list every key of T, no more, so the
  * TypeScript interfaces and the runtime checks cannot disagree on a field name.
  */
-export type FieldFor<T> = [T] extends [string]
+export type FieldFor<T> = unknown extends T
+  ? JsonField
+  : [T] extends [string]
   ? StringField
   : [T] extends [number]
     ? NumberField
@@ -95,7 +104,8 @@ export interface ListFieldFor<E> extends ListField {
 }
 
 export interface ObjectFieldFor<T> extends ObjectField {
-  readonly fields: { readonly [K in keyof T]-?: FieldFor<NonNullable<T[K]>> };
+  // Exclude, not NonNullable: NonNullable<unknown> is {}, which would hide a JSON field.
+  readonly fields: { readonly [K in keyof T]-?: FieldFor<Exclude<T[K], undefined | null>> };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -225,7 +235,18 @@ export function resolveField(
       return resolveObject(field, written, fallback, path, issues, root);
     case 'map':
       return resolveMap(field, written, path, issues);
+    case 'json':
+      return resolveJson(field, written, path, issues);
   }
+}
+
+function resolveJson(field: JsonField, written: unknown, path: string, issues: SpecIssue[]): unknown {
+  const text = JSON.stringify(written);
+  if (text === undefined || text.length > field.maxLength) {
+    issues.push({ path, message: `must be a JSON value of at most ${field.maxLength} characters` });
+    return INVALID;
+  }
+  return JSON.parse(text) as unknown;
 }
 
 function resolveMap(field: MapField, written: unknown, path: string, issues: SpecIssue[]): unknown {
@@ -405,6 +426,8 @@ export function toJsonSchema(field: Field, defaults?: unknown): Record<string, u
         ...(required.length > 0 ? { required } : {}),
       };
     }
+    case 'json':
+      return { description };
     case 'map':
       return {
         type: 'object',

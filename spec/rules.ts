@@ -15,6 +15,7 @@ import {
 import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
+import { checkPatches } from './patches';
 import { checkEnv, checkExtraArgs, checkMetadataKeys, checkNodeSelector, checkTolerations } from './escape-hatches';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
@@ -84,6 +85,7 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const shared = pools.filter((pool) => pool.routePathPrefix === undefined).length;
   pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report, shared));
   checkAcrossPools(spec, pools, report);
+  checkPatches(spec.patches, 'patches', report);
   if (spec.namespace === METRICS_ADAPTER.namespace && pools.some((pool) => isObject(pool.autoscaling))) {
     report('namespace', `${METRICS_ADAPTER.namespace} is the Custom Metrics Stackdriver Adapter's own namespace, which autoscaling creates and deletes with the adapter; choose another, got ${spec.namespace}`);
   }

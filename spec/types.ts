@@ -44,6 +44,27 @@ export interface DeploymentSpec {
   /** Model server pools; a list in a spec file replaces the default pool. */
   readonly pools: readonly PoolSpec[];
   readonly monitoring: MonitoringSpec;
+  /** JSON patches applied to the synthesized objects of a kind (and name), after everything else. */
+  readonly patches?: readonly ObjectPatchSpec[];
+}
+
+export const PATCH_OPERATIONS = ['add', 'remove', 'replace', 'test'] as const;
+
+export interface ObjectPatchSpec {
+  /** Kind of the objects patched, such as Deployment. */
+  readonly kind: string;
+  /** Name of the one object patched; left out, every object of the kind. */
+  readonly name?: string;
+  /** RFC 6902 operations, applied in order. */
+  readonly patch: readonly PatchOperationSpec[];
+}
+
+export interface PatchOperationSpec {
+  readonly op: (typeof PATCH_OPERATIONS)[number];
+  /** RFC 6901 JSON pointer into the object, such as /spec/template/spec/priorityClassName. */
+  readonly path: string;
+  /** The value of add, replace and test. */
+  readonly value?: unknown;
 }
 
 export interface InferenceExtensionSpec {
