@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { applyPatches } from './patches';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import {
@@ -223,6 +224,8 @@ export function buildApp(spec: DeploymentSpec, outdir = 'dist'): App {
   mirrorImages(app, spec);
   // Last, over whatever the constructs above added: every object carries the common labels.
   applyCommonLabels(app, commonLabels(spec));
+  // After the labels: a patch sees (and is checked against) the objects as they are written.
+  applyPatches(app, spec.patches);
   return app;
 }
 

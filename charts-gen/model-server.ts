@@ -185,7 +185,14 @@ export class ModelServer extends Construct {
     };
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, namespace: props.namespace },
+      // The spec's labels and annotations go on the Deployment alone: its selector is immutable, and the
+      // pods' labels are what the Service, the InferencePool and the PodDisruptionBudget select.
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...(isEmpty(server.labels) ? {} : { labels: { ...server.labels } }),
+        ...(isEmpty(server.annotations) ? {} : { annotations: { ...server.annotations } }),
+      },
       spec: {
         replicas: props.autoscaled ? undefined : server.replicas,
         selector: { matchLabels: { ...this.podLabels } },
@@ -199,7 +206,10 @@ export class ModelServer extends Construct {
           },
         },
         template: {
-          metadata: { labels: { ...this.podLabels, ...(props.engine === undefined ? {} : { [ENGINE_TYPE_LABEL]: props.engine }) } },
+          metadata: {
+            labels: { ...this.podLabels, ...(props.engine === undefined ? {} : { [ENGINE_TYPE_LABEL]: props.engine }) },
+            ...(isEmpty(server.podAnnotations) ? {} : { annotations: { ...server.podAnnotations } }),
+          },
           spec: {
             containers: [vllm],
             initContainers: [syncer],
@@ -215,7 +225,7 @@ export class ModelServer extends Construct {
             enableServiceLinks: false,
             // Room for the preStop sleep plus the slowest request to finish (see spec/drain.ts).
             terminationGracePeriodSeconds: server.terminationGracePeriodSeconds,
-            nodeSelector: { [GKE_ACCELERATOR_LABEL]: server.accelerator },
+            nodeSelector: { ...server.nodeSelector, [GKE_ACCELERATOR_LABEL]: server.accelerator },
             ...(server.tolerations === undefined || server.tolerations.length === 0 ? {} : { tolerations: server.tolerations.map((toleration) => ({ ...toleration })) }),
             volumes: [
               { name: 'data', emptyDir: {} },
@@ -236,4 +246,8 @@ export class ModelServer extends Construct {
       },
     });
   }
+}
+
+function isEmpty(map: Readonly<Record<string, string>> | undefined): boolean {
+  return map === undefined || Object.keys(map).length === 0;
 }

@@ -1,6 +1,7 @@
 /**
  * What a pool may add to its vLLM pods beyond the spec's own fields (`modelServer.extraArgs`, `env`,
- * `tolerations`), and what it may not: a flag or variable we set ourselves, a secret in plain text, or
+ * `tolerations`, `nodeSelector`, `labels`, `annotations`, `podAnnotations`), and what it may not: a key
+ * we set ourselves, a flag or variable we set ourselves, a secret in plain text, or
  * text another program would read as syntax.
  *
  * - vLLM's parser (FlexibleArgumentParser) reads `--max_model_len` as `--max-model-len` and `--x=1` as
@@ -106,4 +107,50 @@ export function checkTolerations(tolerations: unknown, at: string, report: Repor
     if ((operator ?? 'Equal') === 'Equal' && key === undefined) report(`${path}.key`, 'is required with operator Equal (only Exists may leave out the key, to tolerate every taint)');
     if (tolerationSeconds !== undefined && effect !== 'NoExecute') report(`${path}.tolerationSeconds`, 'applies only to effect NoExecute');
   });
+}
+
+/**
+ * Keys of the vLLM Deployment's own metadata we set: the common labels (charts-gen/common-labels.ts sets
+ * every `app.kubernetes.io/` label, overwriting a user's), the selector label `app` (charts-gen/well-known.ts
+ * APP_LABEL), the apply-order annotations (charts-gen/apply-order.ts) and this tool's own prefix.
+ */
+const MANAGED_METADATA_PREFIXES: readonly string[] = ['app.kubernetes.io/', 'inference-gateway/'];
+export const MANAGED_METADATA_KEYS: Readonly<Record<string, string>> = {
+  app: 'the selector label of the pods, their Service and PodDisruptionBudget',
+  'llm-d.ai/engine-type': "the endpoint picker's engine label",
+  'config.kubernetes.io/depends-on': 'the apply order Pulumi, Config Sync and kpt read',
+  'argocd.argoproj.io/sync-wave': 'the apply order Argo CD reads',
+};
+/** The node label GKE puts on GPU nodes, which the pods select from modelServer.accelerator. */
+export const GKE_ACCELERATOR_NODE_LABEL = 'cloud.google.com/gke-accelerator';
+/** The node label of Spot VMs (GKE docs, "Spot VMs": `cloud.google.com/gke-spot: "true"`). */
+export const GKE_SPOT_NODE_LABEL = 'cloud.google.com/gke-spot';
+
+/** Labels, annotations or pod annotations: refused where they name a key this tool sets. */
+export function checkMetadataKeys(map: unknown, at: string, report: Report): void {
+  if (typeof map !== 'object' || map === null) return;
+  for (const key of Object.keys(map)) {
+    const prefix = MANAGED_METADATA_PREFIXES.find((start) => key.startsWith(start));
+    const managed = MANAGED_METADATA_KEYS[key] ?? (prefix === undefined ? undefined : `every ${prefix} key is set by this tool`);
+    if (managed !== undefined) report(`${at}[${JSON.stringify(key)}]`, `${key} is a key this tool sets (${managed})`);
+  }
+}
+
+/** A node selector may add constraints; it may not contradict the GPU pool the pods must land on. */
+export function checkNodeSelector(
+  selector: unknown,
+  at: string,
+  gpu: { readonly accelerator: unknown; readonly provisioning: unknown },
+  report: Report,
+): void {
+  if (typeof selector !== 'object' || selector === null) return;
+  const entries = selector as Record<string, unknown>;
+  const accelerator = entries[GKE_ACCELERATOR_NODE_LABEL];
+  if (accelerator !== undefined && accelerator !== gpu.accelerator) {
+    report(`${at}[${JSON.stringify(GKE_ACCELERATOR_NODE_LABEL)}]`, `must be left out or equal modelServer.accelerator (${String(gpu.accelerator)}), which already selects it; got ${JSON.stringify(accelerator)}, which no GPU node carries`);
+  }
+  const spot = entries[GKE_SPOT_NODE_LABEL];
+  if (spot === 'true' && gpu.provisioning !== 'spot') {
+    report(`${at}[${JSON.stringify(GKE_SPOT_NODE_LABEL)}]`, `selects Spot nodes, but cluster.gpuPool.provisioning is ${String(gpu.provisioning)}: no GPU node would match`);
+  }
 }

@@ -60,13 +60,34 @@ export interface ObjectField extends FieldBase {
   readonly derivedDefaults?: (written: Readonly<Record<string, unknown>>, root: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 }
 
-export type Field = StringField | NumberField | BooleanField | ListField | ObjectField;
+/**
+ * A map of string keys to string values, as Kubernetes' labels, annotations and node selectors: every key
+ * is a qualified name (an optional DNS-subdomain prefix and "/", then a name of at most 63 characters),
+ * which is what the API server accepts for all three.
+ */
+export interface MapField extends FieldBase {
+  readonly kind: 'map';
+  /** What each value must be. */
+  readonly values: StringField;
+  readonly maxEntries?: number;
+}
+
+/** Any JSON value (a JSON patch's `value`): what it must be is checked where it is used. */
+export interface JsonField extends FieldBase {
+  readonly kind: 'json';
+  /** At most this many characters once serialized. */
+  readonly maxLength: number;
+}
+
+export type Field = StringField | NumberField | BooleanField | ListField | ObjectField | MapField | JsonField;
 
 /**
  * Describes the type T exactly: an object description must list every key of T, no more, so the
  * TypeScript interfaces and the runtime checks cannot disagree on a field name.
  */
-export type FieldFor<T> = [T] extends [string]
+export type FieldFor<T> = unknown extends T
+  ? JsonField
+  : [T] extends [string]
   ? StringField
   : [T] extends [number]
     ? NumberField
@@ -74,14 +95,17 @@ export type FieldFor<T> = [T] extends [string]
       ? BooleanField
       : [T] extends [readonly (infer E)[]]
         ? ListFieldFor<E>
-        : ObjectFieldFor<T>;
+        : string extends keyof T
+          ? MapField
+          : ObjectFieldFor<T>;
 
 export interface ListFieldFor<E> extends ListField {
   readonly items: FieldFor<E>;
 }
 
 export interface ObjectFieldFor<T> extends ObjectField {
-  readonly fields: { readonly [K in keyof T]-?: FieldFor<NonNullable<T[K]>> };
+  // Exclude, not NonNullable: NonNullable<unknown> is {}, which would hide a JSON field.
+  readonly fields: { readonly [K in keyof T]-?: FieldFor<Exclude<T[K], undefined | null>> };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -140,6 +164,29 @@ function unknownFieldMessage(key: string, allowed: readonly string[]): string {
   return `unknown field${hint}; allowed: ${allowed.join(', ')}`;
 }
 
+/** The name part of a qualified name (Kubernetes apimachinery `IsQualifiedName`). */
+const QUALIFIED_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A DNS-1123 subdomain, the optional prefix of a qualified name. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The same rule as one pattern, for the JSON Schema (which cannot count the parts' lengths). */
+export const QUALIFIED_NAME_PATTERN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A label value (apimachinery `IsValidLabelValue`): empty, or up to 63 characters of these. */
+export const LABEL_VALUE_PATTERN = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Why `key` is not a Kubernetes qualified name (label or annotation key), or undefined when it is one. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return 'its prefix (before "/") must be a DNS subdomain of at most 253 lower-case letters, digits, "-" and "."';
+  }
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
+    return 'its name (after any "/") must be 1 to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
 function numberRange(field: NumberField): string {
   const noun = field.kind === 'integer' ? 'an integer' : 'a number';
   const low = field.exclusiveMin ? '>' : '>=';
@@ -186,7 +233,40 @@ export function resolveField(
       return resolveList(field, written, path, issues, root);
     case 'object':
       return resolveObject(field, written, fallback, path, issues, root);
+    case 'map':
+      return resolveMap(field, written, path, issues);
+    case 'json':
+      return resolveJson(field, written, path, issues);
   }
+}
+
+function resolveJson(field: JsonField, written: unknown, path: string, issues: SpecIssue[]): unknown {
+  const text = JSON.stringify(written);
+  if (text === undefined || text.length > field.maxLength) {
+    issues.push({ path, message: `must be a JSON value of at most ${field.maxLength} characters` });
+    return INVALID;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+function resolveMap(field: MapField, written: unknown, path: string, issues: SpecIssue[]): unknown {
+  if (!isPlainObject(written)) {
+    issues.push({ path, message: `must be a map of names to strings, got ${showAt(path, written)}` });
+    return INVALID;
+  }
+  const entries = Object.entries(written);
+  if (field.maxEntries !== undefined && entries.length > field.maxEntries) {
+    issues.push({ path, message: `must have at most ${field.maxEntries} entries, got ${entries.length}` });
+    return INVALID;
+  }
+  const before = issues.length;
+  for (const [key, value] of entries) {
+    const keyPath = `${path}[${JSON.stringify(key)}]`;
+    const problem = qualifiedNameProblem(key);
+    if (problem !== undefined) issues.push({ path: keyPath, message: `${JSON.stringify(key).slice(0, 80)} is not a Kubernetes key: ${problem}` });
+    else resolveString(field.values, value, keyPath, issues);
+  }
+  return issues.length === before ? { ...written } : INVALID;
 }
 
 function resolveString(field: StringField, written: unknown, path: string, issues: SpecIssue[]): unknown {
@@ -346,5 +426,15 @@ export function toJsonSchema(field: Field, defaults?: unknown): Record<string, u
         ...(required.length > 0 ? { required } : {}),
       };
     }
+    case 'json':
+      return { description };
+    case 'map':
+      return {
+        type: 'object',
+        description,
+        propertyNames: { pattern: QUALIFIED_NAME_PATTERN.source, maxLength: 317 },
+        additionalProperties: toJsonSchema(field.values),
+        ...(field.maxEntries !== undefined ? { maxProperties: field.maxEntries } : {}),
+      };
   }
 }

@@ -24,6 +24,10 @@ function allowed(field: Field): string {
       return `list${field.maxItems !== undefined ? ` (at most ${field.maxItems})` : ''}`;
     case 'object':
       return 'object';
+    case 'json':
+      return 'any JSON value';
+    case 'map':
+      return `map of qualified names (label keys) to ${field.values.patternHint ?? 'strings'}`;
   }
 }
 

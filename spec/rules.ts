@@ -15,7 +15,8 @@ import {
 import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
-import { checkEnv, checkExtraArgs, checkTolerations } from './escape-hatches';
+import { checkPatches } from './patches';
+import { checkEnv, checkExtraArgs, checkMetadataKeys, checkNodeSelector, checkTolerations } from './escape-hatches';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
@@ -84,6 +85,7 @@ export function checkRules(spec: DeploymentSpec): SpecIssue[] {
   const shared = pools.filter((pool) => pool.routePathPrefix === undefined).length;
   pools.forEach((pool, index) => checkPool(spec, pool, `pools[${index}]`, report, shared));
   checkAcrossPools(spec, pools, report);
+  checkPatches(spec.patches, 'patches', report);
   if (spec.namespace === METRICS_ADAPTER.namespace && pools.some((pool) => isObject(pool.autoscaling))) {
     report('namespace', `${METRICS_ADAPTER.namespace} is the Custom Metrics Stackdriver Adapter's own namespace, which autoscaling creates and deletes with the adapter; choose another, got ${spec.namespace}`);
   }
@@ -312,6 +314,10 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   checkExtraArgs(server.extraArgs, `${at}.modelServer.extraArgs`, report);
   checkEnv(server.env, `${at}.modelServer.env`, report);
   checkTolerations(server.tolerations, `${at}.modelServer.tolerations`, report);
+  checkNodeSelector(server.nodeSelector, `${at}.modelServer.nodeSelector`, { accelerator: server.accelerator, provisioning: gpuPool.provisioning }, report);
+  checkMetadataKeys(server.labels, `${at}.modelServer.labels`, report);
+  checkMetadataKeys(server.annotations, `${at}.modelServer.annotations`, report);
+  checkMetadataKeys(server.podAnnotations, `${at}.modelServer.podAnnotations`, report);
   checkPinned(report, `${at}.modelServer.image`, server.image);
   checkPinned(report, `${at}.adapters.syncerImage`, pool.adapters.syncerImage);
   checkPinned(report, `${at}.endpointPicker.image`, pool.endpointPicker.image);

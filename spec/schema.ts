@@ -5,7 +5,7 @@
 import { DEFAULT_EXTENSION_VERSION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
 import { minimumGkeVersion } from './derived';
 import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
-import { isPlainObject, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
+import { isPlainObject, LABEL_VALUE_PATTERN, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
 import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
 import {
   AUTOSCALING_METRICS,
@@ -15,6 +15,7 @@ import {
   GPU_DRIVER_VERSIONS,
   GPU_PROVISIONING,
   MODEL_ARMOR_LEVELS,
+  PATCH_OPERATIONS,
   RELEASE_CHANNELS,
   WEIGHT_SOURCES,
   type DeploymentSpec,
@@ -38,6 +39,17 @@ const dnsSubdomain = (description: string): StringField => ({
   patternHint: 'a DNS subdomain (lower-case letters, digits, "-" and ".")',
   maxLength: 253,
 });
+
+/** A label value, as Kubernetes accepts it (also what a node selector matches). */
+const LABEL_VALUE: StringField = {
+  kind: 'string',
+  description: 'Label value',
+  pattern: LABEL_VALUE_PATTERN,
+  patternHint: 'a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, or empty',
+  maxLength: 63,
+};
+/** An annotation value: any text; Kubernetes limits all of an object's annotations to 256 KiB together. */
+const ANNOTATION_VALUE: StringField = { kind: 'string', description: 'Annotation value', maxLength: 16_384 };
 
 const cidr = (description: string): StringField => ({
   kind: 'string',
@@ -489,6 +501,34 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                   },
                 },
               },
+              nodeSelector: {
+                kind: 'map',
+                description: 'Node labels the vLLM pods also select, beside cloud.google.com/gke-accelerator (which, like cloud.google.com/gke-spot, may not contradict the GPU pool)',
+                optional: true,
+                maxEntries: 32,
+                values: LABEL_VALUE,
+              },
+              labels: {
+                kind: 'map',
+                description: "Labels of the vLLM Deployment's own metadata (the selector and pods keep ours); refused: app, app.kubernetes.io/*, inference-gateway/*, llm-d.ai/engine-type",
+                optional: true,
+                maxEntries: 32,
+                values: LABEL_VALUE,
+              },
+              annotations: {
+                kind: 'map',
+                description: "Annotations of the vLLM Deployment's own metadata; refused: the apply-order ones we set (config.kubernetes.io/depends-on, argocd.argoproj.io/sync-wave) and the keys refused for labels",
+                optional: true,
+                maxEntries: 64,
+                values: ANNOTATION_VALUE,
+              },
+              podAnnotations: {
+                kind: 'map',
+                description: 'Annotations of the vLLM pods (a change rolls them); refused as for annotations',
+                optional: true,
+                maxEntries: 64,
+                values: ANNOTATION_VALUE,
+              },
               weightsFrom: enumOf("Where vLLM reads the base model: huggingface (the guide's download at every start) or gcs (a bucket a one-time Job fills, streamed by vLLM's Run:ai model streamer)", WEIGHT_SOURCES),
               weightsBucket: {
                 kind: 'string',
@@ -621,6 +661,36 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                 description: 'Notification channel resource name',
                 pattern: /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/notificationChannels\/[0-9]{1,20}$/,
                 patternHint: 'a channel name such as projects/my-project/notificationChannels/1234567890',
+              },
+            },
+          },
+        },
+      },
+    },
+    patches: {
+      kind: 'list',
+      description: 'JSON patches (RFC 6902) applied to the synthesized objects after everything else; a patch that matches no object, or a path that does not exist, is an error',
+      optional: true,
+      maxItems: 64,
+      items: {
+        kind: 'object',
+        description: 'Patches of the objects of one kind (and name)',
+        fields: {
+          kind: { kind: 'string', description: 'Kind of the objects, such as Deployment', required: true, pattern: /^[A-Z][A-Za-z0-9]*$/, patternHint: 'a Kubernetes kind such as Deployment', maxLength: 63 },
+          name: { ...dnsSubdomain('Name of the object; left out, every object of the kind'), optional: true },
+          patch: {
+            kind: 'list',
+            description: 'Operations, applied in order',
+            required: true,
+            minItems: 1,
+            maxItems: 64,
+            items: {
+              kind: 'object',
+              description: 'One operation',
+              fields: {
+                op: { kind: 'string', description: 'add, remove, replace or test', required: true, enum: PATCH_OPERATIONS },
+                path: { kind: 'string', description: 'JSON pointer into the object', required: true, pattern: /^(\/([^~]|~[01])*)+$/, patternHint: 'a JSON pointer such as /spec/template/spec/priorityClassName (~1 for "/", ~0 for "~")', maxLength: 1024 },
+                value: { kind: 'json', description: 'The value of add, replace and test', optional: true, maxLength: 65_536 },
               },
             },
           },

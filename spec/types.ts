@@ -44,6 +44,27 @@ export interface DeploymentSpec {
   /** Model server pools; a list in a spec file replaces the default pool. */
   readonly pools: readonly PoolSpec[];
   readonly monitoring: MonitoringSpec;
+  /** JSON patches applied to the synthesized objects of a kind (and name), after everything else. */
+  readonly patches?: readonly ObjectPatchSpec[];
+}
+
+export const PATCH_OPERATIONS = ['add', 'remove', 'replace', 'test'] as const;
+
+export interface ObjectPatchSpec {
+  /** Kind of the objects patched, such as Deployment. */
+  readonly kind: string;
+  /** Name of the one object patched; left out, every object of the kind. */
+  readonly name?: string;
+  /** RFC 6902 operations, applied in order. */
+  readonly patch: readonly PatchOperationSpec[];
+}
+
+export interface PatchOperationSpec {
+  readonly op: (typeof PATCH_OPERATIONS)[number];
+  /** RFC 6901 JSON pointer into the object, such as /spec/template/spec/priorityClassName. */
+  readonly path: string;
+  /** The value of add, replace and test. */
+  readonly value?: unknown;
 }
 
 export interface InferenceExtensionSpec {
@@ -292,6 +313,14 @@ export interface ModelServerSpec {
   readonly env?: readonly EnvVarSpec[];
   /** Tolerations of the model server pods, besides the GPU taint's (which GKE adds itself). */
   readonly tolerations?: readonly TolerationSpec[];
+  /** Node labels the pods also select, beside the accelerator (which it may not contradict). */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Labels of the vLLM Deployment itself (never of its selector or pods); not the ones we set. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the vLLM Deployment itself; not the ones we set. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations of the vLLM pods (changing one rolls the pods); not the ones we set. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Where vLLM reads the base model: Hugging Face (the guide), or a Cloud Storage bucket a Job fills. */
   readonly weightsFrom: WeightSource;
   /** The bucket when `weightsFrom` is gcs; `pulumi up` creates it in the cluster's region. */

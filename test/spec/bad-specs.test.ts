@@ -56,6 +56,10 @@ const BAD_SPECS: readonly BadSpec[] = [
   { name: 'adapter listed twice', document: guidePool({ adapters: { models: [{ id: 'x', source: 'a/x' }, { id: 'x', source: 'b/x' }] } }), path: 'pools[0].adapters.models[1].id', says: 'each adapter id in this pool must be unique' },
   { name: 'rollout that can never progress', document: guidePool({ modelServer: { rollout: { maxSurge: 0, maxUnavailable: 0 } } }), path: 'pools[0].modelServer.rollout', says: 'cannot both be 0' },
   { name: 'list where an object belongs', document: { gateway: ['inference-gateway'] }, path: 'gateway', says: 'must be an object, got a list' },
+  { name: 'a label key this tool sets', document: guidePool({ modelServer: { labels: { 'app.kubernetes.io/instance': 'x' } } }), path: 'pools[0].modelServer.labels["app.kubernetes.io/instance"]', says: 'is a key this tool sets' },
+  { name: 'a node selector for another accelerator', document: guidePool({ modelServer: { nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' } } }), path: 'pools[0].modelServer.nodeSelector["cloud.google.com/gke-accelerator"]', says: 'which no GPU node carries' },
+  { name: 'a patch of a kind synth does not write (found only at synth)', document: { patches: [{ kind: 'Deploymnet', patch: [{ op: 'remove', path: '/spec' }] }] }, path: 'patches[0]', says: 'matches no object' },
+  { name: 'a patch of a path that does not exist', document: { patches: [{ kind: 'Deployment', patch: [{ op: 'replace', path: '/spec/nope', value: 1 }] }] }, path: 'patches[0].patch[0].path', says: 'does not exist' },
   { name: 'boolean as text', document: { monitoring: { metricsReader: 'yes' } }, path: 'monitoring.metricsReader', says: 'must be true or false' },
 ];
 

@@ -3,7 +3,9 @@
  * would contradict a flag or variable we set, leak a secret, or be read as syntax is a spec error naming
  * the field.
  */
-import { MANAGED_ENV, MANAGED_VLLM_FLAGS, flagName } from '../../spec/escape-hatches';
+import { checkMetadataKeys, GKE_ACCELERATOR_NODE_LABEL, MANAGED_ENV, MANAGED_METADATA_KEYS, MANAGED_VLLM_FLAGS, flagName } from '../../spec/escape-hatches';
+import { DEPENDS_ON_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../charts-gen/apply-order';
+import { APP_LABEL, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL } from '../../charts-gen/well-known';
 import { resolveSpec, SpecError } from '../../spec';
 import { findContainer, findObject, synthApp } from '../charts/helpers';
 
@@ -104,6 +106,88 @@ describe('what is refused', () => {
   });
 });
 
+describe('node selector, labels and annotations', () => {
+  const spec = resolveSpec(
+    withServer({
+      nodeSelector: { 'cloud.google.com/gke-nodepool': 'gpu-a', 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' },
+      labels: { team: 'inference', 'example.com/cost-center': 'ml-42' },
+      annotations: { 'example.com/owner': 'ml platform <ml@example.com>' },
+      podAnnotations: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' },
+    }),
+  );
+  const deployment = findObject(synthApp(spec), 'Deployment', POOL);
+  const plain = findObject(synthApp(resolveSpec({})), 'Deployment', POOL);
+
+  test('nodeSelector joins the accelerator selector on the pod spec', () => {
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'cloud.google.com/gke-nodepool': 'gpu-a', 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' });
+  });
+
+  test("labels and annotations land on the Deployment's metadata, beside the common labels", () => {
+    expect(deployment.metadata.labels).toMatchObject({ team: 'inference', 'example.com/cost-center': 'ml-42', 'app.kubernetes.io/part-of': 'inference-gateway' });
+    expect(deployment.metadata.annotations).toEqual({ 'example.com/owner': 'ml platform <ml@example.com>' });
+  });
+
+  test('the selector and the pod labels do not change; podAnnotations land on the pod template', () => {
+    expect(deployment.spec.selector).toEqual(plain.spec.selector);
+    expect(deployment.spec.template.metadata.labels).toEqual(plain.spec.template.metadata.labels);
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
+    expect(deployment.metadata.annotations?.['cluster-autoscaler.kubernetes.io/safe-to-evict']).toBeUndefined();
+  });
+
+  test('without them the Deployment is what it was', () => {
+    expect(plain.metadata.annotations).toBeUndefined();
+    expect(plain.spec.template.metadata.annotations).toBeUndefined();
+    expect(plain.spec.template.spec.nodeSelector).toEqual({ 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' });
+    expect(Object.keys(plain.metadata.labels ?? {}).sort()).toEqual(['app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version']);
+  });
+
+  test('keys we set are refused, each naming its field path, all at once', () => {
+    expect(
+      errorsOf(
+        withServer({
+          labels: { app: 'x', 'app.kubernetes.io/part-of': 'mine' },
+          annotations: { 'argocd.argoproj.io/sync-wave': '5' },
+          podAnnotations: { 'inference-gateway/config-sha256': 'x' },
+        }),
+      ),
+    ).toEqual([
+      'pools[0].modelServer.labels["app"]: app is a key this tool sets (the selector label of the pods, their Service and PodDisruptionBudget)',
+      'pools[0].modelServer.labels["app.kubernetes.io/part-of"]: app.kubernetes.io/part-of is a key this tool sets (every app.kubernetes.io/ key is set by this tool)',
+      'pools[0].modelServer.annotations["argocd.argoproj.io/sync-wave"]: argocd.argoproj.io/sync-wave is a key this tool sets (the apply order Argo CD reads)',
+      'pools[0].modelServer.podAnnotations["inference-gateway/config-sha256"]: inference-gateway/config-sha256 is a key this tool sets (every inference-gateway/ key is set by this tool)',
+    ]);
+  });
+
+  test('a node selector contradicting the GPU pool is refused', () => {
+    expect(errorsOf(withServer({ nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' } }))).toEqual([
+      'pools[0].modelServer.nodeSelector["cloud.google.com/gke-accelerator"]: must be left out or equal modelServer.accelerator (nvidia-h100-80gb), which already selects it; got "nvidia-l4", which no GPU node carries',
+    ]);
+    const onDemand = { cluster: { gpuPool: { provisioning: 'on-demand', acceleratorCount: 8 } }, pools: [{ name: POOL, modelServer: { nodeSelector: { 'cloud.google.com/gke-spot': 'true' } } }] };
+    expect(errorsOf(onDemand)).toContain('pools[0].modelServer.nodeSelector["cloud.google.com/gke-spot"]: selects Spot nodes, but cluster.gpuPool.provisioning is on-demand: no GPU node would match');
+  });
+
+  test('keys and label values follow the Kubernetes rules', () => {
+    const errors = errorsOf(
+      withServer({
+        labels: { 'Bad_Prefix/x': 'a', ['n'.repeat(64)]: 'a', ok: 'has space' },
+        nodeSelector: { '-x': 'a' },
+        annotations: { 'example.com/a': 7 },
+      }),
+    );
+    expect(errors).toEqual([
+      'pools[0].modelServer.nodeSelector["-x"]: "-x" is not a Kubernetes key: its name (after any "/") must be 1 to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      'pools[0].modelServer.labels["Bad_Prefix/x"]: "Bad_Prefix/x" is not a Kubernetes key: its prefix (before "/") must be a DNS subdomain of at most 253 lower-case letters, digits, "-" and "."',
+      `pools[0].modelServer.labels["${'n'.repeat(64)}"]: "${'n'.repeat(64)}" is not a Kubernetes key: its name (after any "/") must be 1 to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
+      'pools[0].modelServer.labels["ok"]: must be a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, or empty, got "has space"',
+      'pools[0].modelServer.annotations["example.com/a"]: must be a string, got 7',
+    ]);
+  });
+
+  test('a map that is not a map is refused', () => {
+    expect(errorsOf(withServer({ labels: ['a'] }))).toEqual(['pools[0].modelServer.labels: must be a map of names to strings, got a list']);
+  });
+});
+
 describe('the refusal lists agree with the construct', () => {
   const vllm = findContainer(findObject(synthApp(resolveSpec({})), 'Deployment', POOL), 'vllm');
 
@@ -111,6 +195,22 @@ describe('the refusal lists agree with the construct', () => {
     const flags = (vllm.args as string[]).map(flagName).filter((flag): flag is string => flag !== undefined);
     expect(flags.length).toBeGreaterThanOrEqual(7);
     for (const flag of flags) expect(Object.keys(MANAGED_VLLM_FLAGS)).toContain(flag);
+  });
+
+  test('every label key of the pods and of the selector is refused in labels', () => {
+    const deployment = findObject(synthApp(resolveSpec({})), 'Deployment', POOL);
+    const keys = [...Object.keys(deployment.spec.selector.matchLabels), ...Object.keys(deployment.spec.template.metadata.labels), ...Object.keys(deployment.metadata.labels ?? {})];
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    for (const key of keys) {
+      const reported: string[] = [];
+      checkMetadataKeys({ [key]: 'x' }, 'labels', (path) => reported.push(path));
+      expect(reported).toEqual([`labels[${JSON.stringify(key)}]`]);
+    }
+    expect(MANAGED_METADATA_KEYS[APP_LABEL]).toBeDefined();
+    expect(MANAGED_METADATA_KEYS[ENGINE_TYPE_LABEL]).toBeDefined();
+    expect(MANAGED_METADATA_KEYS[DEPENDS_ON_ANNOTATION]).toBeDefined();
+    expect(MANAGED_METADATA_KEYS[SYNC_WAVE_ANNOTATION]).toBeDefined();
+    expect(GKE_ACCELERATOR_NODE_LABEL).toBe(GKE_ACCELERATOR_LABEL);
   });
 
   test('every variable the model server sets is a managed variable', () => {

@@ -46,3 +46,19 @@ describe('the configuration reference in docs/configuration.md', () => {
     expect(readme).toContain('| `pools[].modelServer.drain.prefillShare` | number 0..10 | `0.2` |');
   });
 });
+
+describe('the escape hatches in the JSON Schema', () => {
+  const server = (modelServer: Record<string, unknown>) => ({ pools: [{ name: 'p', modelServer }] });
+
+  test('accepts the maps and a patch, as the spec loader does', () => {
+    expect(validate(server({ nodeSelector: { 'cloud.google.com/gke-nodepool': 'gpu-a' }, labels: { team: 'x' }, annotations: { 'example.com/a': 'any text' }, podAnnotations: { b: '' } }))).toBe(true);
+    expect(validate({ patches: [{ kind: 'Deployment', name: 'p', patch: [{ op: 'add', path: '/spec/x', value: { any: ['json'] } }] }] })).toBe(true);
+  });
+
+  test('refuses a key that is not a qualified name, a label value with a space, an op it does not know', () => {
+    expect(validate(server({ labels: { 'Bad_Prefix/x': 'a' } }))).toBe(false);
+    expect(validate(server({ nodeSelector: { a: 'has space' } }))).toBe(false);
+    expect(validate({ patches: [{ kind: 'Deployment', patch: [{ op: 'move', path: '/spec' }] }] })).toBe(false);
+    expect(validate({ patches: [{ kind: 'Deployment' }] })).toBe(false);
+  });
+});
