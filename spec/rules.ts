@@ -328,6 +328,19 @@ function checkModelFits(server: PoolSpec['modelServer'], accelerator: unknown, a
   }
 }
 
+/** vLLM's `--pipeline-parallel-size` from the extra args (1 when absent), or undefined when it is not a number. */
+function pipelineStages(extraArgs: unknown): number | undefined {
+  const args = Array.isArray(extraArgs) ? extraArgs.filter(isString) : [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    if (flag === '--pipeline-parallel-size' || flag === '-pp') {
+      const value = Number(inline ?? args[i + 1]);
+      return Number.isInteger(value) && value > 0 ? value : undefined;
+    }
+  }
+  return 1;
+}
+
 /** `sharedPools`: how many pools share gateway.route.pathPrefix. */
 function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Report, sharedPools: number): void {
   const server = pool.modelServer;
@@ -353,6 +366,16 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   }
   if (isNumber(server.tensorParallelSize) && isNumber(server.gpus) && server.tensorParallelSize > server.gpus) {
     report(`${at}.modelServer.tensorParallelSize`, `must be <= gpus (${server.gpus}): vLLM shards the model over that many GPUs, got ${server.tensorParallelSize}`);
+  }
+  const fitsNode = !isNumber(gpuPool.acceleratorCount) || !isNumber(server.gpus) || server.gpus <= gpuPool.acceleratorCount;
+  if (fitsNode && isNumber(server.tensorParallelSize) && isNumber(server.gpus) && server.tensorParallelSize <= server.gpus) {
+    const stages = pipelineStages(server.extraArgs);
+    if (stages !== undefined && server.gpus !== server.tensorParallelSize * stages) {
+      report(
+        `${at}.modelServer.gpus`,
+        `must be tensorParallelSize (${server.tensorParallelSize})${stages > 1 ? ` x --pipeline-parallel-size (${stages})` : ''} = ${server.tensorParallelSize * stages}: vLLM uses that many GPUs and the others would sit idle; raise tensorParallelSize or lower gpus, got ${server.gpus}`,
+      );
+    }
   }
   if (isNumber(server.gpus) && isNumber(gpuPool.acceleratorCount) && server.gpus > gpuPool.acceleratorCount) {
     report(`${at}.modelServer.gpus`, `must be <= cluster.gpuPool.acceleratorCount (${gpuPool.acceleratorCount}), the GPUs of one node, got ${server.gpus}`);

@@ -105,6 +105,20 @@ describe('wrong combinations', () => {
   });
 });
 
+describe('GPUs per pod and tensor parallelism agree', () => {
+  const withServer = (modelServer: Record<string, unknown>) => ({ ...L4_SPEC, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', ...modelServer } }] });
+
+  test('a pod with GPUs vLLM would not use is refused', () => {
+    expect(errorsOf(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--max-model-len', '8192'] }))).toEqual([
+      'pools[0].modelServer.gpus: must be tensorParallelSize (1) = 1: vLLM uses that many GPUs and the others would sit idle; raise tensorParallelSize or lower gpus, got 2',
+    ]);
+  });
+
+  test('pipeline stages count', () => {
+    expect(errorsOf(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--pipeline-parallel-size', '2', '--max-model-len', '8192'] }))).toEqual([]);
+  });
+});
+
 describe('model size against GPU memory', () => {
   const onOneL4 = (modelServer: Record<string, unknown>, baseModel?: string) => ({
     cluster: { gpuPool: { machineType: 'g2-standard-8', acceleratorCount: 1, nodeLocations: ['us-central1-a'] } },
