@@ -18,10 +18,10 @@ export const COMPUTE_SERVICE = 'compute.googleapis.com';
 
 /**
  * Quota ids of each accelerator live in the one machine table (spec/machines.ts, `ACCELERATORS`): on-demand
- * GPUs count against the per-family regional quota (dimension gpu_family); Spot and Flex-start VMs against
- * the preemptible regional quota. Keyed by the spec's `gpuPool.accelerator`.
+ * GPUs count against their own regional quota where the GPU has one (L4, A100), else against the per-family
+ * regional quota (dimension gpu_family, H100); Spot and Flex-start VMs against the preemptible regional quota. Keyed by the spec's `gpuPool.accelerator`.
  */
-export const ACCELERATOR_QUOTAS: Readonly<Record<string, { readonly preemptibleQuotaId: string; readonly gpuFamily: string }>> = ACCELERATORS;
+export const ACCELERATOR_QUOTAS: Readonly<Record<string, { readonly preemptibleQuotaId: string; readonly gpuFamily: string; readonly onDemandQuotaId?: string }>> = ACCELERATORS;
 /** On-demand GPUs of every family, per region; the family is a dimension. */
 export const FAMILY_QUOTA_ID = 'GPUS-PER-GPU-FAMILY-per-project-region';
 /** Every GPU of the project in every region: 0 in new projects, whatever the regional quotas say. */
@@ -42,9 +42,11 @@ export function gpuQuotaNeeds(gpu: GpuPoolSpec, region: string): GpuQuotaNeed[] 
   const ids = Object.prototype.hasOwnProperty.call(ACCELERATOR_QUOTAS, gpu.accelerator) ? ACCELERATOR_QUOTAS[gpu.accelerator] : undefined;
   if (ids === undefined) return [{ quotaId: ALL_REGIONS_QUOTA_ID, dimensions: {}, gpus }];
   const regional: GpuQuotaNeed =
-    gpu.provisioning === 'on-demand'
-      ? { quotaId: FAMILY_QUOTA_ID, dimensions: { region, gpu_family: ids.gpuFamily }, gpus }
-      : { quotaId: ids.preemptibleQuotaId, dimensions: { region }, gpus };
+    gpu.provisioning !== 'on-demand'
+      ? { quotaId: ids.preemptibleQuotaId, dimensions: { region }, gpus }
+      : ids.onDemandQuotaId !== undefined
+        ? { quotaId: ids.onDemandQuotaId, dimensions: { region }, gpus }
+        : { quotaId: FAMILY_QUOTA_ID, dimensions: { region, gpu_family: ids.gpuFamily }, gpus };
   return [regional, { quotaId: ALL_REGIONS_QUOTA_ID, dimensions: {}, gpus }];
 }
 

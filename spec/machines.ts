@@ -98,19 +98,30 @@ export interface AcceleratorInfo {
   readonly preemptibleQuotaId: string;
   /** The `gpu_family` dimension of the on-demand quota GPUS-PER-GPU-FAMILY-per-project-region. */
   readonly gpuFamily: string;
+  /**
+   * The per-model on-demand quota, for the older GPUs that have one (L4, A100): they are not counted in
+   * the family quota. H100 has none; its on-demand GPUs count in GPUS-PER-GPU-FAMILY with gpu_family.
+   */
+  readonly onDemandQuotaId?: string;
 }
 
 /**
  * GPU models of the accelerator-optimized machine family. Names and memory from Google's "GPU machine
  * types" page (https://cloud.google.com/compute/docs/gpus); quota ids and families from "Allocation
- * quotas", GPU quota (https://cloud.google.com/compute/resource-usage#gpu_quota): Spot and flex-start VMs
+ * quotas", GPU quota (https://cloud.google.com/compute/resource-usage#gpu_quota), and the quota ids a
+ * project lists in the Cloud Quotas API (quotaInfos.list, compute.googleapis.com): Spot and flex-start VMs
  * consume the preemptible quota
  * (https://cloud.google.com/blog/products/compute/introducing-flex-start-vms-for-the-compute-engine-instance-api).
  */
 export const ACCELERATORS: Readonly<Record<string, AcceleratorInfo>> = {
-  'nvidia-l4': { gpuMemoryGB: 24, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-L4-GPUS-per-project-region', gpuFamily: 'NVIDIA_L4' },
-  'nvidia-tesla-a100': { gpuMemoryGB: 40, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-A100-GPUS-per-project-region', gpuFamily: 'NVIDIA_A100' },
-  'nvidia-a100-80gb': { gpuMemoryGB: 80, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-A100-80GB-GPUS-per-project-region', gpuFamily: 'NVIDIA_A100_80GB' },
+  'nvidia-l4': { gpuMemoryGB: 24, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-L4-GPUS-per-project-region', gpuFamily: 'NVIDIA_L4', onDemandQuotaId: 'NVIDIA-L4-GPUS-per-project-region' },
+  'nvidia-tesla-a100': { gpuMemoryGB: 40, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-A100-GPUS-per-project-region', gpuFamily: 'NVIDIA_A100', onDemandQuotaId: 'NVIDIA-A100-GPUS-per-project-region' },
+  'nvidia-a100-80gb': {
+    gpuMemoryGB: 80,
+    preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-A100-80GB-GPUS-per-project-region',
+    gpuFamily: 'NVIDIA_A100_80GB',
+    onDemandQuotaId: 'NVIDIA-A100-80GB-GPUS-per-project-region',
+  },
   'nvidia-h100-80gb': { gpuMemoryGB: 80, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region', gpuFamily: 'NVIDIA_H100' },
   'nvidia-h100-mega-80gb': { gpuMemoryGB: 80, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-H100-MEGA-GPUS-per-project-region', gpuFamily: 'NVIDIA_H100_MEGA' },
   'nvidia-h200-141gb': { gpuMemoryGB: 141, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-H200-GPUS-per-project-region', gpuFamily: 'NVIDIA_H200' },

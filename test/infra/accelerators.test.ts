@@ -29,11 +29,12 @@ describe('a GPU pool of another accelerator', () => {
     });
   });
 
-  test('the quota check reads the preemptible quota of that accelerator', () => {
+  test('the quota check reads the quotas of that accelerator: preemptible, and the per-model on-demand one (L4)', () => {
     const l4 = resolveSpec(L4_SPEC, 'spec.yaml').cluster.gpuPool;
     expect(gpuQuotaNeeds(l4, 'us-central1')[0]).toEqual({ quotaId: 'PREEMPTIBLE-NVIDIA-L4-GPUS-per-project-region', dimensions: { region: 'us-central1' }, gpus: 8 });
+    expect(gpuQuotaNeeds({ ...l4, provisioning: 'on-demand' }, 'us-central1')[0]).toEqual({ quotaId: 'NVIDIA-L4-GPUS-per-project-region', dimensions: { region: 'us-central1' }, gpus: 8 });
     const h200 = resolveSpec(H200_SPEC, 'spec.yaml').cluster.gpuPool;
-    expect(gpuQuotaNeeds({ ...h200, provisioning: 'on-demand' }, 'us-central1')[0]).toEqual({ quotaId: 'GPUS-PER-GPU-FAMILY-per-project-region', dimensions: { region: 'us-central1', gpu_family: 'NVIDIA_H200' }, gpus: 24 });
+    expect(gpuQuotaNeeds(h200, 'us-central1')[0]).toEqual({ quotaId: 'PREEMPTIBLE-NVIDIA-H200-GPUS-per-project-region', dimensions: { region: 'us-central1' }, gpus: 24 });
   });
 
   test('the mock refuses a pool whose accelerator, GPU count or local SSDs are not the machine type ones, as GKE does', () => {
