@@ -90,6 +90,11 @@ describe('wrong combinations', () => {
     );
   });
 
+  test('a machine type outside A3 High never takes the A3 High zones of the region', () => {
+    const document = { cluster: { region: 'europe-west4', gpuPool: { machineType: 'g2-standard-24', acceleratorCount: 2 } }, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', gpus: 2, tensorParallelSize: 2 } }] };
+    expect(errorsOf(document)).toEqual([expect.stringMatching(/^cluster\.gpuPool\.nodeLocations: is required for machineType g2-standard-24: .*zones of europe-west4 that offer nvidia-l4/)]);
+  });
+
   test('an unknown machine type names the allowed ones', () => {
     expect(errorsOf({ cluster: { gpuPool: { machineType: 'a3-ultragpu-4g' } } })).toEqual([expect.stringMatching(/^cluster\.gpuPool\.machineType: must be one of g2-standard-4, .*a3-ultragpu-8g, a4-highgpu-8g; got "a3-ultragpu-4g"$/)]);
   });
