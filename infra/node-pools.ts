@@ -3,6 +3,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { A3_MACHINE_TYPES, type ClusterSpec, type GpuPoolSpec } from '../spec';
 import { GPU_RESOURCE } from '../charts-gen/well-known';
+import { gpuMachine } from '../spec/machines';
 import type { Cluster } from './cluster';
 import { GCP_FORCE_NEW } from '../plan/force-new';
 import type { NodeIdentity } from './node-identity';
@@ -21,12 +22,17 @@ export interface NodePoolsArgs {
 
 /**
  * Local SSDs bundled with each A3 High machine type (375 GB each): two per GPU, so 1g has 2, 2g 4, 4g 8,
- * 8g 16, per the Compute Engine accelerator-optimized machine table. The count is fixed by the machine
- * type, so asking for another number fails node creation.
+ * 8g 16. Read from the one machine table (spec/machines.ts), which holds every GPU machine type's count.
  */
 export const A3_LOCAL_SSD_COUNT: Readonly<Record<string, number>> = Object.fromEntries(
-  Object.entries(A3_MACHINE_TYPES).map(([gpus, machineType]) => [machineType, 2 * Number(gpus)]),
+  Object.values(A3_MACHINE_TYPES).map((machineType) => [machineType, gpuMachine(machineType)?.localSsdCount ?? 0]),
 );
+
+/** The bundled local SSDs of a GPU machine type; undefined where none are bundled (G2, A2 Standard). */
+export function bundledLocalSsdCount(machineType: string): number | undefined {
+  const count = gpuMachine(machineType)?.localSsdCount;
+  return count === undefined || count === 0 ? undefined : count;
+}
 
 /** Scopes of the node service account; access is then governed by IAM alone. */
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -72,7 +78,7 @@ export function provisioningSettings(gpu: GpuPoolSpec): {
         upgradeSettings: undefined,
       };
     case 'on-demand':
-      // Only a3-highgpu-8g; the spec rejects on-demand with fewer GPUs per node.
+      // Only machine types sold on demand (spec/machines.ts); the spec rejects the others.
       return { nodeConfig: {}, autoRepair: true, upgradeSettings: GPU_UPGRADE_SETTINGS };
   }
 }
@@ -184,7 +190,7 @@ export class NodePools extends pulumi.ComponentResource {
 
     const gpu = spec.gpuPool;
     const provisioning = provisioningSettings(gpu);
-    const localSsdCount = A3_LOCAL_SSD_COUNT[gpu.machineType];
+    const localSsdCount = bundledLocalSsdCount(gpu.machineType);
     const gpuInputs: NodePoolInputs = {
       ...common,
       management: { autoRepair: provisioning.autoRepair, autoUpgrade: true },

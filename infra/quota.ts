@@ -10,21 +10,18 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import type { GpuPoolSpec } from '../spec';
+import { ACCELERATORS } from '../spec/machines';
 import { precondition } from './preconditions';
 
 /** The service whose quotas bound GPU VMs. */
 export const COMPUTE_SERVICE = 'compute.googleapis.com';
 
 /**
- * Quota ids of an accelerator in the Cloud Quotas API (compute.googleapis.com). On-demand H100s count
- * against the per-family regional quota (dimension gpu_family=NVIDIA_H100); Spot VMs against the
- * preemptible regional quota, and so do Flex-start VMs, which "consume preemptible quota"
- * (https://cloud.google.com/blog/products/compute/introducing-flex-start-vms-for-the-compute-engine-instance-api,
- * https://cloud.google.com/compute/resource-usage#gpu_quota). Keyed by the spec's `gpuPool.accelerator`.
+ * Quota ids of each accelerator live in the one machine table (spec/machines.ts, `ACCELERATORS`): on-demand
+ * GPUs count against their own regional quota where the GPU has one (L4, A100), else against the per-family
+ * regional quota (dimension gpu_family, H100); Spot and Flex-start VMs against the preemptible regional quota. Keyed by the spec's `gpuPool.accelerator`.
  */
-export const ACCELERATOR_QUOTAS: Readonly<Record<string, { readonly preemptibleQuotaId: string; readonly gpuFamily: string }>> = {
-  'nvidia-h100-80gb': { preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region', gpuFamily: 'NVIDIA_H100' },
-};
+export const ACCELERATOR_QUOTAS: Readonly<Record<string, { readonly preemptibleQuotaId: string; readonly gpuFamily: string; readonly onDemandQuotaId?: string }>> = ACCELERATORS;
 /** On-demand GPUs of every family, per region; the family is a dimension. */
 export const FAMILY_QUOTA_ID = 'GPUS-PER-GPU-FAMILY-per-project-region';
 /** Every GPU of the project in every region: 0 in new projects, whatever the regional quotas say. */
@@ -42,12 +39,14 @@ export interface GpuQuotaNeed {
 /** The quotas a GPU pool at its largest uses, for its accelerator and provisioning model. */
 export function gpuQuotaNeeds(gpu: GpuPoolSpec, region: string): GpuQuotaNeed[] {
   const gpus = gpu.maxNodes * gpu.acceleratorCount;
-  const ids = ACCELERATOR_QUOTAS[gpu.accelerator];
+  const ids = Object.prototype.hasOwnProperty.call(ACCELERATOR_QUOTAS, gpu.accelerator) ? ACCELERATOR_QUOTAS[gpu.accelerator] : undefined;
   if (ids === undefined) return [{ quotaId: ALL_REGIONS_QUOTA_ID, dimensions: {}, gpus }];
   const regional: GpuQuotaNeed =
-    gpu.provisioning === 'on-demand'
-      ? { quotaId: FAMILY_QUOTA_ID, dimensions: { region, gpu_family: ids.gpuFamily }, gpus }
-      : { quotaId: ids.preemptibleQuotaId, dimensions: { region }, gpus };
+    gpu.provisioning !== 'on-demand'
+      ? { quotaId: ids.preemptibleQuotaId, dimensions: { region }, gpus }
+      : ids.onDemandQuotaId !== undefined
+        ? { quotaId: ids.onDemandQuotaId, dimensions: { region }, gpus }
+        : { quotaId: FAMILY_QUOTA_ID, dimensions: { region, gpu_family: ids.gpuFamily }, gpus };
   return [regional, { quotaId: ALL_REGIONS_QUOTA_ID, dimensions: {}, gpus }];
 }
 

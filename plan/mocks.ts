@@ -9,6 +9,7 @@ import { orderConfigGroup, type ObjectRef } from './config-group-order';
 import type { KubeObject } from '../infra/manifests';
 import { reportFailedChecksTo } from '../infra/preconditions';
 import { apiOf, apiProjectOf } from '../infra/service-apis';
+import { gpuMachine } from '../spec/machines';
 
 /** The resource options the engine acts on, as the program sent them. */
 export interface SeenOptions {
@@ -401,6 +402,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       recorder.events.push(`resource ${args.type} ${args.name}`);
       byUrn.set(resource.urn, resource);
       refuseUnknownMetrics(args.type, args.name, inputs);
+      refuseMismatchedGpus(args.type, args.name, inputs);
       if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
       if (args.type === SERVICE_TYPE) checkBootstrap(inputs, args.name, seen.options.dependencies);
       checkAgent(args.type, inputs, args.name, seen.options.dependencies);
@@ -499,6 +501,28 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     };
   }
   return recorder;
+}
+
+/**
+ * Models GKE's node pool validation for accelerator-optimized machines: the machine type attaches its own
+ * GPU model and count ("For the A and G series accelerator-optimized machine types, the specified GPU model
+ * automatically attaches", https://cloud.google.com/compute/docs/gpus), so a guest_accelerator of another
+ * type or count, or a local SSD count other than the bundled one, fails node creation. The facts come from
+ * spec/machines.ts, the table the spec checks against; a machine type outside it is not judged.
+ */
+export function refuseMismatchedGpus(type: string, name: string, inputs: Record<string, unknown>): void {
+  if (type !== 'gcp:container/nodePool:NodePool') return;
+  const config = (inputs.nodeConfig ?? {}) as { machineType?: string; guestAccelerators?: { type?: string; count?: number }[]; ephemeralStorageLocalSsdConfig?: { localSsdCount?: number } };
+  const machine = typeof config.machineType === 'string' ? gpuMachine(config.machineType) : undefined;
+  if (machine === undefined) return;
+  const accelerator = config.guestAccelerators?.[0];
+  if (accelerator?.type !== machine.accelerator || accelerator.count !== machine.gpus) {
+    throw new Error(`${name}: GKE refuses the node pool: ${config.machineType} comes with ${machine.gpus} x ${machine.accelerator}, got ${accelerator?.count} x ${accelerator?.type}`);
+  }
+  const ssds = config.ephemeralStorageLocalSsdConfig?.localSsdCount;
+  if (ssds !== undefined && ssds !== machine.localSsdCount) {
+    throw new Error(`${name}: GKE refuses the node pool: ${config.machineType} bundles ${machine.localSsdCount} local SSDs, got ${ssds}`);
+  }
 }
 
 /**

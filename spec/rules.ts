@@ -21,7 +21,7 @@ import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorE
 import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
-import { fitsMachine } from './machines';
+import { bf16WeightsGB, ACCELERATORS, FULL_CONTEXT_WEIGHT_SHARE, fitsMachine, gpuMachine, machinesOf, modelBillions, VLLM_MEMORY_UTILIZATION } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
 import { registerObjectNames } from './object-names';
 import { MAX_ADAPTERS, MAX_MODELS } from './schema';
@@ -247,25 +247,48 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
   }
   const gpu = cluster.gpuPool;
   const count = gpu.acceleratorCount;
-  if (isNumber(count)) {
-    const expected = A3_MACHINE_TYPES[count];
-    if (expected !== undefined && isString(gpu.machineType) && gpu.machineType !== expected) {
-      report('cluster.gpuPool.machineType', `must be ${expected} for acceleratorCount ${count}, got ${gpu.machineType}`);
+  const machine = isString(gpu.machineType) ? gpuMachine(gpu.machineType) : undefined;
+  if (machine !== undefined && isString(gpu.machineType)) {
+    const machineType = gpu.machineType;
+    if (isString(gpu.accelerator) && gpu.accelerator !== machine.accelerator) {
+      report(
+        'cluster.gpuPool.accelerator',
+        `must be ${machine.accelerator}, the GPU of machineType ${machineType} (machine types with ${gpu.accelerator}: ${machinesOf(gpu.accelerator).join(', ') || 'none'}), got ${gpu.accelerator}`,
+      );
     }
-    if (gpu.provisioning === 'on-demand' && count < 8) {
+    if (isNumber(count) && count !== machine.gpus) {
+      const a3High = A3_MACHINE_TYPES[count];
+      if (machine.zonesFrom === 'a3-high' && a3High !== undefined) {
+        report('cluster.gpuPool.machineType', `must be ${a3High} for acceleratorCount ${count}, got ${machineType}`);
+      } else {
+        report('cluster.gpuPool.acceleratorCount', `must be ${machine.gpus}, the GPUs of one ${machineType} node, got ${count}`);
+      }
+    }
+    if (isString(gpu.provisioning) && !machine.sold.includes(gpu.provisioning)) {
+      const allowed = machine.sold.filter((sale) => sale !== 'reservation');
       report(
         'cluster.gpuPool.provisioning',
-        `on-demand needs acceleratorCount 8 (a3-highgpu-8g): a3-highgpu-1g, -2g and -4g exist only as Spot or Flex-start VMs; use spot or flex-start, got acceleratorCount ${count}`,
+        machine.zonesFrom === 'a3-high'
+          ? `on-demand needs acceleratorCount 8 (a3-highgpu-8g): a3-highgpu-1g, -2g and -4g exist only as Spot or Flex-start VMs; use spot or flex-start, got acceleratorCount ${count}`
+          : `must be ${allowed.join(' or ')} for ${machineType} (Compute Engine sells it as ${machine.sold.join(', ')}; a reservation is not a provisioning this spec makes), got ${gpu.provisioning}`,
       );
     }
   }
-  // An empty zone list is only ever a default: gpuPoolDefaults found no A3 High zones for the region
-  // (a written list has at least one item). Blame the region the user wrote, and name the way out.
+  // An empty zone list is only ever a default: gpuPoolDefaults found no A3 High zones for the region, or
+  // the machine type has no cited zones (a written list has at least one item). Name the way out.
   if (Array.isArray(gpu.nodeLocations) && gpu.nodeLocations.length === 0 && isString(cluster.region) && isNumber(count)) {
-    report(
-      'cluster.region',
-      `has no known zones offering ${A3_MACHINE_TYPES[count] ?? 'A3 High'} (nvidia-h100-80gb); use one of ${a3HighRegions(count).join(', ')}, or set cluster.gpuPool.nodeLocations to zones of ${cluster.region} that offer it, got ${cluster.region}`,
-    );
+    if (machine !== undefined && machine.zonesFrom === undefined) {
+      report(
+        'cluster.gpuPool.nodeLocations',
+        `is required for machineType ${gpu.machineType}: the project cites zones only for A3 High machines; list zones of ${cluster.region} that offer ${machine.accelerator} ` +
+          `(gcloud compute accelerator-types list --filter="name=${machine.accelerator}" --zones=${cluster.region}-a,${cluster.region}-b,${cluster.region}-c)`,
+      );
+    } else {
+      report(
+        'cluster.region',
+        `has no known zones offering ${A3_MACHINE_TYPES[count] ?? 'A3 High'} (nvidia-h100-80gb); use one of ${a3HighRegions(count).join(', ')}, or set cluster.gpuPool.nodeLocations to zones of ${cluster.region} that offer it, got ${cluster.region}`,
+      );
+    }
   }
   if (Array.isArray(gpu.nodeLocations) && isString(cluster.region)) {
     gpu.nodeLocations.forEach((zone, index) => {
@@ -274,6 +297,50 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
       }
     });
   }
+}
+
+/**
+ * Whether the base model's bf16 weights, sharded over tensorParallelSize GPUs, fit the accelerator within
+ * vLLM's memory budget, and leave room for the KV cache of the model's full context. The size comes from
+ * the model id (`8B`); an id that does not state it, or a quantized model (`--quantization`), is not judged.
+ */
+function checkModelFits(server: PoolSpec['modelServer'], accelerator: unknown, at: string, report: Report): void {
+  if (!isString(server.baseModel) || !isString(accelerator) || !isNumber(server.tensorParallelSize)) return;
+  const info = Object.prototype.hasOwnProperty.call(ACCELERATORS, accelerator) ? ACCELERATORS[accelerator] : undefined;
+  const billions = modelBillions(server.baseModel);
+  const args = Array.isArray(server.extraArgs) ? server.extraArgs.filter(isString) : [];
+  const hasFlag = (flag: string): boolean => args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+  if (info === undefined || billions === undefined || hasFlag('--quantization')) return;
+  const weights = bf16WeightsGB(billions);
+  const perGpu = weights / server.tensorParallelSize;
+  const budget = info.gpuMemoryGB * VLLM_MEMORY_UTILIZATION;
+  if (perGpu > budget) {
+    const needed = Math.ceil(weights / budget);
+    report(
+      `${at}.modelServer.tensorParallelSize`,
+      `${server.baseModel} is about ${weights} GB in bf16, ${perGpu.toFixed(1)} GB per GPU, more than vLLM's ${budget.toFixed(1)} GB of one ${accelerator} (${info.gpuMemoryGB} GB x ${VLLM_MEMORY_UTILIZATION}); ` +
+        `shard it over at least ${needed} GPUs (tensorParallelSize and gpus), choose a larger accelerator, or serve a quantized model, got ${server.tensorParallelSize}`,
+    );
+  } else if (perGpu > budget * FULL_CONTEXT_WEIGHT_SHARE && !hasFlag('--max-model-len')) {
+    report(
+      `${at}.modelServer.extraArgs`,
+      `must set --max-model-len: ${server.baseModel} takes about ${perGpu.toFixed(1)} GB of vLLM's ${budget.toFixed(1)} GB on each ${accelerator}, too little KV cache for its full context; ` +
+        `add [--max-model-len, "8192"] (or another short context), or raise tensorParallelSize and gpus`,
+    );
+  }
+}
+
+/** vLLM's `--pipeline-parallel-size` from the extra args (1 when absent), or undefined when it is not a number. */
+function pipelineStages(extraArgs: unknown): number | undefined {
+  const args = Array.isArray(extraArgs) ? extraArgs.filter(isString) : [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    if (flag === '--pipeline-parallel-size' || flag === '-pp') {
+      const value = Number(inline ?? args[i + 1]);
+      return Number.isInteger(value) && value > 0 ? value : undefined;
+    }
+  }
+  return 1;
 }
 
 /** `sharedPools`: how many pools share gateway.route.pathPrefix. */
@@ -302,12 +369,23 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   if (isNumber(server.tensorParallelSize) && isNumber(server.gpus) && server.tensorParallelSize > server.gpus) {
     report(`${at}.modelServer.tensorParallelSize`, `must be <= gpus (${server.gpus}): vLLM shards the model over that many GPUs, got ${server.tensorParallelSize}`);
   }
+  const fitsNode = !isNumber(gpuPool.acceleratorCount) || !isNumber(server.gpus) || server.gpus <= gpuPool.acceleratorCount;
+  if (fitsNode && isNumber(server.tensorParallelSize) && isNumber(server.gpus) && server.tensorParallelSize <= server.gpus) {
+    const stages = pipelineStages(server.extraArgs);
+    if (stages !== undefined && server.gpus !== server.tensorParallelSize * stages) {
+      report(
+        `${at}.modelServer.gpus`,
+        `must be tensorParallelSize (${server.tensorParallelSize})${stages > 1 ? ` x --pipeline-parallel-size (${stages})` : ''} = ${server.tensorParallelSize * stages}: vLLM uses that many GPUs and the others would sit idle; raise tensorParallelSize or lower gpus, got ${server.gpus}`,
+      );
+    }
+  }
   if (isNumber(server.gpus) && isNumber(gpuPool.acceleratorCount) && server.gpus > gpuPool.acceleratorCount) {
     report(`${at}.modelServer.gpus`, `must be <= cluster.gpuPool.acceleratorCount (${gpuPool.acceleratorCount}), the GPUs of one node, got ${server.gpus}`);
   }
   if (isString(server.accelerator) && isString(gpuPool.accelerator) && server.accelerator !== gpuPool.accelerator) {
     report(`${at}.modelServer.accelerator`, `must be cluster.gpuPool.accelerator (${gpuPool.accelerator}) or the pods select no node, got ${server.accelerator}`);
   }
+  checkModelFits(server, gpuPool.accelerator, at, report);
   if (isNumber(server.rollout.maxSurge) && isNumber(server.rollout.maxUnavailable) && server.rollout.maxSurge + server.rollout.maxUnavailable === 0) {
     report(`${at}.modelServer.rollout`, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress');
   }

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_EXTENSION_VERSION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
 import { minimumGkeVersion } from './derived';
+import { ACCELERATORS, GPU_MACHINES, gpuMachine } from './machines';
 import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
 import { isPlainObject, LABEL_VALUE_PATTERN, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
 import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
@@ -267,22 +268,27 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         },
         gpuPool: {
           kind: 'object',
-          description: 'H100 node pool for the model servers',
+          description: 'GPU node pool for the model servers (H100 by default)',
           // The machine type follows acceleratorCount; the zones come from the cluster's derivedDefaults
-          // (they depend on the region too), so they are not overridden here.
-          derivedDefaults: (written) =>
-            typeof written.acceleratorCount === 'number' ? { machineType: gpuPoolDefaults(written.acceleratorCount).machineType } : {},
+          // (they depend on the region too), so they are not overridden here. A machine type written
+          // outside A3 High brings its accelerator (spec/machines.ts) and no default zones: the table
+          // cites zones only for A3 High, so the rules then ask for nodeLocations.
+          derivedDefaults: (written) => {
+            const machine = typeof written.machineType === 'string' ? gpuMachine(written.machineType) : undefined;
+            if (machine !== undefined) return { accelerator: machine.accelerator, ...(machine.zonesFrom === 'a3-high' ? {} : { nodeLocations: [] }) };
+            return typeof written.acceleratorCount === 'number' ? { machineType: gpuPoolDefaults(written.acceleratorCount).machineType } : {};
+          },
           fields: {
-            machineType: { kind: 'string', description: 'A3 machine type matching acceleratorCount', pattern: /^a3-highgpu-[1248]g$/, patternHint: 'a3-highgpu-1g, -2g, -4g or -8g' },
-            accelerator: enumOf('GPU type', ['nvidia-h100-80gb']),
-            acceleratorCount: { ...integer('GPUs per node: 1, 2, 4 or 8 (a3-highgpu-1g, -2g, -4g, -8g)', 1, 8), values: [1, 2, 4, 8] },
+            machineType: enumOf('GPU machine type (spec/machines.ts); default: the A3 High type for acceleratorCount (a3-highgpu-1g, -2g, -4g, -8g)', Object.keys(GPU_MACHINES)),
+            accelerator: enumOf("GPU type as GKE names it; must be the machine type's; default: the machine type's", Object.keys(ACCELERATORS)),
+            acceleratorCount: { ...integer("GPUs per node: the machine type's GPUs (1, 2, 4 or 8 for a3-highgpu-1g, -2g, -4g, -8g)", 1, 16), values: [1, 2, 4, 8, 16] },
             minNodes: integer('Minimum nodes in the pool', 0, 1000),
             maxNodes: integer('Maximum nodes in the pool', 1, 1000),
             provisioning: enumOf('spot, flex-start, or on-demand (a3-highgpu-8g only)', GPU_PROVISIONING),
             maxRunDurationSeconds: integer('Longest life of a flex-start node, in seconds', 600, 7 * 24 * 3600),
             nodeLocations: {
               kind: 'list',
-              description: "Zones of the cluster's region that offer the accelerator; default: the region's A3 High zones (spec/regions.ts)",
+              description: "Zones of the cluster's region that offer the accelerator; default: the region's A3 High zones (spec/regions.ts); required for other machine types",
               minItems: 1,
               items: { kind: 'string', description: 'Zone', pattern: /^[a-z]+-[a-z]+\d+-[a-z]$/, patternHint: 'a zone such as us-central1-a' },
             },
@@ -433,7 +439,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
                 optional: true,
               },
               hfTokenSecret: dnsSubdomain('Secret (key "token") with the Hugging Face token'),
-              accelerator: enumOf('GPU type the pods are scheduled on', ['nvidia-h100-80gb']),
+              accelerator: enumOf('GPU type the pods are scheduled on: cluster.gpuPool.accelerator', Object.keys(ACCELERATORS)),
               gpus: integer('GPUs per pod', 1, 8),
               preStopSleepSeconds: integer('Seconds to wait for the load balancer to stop sending', 0, 3600),
               terminationGracePeriodSeconds: integer('Seconds before a terminating pod is killed', 1, 86400),

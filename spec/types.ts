@@ -168,10 +168,10 @@ export interface SystemPoolSpec {
 }
 
 export interface GpuPoolSpec {
-  /** A3 machine type; must match acceleratorCount (1 -> a3-highgpu-1g, ..., 8 -> a3-highgpu-8g). */
+  /** GPU machine type of spec/machines.ts; by default the A3 High type for acceleratorCount (1 -> a3-highgpu-1g, ..., 8 -> a3-highgpu-8g). */
   readonly machineType: string;
   readonly accelerator: string;
-  /** GPUs per node: 1, 2, 4 or 8. */
+  /** GPUs per node: the machine type's (spec/machines.ts). */
   readonly acceleratorCount: number;
   /** Minimum nodes across all zones. */
   readonly minNodes: number;

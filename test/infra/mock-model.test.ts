@@ -60,7 +60,7 @@ describe('API enablement (Google Cloud answers 403 SERVICE_DISABLED before it co
 
 describe('replacement (ForceNew inputs, and the order the engine and providers choose)', () => {
   const gpuPool = (count: number, options: pulumi.CustomResourceOptions, name = 'gpu') => () => {
-    new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name, nodeConfig: { machineType: 'a3-highgpu-1g', guestAccelerators: [{ type: 'nvidia-h100-80gb', count }] } }, options);
+    new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name, nodeConfig: { machineType: `a3-highgpu-${count}g`, guestAccelerators: [{ type: 'nvidia-h100-80gb', count }] } }, options);
   };
 
   test('a pool with a fixed name, as the GPU pool had, is deleted before its replacement exists', async () => {
@@ -74,10 +74,12 @@ describe('replacement (ForceNew inputs, and the order the engine and providers c
   });
 
   test('an input the provider updates in place (machine type) is an update', async () => {
-    const before = await program(gpuPool(1, {}));
-    const after = await program(() => {
-      new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name: 'gpu', nodeConfig: { machineType: 'a3-highgpu-2g', guestAccelerators: [{ type: 'nvidia-h100-80gb', count: 1 }] } });
-    });
+    // Two machine types with the same GPUs (one L4 each): the mocks refuse a machine type without its own GPUs.
+    const l4Pool = (machineType: string) => () => {
+      new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name: 'gpu', nodeConfig: { machineType, guestAccelerators: [{ type: 'nvidia-l4', count: 1 }] } });
+    };
+    const before = await program(l4Pool('g2-standard-8'));
+    const after = await program(l4Pool('g2-standard-12'));
     expect(compareRuns(before, after)).toEqual([expect.objectContaining({ action: 'update', replaceOrder: null })]);
   });
 

@@ -298,8 +298,9 @@ describe('spec/deployment-spec.schema.json', () => {
   const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'spec', 'deployment-spec.schema.json'), 'utf8'));
   const gpuPool = schema.properties.cluster.properties.gpuPool.properties;
 
-  test('allows acceleratorCount 1, 2, 4 or 8 only, 1 by default, with machine type a3-highgpu-1g', () => {
-    expect(gpuPool.acceleratorCount.enum).toEqual([1, 2, 4, 8]);
+  test('allows acceleratorCount 1, 2, 4, 8 or 16 (a2-megagpu-16g) only, 1 by default, with machine type a3-highgpu-1g', () => {
+    expect(gpuPool.acceleratorCount.enum).toEqual([1, 2, 4, 8, 16]);
+    expect(gpuPool.machineType.enum).toEqual(expect.arrayContaining(['g2-standard-24', 'a3-ultragpu-8g', 'a4-highgpu-8g']));
     expect(gpuPool.acceleratorCount.default).toBe(1);
     expect(gpuPool.machineType.default).toBe('a3-highgpu-1g');
   });
