@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadSpecFile, resolveSpec, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
-import { OutputError, readRecord, writeOutput, type OutputLayout } from './output-dir';
+import { OutputError, readRecord, reportWriteFailure, writeOutput, type OutputLayout } from './output-dir';
 
 export const USAGE = [
   'usage: npm run benchmark -- --out <dir> [spec-file]',
@@ -91,16 +91,11 @@ export function main(args: readonly string[] = [], io: BenchmarkIo = processIo):
     io.out(`run it: kubectl apply -f ${printable(outdir)}/${BENCHMARK_FILE}; remove it: kubectl delete -f ${printable(outdir)}/${BENCHMARK_FILE}`);
     return 0;
   } catch (error) {
-    if (error instanceof SpecError || (error instanceof OutputError && !error.partial)) {
-      io.err(error.message);
-      io.err(`Nothing was written to ${printable(outdir)}/.`);
-      return 1;
-    }
-    if (error instanceof OutputError) {
-      io.err(error.message);
-      io.err(`benchmark stopped part-way; run it again to finish ${printable(outdir)}/.`);
-      return 1;
-    }
+    const reported = reportWriteFailure(error, outdir, io.err, {
+      refusal: (cause) => cause instanceof SpecError,
+      partialAdvice: `benchmark stopped part-way; run it again to finish ${printable(outdir)}/.`,
+    });
+    if (reported) return 1;
     throw error;
   }
 }

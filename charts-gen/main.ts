@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { describeFileType, errnoReason, printable } from '../spec/text-file';
-import { hasPendingJournal, OutputError, preflightOutput, writeOutput, type OutputReport } from './output-dir';
+import { hasPendingJournal, OutputError, preflightOutput, reportWriteFailure, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
 export const OUTDIR_VARIABLE = 'CDK8S_OUTDIR';
@@ -226,16 +226,11 @@ export function main(args: readonly string[] = [], io: SynthIo = processIo): num
     if (scratch !== undefined) mirrorForCdk8sCli(report, outdir, scratch);
     return 0;
   } catch (error) {
-    if (error instanceof SpecError || (error instanceof OutputError && !error.partial)) {
-      io.err(error.message);
-      io.err(`Nothing was written to ${printable(outdir)}/.`);
-      return 1;
-    }
-    if (error instanceof OutputError) {
-      io.err(error.message);
-      io.err(`synth stopped part-way; fix the above and run it again to finish ${printable(outdir)}/ (every file there is complete, old or new).`);
-      return 1;
-    }
+    const reported = reportWriteFailure(error, outdir, io.err, {
+      refusal: (cause) => cause instanceof SpecError,
+      partialAdvice: `synth stopped part-way; fix the above and run it again to finish ${printable(outdir)}/ (every file there is complete, old or new).`,
+    });
+    if (reported) return 1;
     throw error;
   }
 }

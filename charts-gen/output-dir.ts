@@ -91,6 +91,30 @@ export class OutputError extends Error {
   }
 }
 
+/**
+ * Reports a writer's failure the same way for every command that writes through `writeOutput`: a refusal
+ * before any change says nothing was written; a stop part-way says how to finish. `refusal` tells which
+ * other errors (a bad spec) are refusals too. Returns false for an error that is not the writer's to report.
+ */
+export function reportWriteFailure(
+  error: unknown,
+  outdir: string,
+  err: (line: string) => void,
+  options: { readonly refusal: (error: unknown) => boolean; readonly partialAdvice: string },
+): boolean {
+  if (options.refusal(error) || (error instanceof OutputError && !error.partial)) {
+    err((error as Error).message);
+    err(`Nothing was written to ${printable(outdir)}/.`);
+    return true;
+  }
+  if (error instanceof OutputError) {
+    err(error.message);
+    err(options.partialAdvice);
+    return true;
+  }
+  return false;
+}
+
 export interface SynthRecord {
   readonly tool: 'inference-gateway';
   readonly format: number;
