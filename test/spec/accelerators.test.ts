@@ -2,22 +2,13 @@
  * Accelerators beyond H100: the one machine table (spec/machines.ts) and the spec rules that check the
  * GPU pool and each model server against it. Errors name the field path and what is allowed, all at once.
  */
-import { A3_MACHINE_TYPES, resolveSpec, SpecError } from '../../spec';
+import { A3_MACHINE_TYPES, resolveSpec } from '../../spec';
 import { ACCELERATORS, GPU_MACHINES, gpuMachine, modelBillions } from '../../spec/machines';
 import { GKE_ACCELERATOR_LABEL } from '../../charts-gen/well-known';
 import { findObject, synthApp } from '../charts/helpers';
+import { specProblems } from './helpers';
 
 import { H200_SPEC, L4_SPEC, POOL } from './accelerator-specs';
-
-function errorsOf(document: unknown): string[] {
-  try {
-    resolveSpec(document, 'spec.yaml');
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe('the machine table', () => {
   test('covers L4, A100 40 and 80 GB, H100, H100 Mega, H200 and B200 with GKE accelerator names', () => {
@@ -57,7 +48,7 @@ describe('the acceptance specs', () => {
     ['L4', L4_SPEC, 'g2-standard-24', 'nvidia-l4', 2],
     ['H200', H200_SPEC, 'a3-ultragpu-8g', 'nvidia-h200-141gb', 8],
   ])('%s resolves and its model server selects that accelerator', (_name, document, machineType, accelerator, count) => {
-    expect(errorsOf(document)).toEqual([]);
+    expect(specProblems(document)).toEqual([]);
     const spec = resolveSpec(document, 'spec.yaml');
     expect(spec.cluster.gpuPool).toMatchObject({ machineType, accelerator, acceleratorCount: count });
     const deployment = findObject(synthApp(spec), 'Deployment', POOL);
@@ -77,7 +68,7 @@ describe('the acceptance specs', () => {
 
 describe('wrong combinations', () => {
   test('are all reported at once, each with its field path and what is allowed', () => {
-    const errors = errorsOf({
+    const errors = specProblems({
       cluster: { gpuPool: { machineType: 'a4-highgpu-8g', accelerator: 'nvidia-l4', acceleratorCount: 4, provisioning: 'on-demand' } },
     });
     expect(errors).toEqual(
@@ -92,21 +83,21 @@ describe('wrong combinations', () => {
 
   test('a machine type outside A3 High never takes the A3 High zones of the region', () => {
     const document = { cluster: { region: 'europe-west4', gpuPool: { machineType: 'g2-standard-24', acceleratorCount: 2 } }, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', gpus: 2, tensorParallelSize: 2 } }] };
-    expect(errorsOf(document)).toEqual([expect.stringMatching(/^cluster\.gpuPool\.nodeLocations: is required for machineType g2-standard-24: .*zones of europe-west4 that offer nvidia-l4/)]);
+    expect(specProblems(document)).toEqual([expect.stringMatching(/^cluster\.gpuPool\.nodeLocations: is required for machineType g2-standard-24: .*zones of europe-west4 that offer nvidia-l4/)]);
   });
 
   test('an unknown machine type names the allowed ones', () => {
-    expect(errorsOf({ cluster: { gpuPool: { machineType: 'a3-ultragpu-4g' } } })).toEqual([expect.stringMatching(/^cluster\.gpuPool\.machineType: must be one of g2-standard-4, .*a3-ultragpu-8g, a4-highgpu-8g; got "a3-ultragpu-4g"$/)]);
+    expect(specProblems({ cluster: { gpuPool: { machineType: 'a3-ultragpu-4g' } } })).toEqual([expect.stringMatching(/^cluster\.gpuPool\.machineType: must be one of g2-standard-4, .*a3-ultragpu-8g, a4-highgpu-8g; got "a3-ultragpu-4g"$/)]);
   });
 
   test('a model server whose accelerator is not the pool one selects no node', () => {
     const document = { ...L4_SPEC, pools: [{ name: POOL, modelServer: { gpus: 2, tensorParallelSize: 2 } }] };
-    expect(errorsOf(document)).toEqual([`pools[0].modelServer.accelerator: must be cluster.gpuPool.accelerator (nvidia-l4) or the pods select no node, got nvidia-h100-80gb`]);
+    expect(specProblems(document)).toEqual([`pools[0].modelServer.accelerator: must be cluster.gpuPool.accelerator (nvidia-l4) or the pods select no node, got nvidia-h100-80gb`]);
   });
 
   test('a pod asking for more GPUs than one L4 node has', () => {
     const document = { ...L4_SPEC, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', gpus: 4, tensorParallelSize: 4 } }] };
-    expect(errorsOf(document)).toContain('pools[0].modelServer.gpus: must be <= cluster.gpuPool.acceleratorCount (2), the GPUs of one node, got 4');
+    expect(specProblems(document)).toContain('pools[0].modelServer.gpus: must be <= cluster.gpuPool.acceleratorCount (2), the GPUs of one node, got 4');
   });
 });
 
@@ -114,13 +105,13 @@ describe('GPUs per pod and tensor parallelism agree', () => {
   const withServer = (modelServer: Record<string, unknown>) => ({ ...L4_SPEC, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', ...modelServer } }] });
 
   test('a pod with GPUs vLLM would not use is refused', () => {
-    expect(errorsOf(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--max-model-len', '8192'] }))).toEqual([
+    expect(specProblems(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--max-model-len', '8192'] }))).toEqual([
       'pools[0].modelServer.gpus: must be tensorParallelSize (1) = 1: vLLM uses that many GPUs and the others would sit idle; raise tensorParallelSize or lower gpus, got 2',
     ]);
   });
 
   test('pipeline stages count', () => {
-    expect(errorsOf(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--pipeline-parallel-size', '2', '--max-model-len', '8192'] }))).toEqual([]);
+    expect(specProblems(withServer({ gpus: 2, tensorParallelSize: 1, extraArgs: ['--pipeline-parallel-size', '2', '--max-model-len', '8192'] }))).toEqual([]);
   });
 });
 
@@ -131,21 +122,21 @@ describe('model size against GPU memory', () => {
   });
 
   test('an 8B model in bf16 on one L4 needs a short context (--max-model-len)', () => {
-    expect(errorsOf(onOneL4({}))).toEqual([expect.stringMatching(/^pools\[0\]\.modelServer\.extraArgs: must set --max-model-len: meta-llama\/Llama-3\.1-8B-Instruct takes about 16\.0 GB of vLLM's 21\.6 GB on each nvidia-l4/)]);
-    expect(errorsOf(onOneL4({ extraArgs: ['--max-model-len', '8192'] }))).toEqual([]);
-    expect(errorsOf(onOneL4({ extraArgs: ['--max-model-len=8192'] }))).toEqual([]);
+    expect(specProblems(onOneL4({}))).toEqual([expect.stringMatching(/^pools\[0\]\.modelServer\.extraArgs: must set --max-model-len: meta-llama\/Llama-3\.1-8B-Instruct takes about 16\.0 GB of vLLM's 21\.6 GB on each nvidia-l4/)]);
+    expect(specProblems(onOneL4({ extraArgs: ['--max-model-len', '8192'] }))).toEqual([]);
+    expect(specProblems(onOneL4({ extraArgs: ['--max-model-len=8192'] }))).toEqual([]);
   });
 
   test('split over the two L4s of g2-standard-24 it needs no flag', () => {
-    expect(errorsOf(L4_SPEC)).toEqual([]);
+    expect(specProblems(L4_SPEC)).toEqual([]);
   });
 
   test('a 70B model does not fit one H100 and names the GPUs it needs', () => {
     const document = { pools: [{ name: POOL, modelServer: { baseModel: 'meta-llama/Llama-3.3-70B-Instruct' } }] };
-    expect(errorsOf(document)).toContainEqual(expect.stringMatching(/^pools\[0\]\.modelServer\.tensorParallelSize: meta-llama\/Llama-3\.3-70B-Instruct is about 140 GB in bf16, 140\.0 GB per GPU, .*at least 2 GPUs/));
+    expect(specProblems(document)).toContainEqual(expect.stringMatching(/^pools\[0\]\.modelServer\.tensorParallelSize: meta-llama\/Llama-3\.3-70B-Instruct is about 140 GB in bf16, 140\.0 GB per GPU, .*at least 2 GPUs/));
   });
 
   test('a quantized model is not judged by its bf16 size', () => {
-    expect(errorsOf(onOneL4({ extraArgs: ['--quantization', 'fp8'] }))).toEqual([]);
+    expect(specProblems(onOneL4({ extraArgs: ['--quantization', 'fp8'] }))).toEqual([]);
   });
 });

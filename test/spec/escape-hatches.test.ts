@@ -6,24 +6,14 @@
 import { checkMetadataKeys, GKE_ACCELERATOR_NODE_LABEL, MANAGED_ENV, MANAGED_METADATA_KEYS, MANAGED_VLLM_FLAGS, flagName } from '../../spec/escape-hatches';
 import { DEPENDS_ON_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../charts-gen/apply-order';
 import { APP_LABEL, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL } from '../../charts-gen/well-known';
-import { resolveSpec, SpecError } from '../../spec';
+import { resolveSpec } from '../../spec';
 import { findContainer, findObject, synthApp } from '../charts/helpers';
+import { specProblems } from './helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
 
 function withServer(modelServer: Record<string, unknown>): unknown {
   return { pools: [{ name: POOL, modelServer }] };
-}
-
-/** The spec errors of a document, as `path: message` lines. */
-function errorsOf(document: unknown): string[] {
-  try {
-    resolveSpec(document, 'spec.yaml');
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
 }
 
 describe('what reaches the vLLM pod', () => {
@@ -61,7 +51,7 @@ describe('what reaches the vLLM pod', () => {
 
 describe('what is refused', () => {
   test('extraArgs: [--port, "9000"] is a spec error naming the field and why', () => {
-    expect(errorsOf(withServer({ extraArgs: ['--port', '9000'] }))).toEqual([
+    expect(specProblems(withServer({ extraArgs: ['--port', '9000'] }))).toEqual([
       'pools[0].modelServer.extraArgs[0]: --port is a flag this tool sets (set from modelServer.port, which the probes, the InferencePool and the health check use)',
     ]);
   });
@@ -75,17 +65,17 @@ describe('what is refused', () => {
     ['$(HUGGING_FACE_HUB_TOKEN)', 'carries shell or substitution syntax'],
     ['--x;rm -rf /', 'carries shell or substitution syntax'],
   ])('extraArgs %s', (argument, message) => {
-    const errors = errorsOf(withServer({ extraArgs: [argument] }));
+    const errors = specProblems(withServer({ extraArgs: [argument] }));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`pools[0].modelServer.extraArgs[0]: ${message}`);
   });
 
   test('values of flags are not flags: a negative number or a path passes', () => {
-    expect(errorsOf(withServer({ extraArgs: ['--max-model-len', '8192', '--seed', '-1', '--download-dir', '/data/models'] }))).toEqual([]);
+    expect(specProblems(withServer({ extraArgs: ['--max-model-len', '8192', '--seed', '-1', '--download-dir', '/data/models'] }))).toEqual([]);
   });
 
   test('env: our variables, credentials, $(...) and a name twice, all at once', () => {
-    expect(errorsOf(withServer({ env: [{ name: 'PORT', value: '1' }, { name: 'HF_TOKEN', value: 'x' }, { name: 'A', value: '$(HUGGING_FACE_HUB_TOKEN)' }, { name: 'A', value: 'b' }] }))).toEqual([
+    expect(specProblems(withServer({ env: [{ name: 'PORT', value: '1' }, { name: 'HF_TOKEN', value: 'x' }, { name: 'A', value: '$(HUGGING_FACE_HUB_TOKEN)' }, { name: 'A', value: 'b' }] }))).toEqual([
       'pools[0].modelServer.env[0].name: PORT is a variable this tool sets (set from modelServer.port)',
       'pools[0].modelServer.env[1].name: HF_TOKEN looks like a credential: a value here is written into the manifests in plain text; mount it from a Secret instead',
       "pools[0].modelServer.env[2].value: carries $(...), which the kubelet expands with the container's variables (the token included), or a line break or NUL",
@@ -94,11 +84,11 @@ describe('what is refused', () => {
   });
 
   test('env: a name that is not a variable name is a field error', () => {
-    expect(errorsOf(withServer({ env: [{ name: '1X', value: 'y' }] }))[0]).toMatch(/^pools\[0\]\.modelServer\.env\[0\]\.name: /);
+    expect(specProblems(withServer({ env: [{ name: '1X', value: 'y' }] }))[0]).toMatch(/^pools\[0\]\.modelServer\.env\[0\]\.name: /);
   });
 
   test('tolerations as Kubernetes validates them: no value with Exists, a key with Equal, seconds only for NoExecute', () => {
-    expect(errorsOf(withServer({ tolerations: [{ operator: 'Exists', value: 'x' }, { effect: 'NoSchedule' }, { key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }] }))).toEqual([
+    expect(specProblems(withServer({ tolerations: [{ operator: 'Exists', value: 'x' }, { effect: 'NoSchedule' }, { key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }] }))).toEqual([
       'pools[0].modelServer.tolerations[0].value: must be left out with operator Exists (Kubernetes refuses a value there)',
       'pools[0].modelServer.tolerations[1].key: is required with operator Equal (only Exists may leave out the key, to tolerate every taint)',
       'pools[0].modelServer.tolerations[2].tolerationSeconds: applies only to effect NoExecute',
@@ -143,7 +133,7 @@ describe('node selector, labels and annotations', () => {
 
   test('keys we set are refused, each naming its field path, all at once', () => {
     expect(
-      errorsOf(
+      specProblems(
         withServer({
           labels: { app: 'x', 'app.kubernetes.io/part-of': 'mine' },
           annotations: { 'argocd.argoproj.io/sync-wave': '5' },
@@ -159,15 +149,15 @@ describe('node selector, labels and annotations', () => {
   });
 
   test('a node selector contradicting the GPU pool is refused', () => {
-    expect(errorsOf(withServer({ nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' } }))).toEqual([
+    expect(specProblems(withServer({ nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' } }))).toEqual([
       'pools[0].modelServer.nodeSelector["cloud.google.com/gke-accelerator"]: must be left out or equal modelServer.accelerator (nvidia-h100-80gb), which already selects it; got "nvidia-l4", which no GPU node carries',
     ]);
     const onDemand = { cluster: { gpuPool: { provisioning: 'on-demand', acceleratorCount: 8 } }, pools: [{ name: POOL, modelServer: { nodeSelector: { 'cloud.google.com/gke-spot': 'true' } } }] };
-    expect(errorsOf(onDemand)).toContain('pools[0].modelServer.nodeSelector["cloud.google.com/gke-spot"]: selects Spot nodes, but cluster.gpuPool.provisioning is on-demand: no GPU node would match');
+    expect(specProblems(onDemand)).toContain('pools[0].modelServer.nodeSelector["cloud.google.com/gke-spot"]: selects Spot nodes, but cluster.gpuPool.provisioning is on-demand: no GPU node would match');
   });
 
   test('keys and label values follow the Kubernetes rules', () => {
-    const errors = errorsOf(
+    const errors = specProblems(
       withServer({
         labels: { 'Bad_Prefix/x': 'a', ['n'.repeat(64)]: 'a', ok: 'has space' },
         nodeSelector: { '-x': 'a' },
@@ -184,7 +174,7 @@ describe('node selector, labels and annotations', () => {
   });
 
   test('a map that is not a map is refused', () => {
-    expect(errorsOf(withServer({ labels: ['a'] }))).toEqual(['pools[0].modelServer.labels: must be a map of names to strings, got a list']);
+    expect(specProblems(withServer({ labels: ['a'] }))).toEqual(['pools[0].modelServer.labels: must be a map of names to strings, got a list']);
   });
 });
 
