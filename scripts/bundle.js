@@ -1,8 +1,12 @@
 // Bundles a TypeScript entry point (our modules, not node_modules) into lib/ with esbuild, only when one
 // of the files it was built from changed. Commands then start as fast as node loads their dependencies:
 // no TypeScript compiler and no ts-node at run time. esbuild itself is loaded only to rebuild.
+const { Buffer } = require('node:buffer');
+const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
 const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
 const root = join(__dirname, '..');
 
@@ -85,4 +89,48 @@ function ensureBundle(entry) {
   return outfile;
 }
 
-module.exports = { root, ensureBundle };
+/**
+ * Loads a CommonJS file as `require` would, keeping V8's compiled code for it in `<file>.v8-cache`: the
+ * next run skips parsing and compiling the bundle (about a third of a millisecond per 10 KB here, and
+ * synth's bundle is 400 KB), the same thing Node 22's module compile cache does. V8 checks a cache only
+ * against the source's length and its own version and flags, so the cache starts with a sha256 of the
+ * source and Node's version and is used only when that matches; a changed bundle of the same length
+ * never runs old code. The cache is written when the process exits, so it holds the functions the run
+ * compiled lazily too, and only when there was none or V8 refused it. Failing to write it (a read-only
+ * checkout) costs speed, nothing else.
+ */
+function loadWithCodeCache(file) {
+  const source = readFileSync(file, 'utf8');
+  const key = createHash('sha256').update(process.version).update('\0').update(source).digest();
+  const cacheFile = `${file}.v8-cache`;
+  let cachedData;
+  try {
+    const cache = readFileSync(cacheFile);
+    if (cache.length > key.length && cache.subarray(0, key.length).equals(key)) cachedData = cache.subarray(key.length);
+  } catch {
+    // No cache yet.
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const module = new Module(file, require.main);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(dirname(file));
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      try {
+        writeAtomically(cacheFile, Buffer.concat([key, script.createCachedData()]));
+      } catch {
+        // Speed only.
+      }
+    });
+  }
+  return module.exports;
+}
+
+/** The exports of `entry`'s up-to-date bundle (see ensureBundle), loaded with its code cache. */
+function requireBundle(entry) {
+  return loadWithCodeCache(ensureBundle(entry));
+}
+
+module.exports = { root, ensureBundle, requireBundle, loadWithCodeCache };

@@ -19,6 +19,5 @@ if (!entry) {
   process.exit(2);
 }
 runEntry(TOOLS[entry] ?? basename(entry, '.ts'), () => {
-  const { ensureBundle } = require('./bundle.js');
-  return require(ensureBundle(entry)).main(args);
+  return require('./bundle.js').requireBundle(entry).main(args);
 });

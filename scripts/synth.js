@@ -3,6 +3,5 @@
 const { runEntry } = require('./entry.js');
 
 runEntry('synth', () => {
-  const { ensureBundle } = require('./bundle.js');
-  return require(ensureBundle('charts-gen/main.ts')).main(process.argv.slice(2));
+  return require('./bundle.js').requireBundle('charts-gen/main.ts').main(process.argv.slice(2));
 });

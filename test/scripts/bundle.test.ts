@@ -3,7 +3,10 @@
  * whole (temporary file, then rename), so no run trusts a half-written one. Uses its own small entry so
  * the bundles other tests run are never disturbed.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/ is CommonJS without types
@@ -49,4 +52,54 @@ test('a fresh bundle is kept as it is', () => {
   writeFileSync(outfile, marked);
   ensureBundle(ENTRY);
   expect(readFileSync(outfile, 'utf8')).toBe(marked);
+});
+
+/**
+ * The code cache (scripts/bundle.js loadWithCodeCache), run in child processes because it is written when
+ * a process exits. What matters of V8 here: it accepts a cache for any source of the same length (it keeps
+ * no hash of the text), so the key we add is all that stops old code running for a changed bundle.
+ */
+describe('the code cache of a bundle', () => {
+  const work = mkdtempSync(join(tmpdir(), 'igw-code-cache-'));
+  const file = join(work, 'entry.js');
+  const cacheFile = `${file}.v8-cache`;
+  const source = (value: string) => `module.exports = { value: '${value}', twice: (x) => x * 2 };\n`;
+  const load = () =>
+    execFileSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(root, 'scripts', 'bundle.js'))}).loadWithCodeCache(${JSON.stringify(file)}); process.stdout.write(m.value + ' ' + m.twice(21))`], { encoding: 'utf8' });
+  const keyOf = (text: string) => createHash('sha256').update(process.version).update('\0').update(text).digest();
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  test('is written on the first load, keyed to the source and the Node version, and kept when it matches', () => {
+    writeFileSync(file, source('aaaa'));
+    expect(load()).toBe('aaaa 42');
+    const written = readFileSync(cacheFile);
+    expect(written.subarray(0, 32).equals(keyOf(source('aaaa')))).toBe(true);
+    expect(written.length).toBeGreaterThan(32);
+    expect(load()).toBe('aaaa 42');
+    expect(readFileSync(cacheFile).equals(written)).toBe(true);
+  });
+
+  test('is not used for a changed source of the same length, which runs as written', () => {
+    writeFileSync(file, source('aaaa'));
+    load();
+    writeFileSync(file, source('bbbb'));
+    expect(load()).toBe('bbbb 42');
+    expect(readFileSync(cacheFile).subarray(0, 32).equals(keyOf(source('bbbb')))).toBe(true);
+  });
+
+  test('a damaged cache under the right key is refused by V8 and replaced', () => {
+    writeFileSync(file, source('cccc'));
+    writeFileSync(cacheFile, Buffer.concat([keyOf(source('cccc')), Buffer.from('not code at all')]));
+    expect(load()).toBe('cccc 42');
+    expect(readFileSync(cacheFile).length).toBeGreaterThan(32 + 'not code at all'.length);
+  });
+
+  test('a cache that cannot be written costs nothing but speed', () => {
+    writeFileSync(file, source('dddd'));
+    rmSync(cacheFile, { force: true });
+    mkdirSync(cacheFile);
+    expect(load()).toBe('dddd 42');
+    rmSync(cacheFile, { recursive: true });
+  });
 });
