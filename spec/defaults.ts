@@ -3,8 +3,8 @@
  * file under another name takes `poolDefaults(name)`, whose object names derive from the pool name.
  */
 import type { AdaptersSpec, DeploymentSpec, GpuPoolSpec, ModelServerSpec, PoolSpec } from './types';
-import { a3HighZones } from './regions';
 import { EXTENSION_RELEASES, MIN_GKE_VERSION, type ExtensionVersion } from './versions';
+import { machineZones } from './machines';
 
 /** The guide's region; the GPU pool's default zones follow `cluster.region` (see regions.ts). */
 export const DEFAULT_REGION = 'us-central1';
@@ -128,12 +128,13 @@ export function poolDefaults(name: string, baseModel: string = GUIDE_BASE_MODEL,
 
 /**
  * GPU pool defaults for a number of GPUs per node in a region. The zones are those of the region that
- * offer A3 High machines of that size; an empty list (a region the table does not know) makes the spec
- * rules ask for `nodeLocations` at `cluster.region`.
+ * offer the A3 High machine of that size (spec/regions.ts); an empty list (a region the table does not
+ * know) makes the spec rules ask for `nodeLocations` at `cluster.region`.
  */
 export function gpuPoolDefaults(acceleratorCount: number, region: string = DEFAULT_REGION): GpuPoolSpec {
+  const machineType = A3_MACHINE_TYPES[acceleratorCount] ?? A3_MACHINE_TYPES[1];
   return {
-    machineType: A3_MACHINE_TYPES[acceleratorCount] ?? A3_MACHINE_TYPES[1],
+    machineType,
     accelerator: 'nvidia-h100-80gb',
     acceleratorCount,
     // Scale to zero when idle: an idle H100 node is the most expensive thing in the project.
@@ -142,7 +143,7 @@ export function gpuPoolDefaults(acceleratorCount: number, region: string = DEFAU
     // a3-highgpu-1g/2g/4g exist only as Spot or Flex-start VMs.
     provisioning: 'spot',
     maxRunDurationSeconds: 7 * 24 * 3600,
-    nodeLocations: a3HighZones(region, acceleratorCount),
+    nodeLocations: machineZones(machineType, region),
     gpuDriverVersion: 'LATEST',
   };
 }

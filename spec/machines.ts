@@ -1,3 +1,5 @@
+import { SERIES_ZONES, type MachineSeries, type SeriesRegion } from './regions';
+
 /**
  * Whether a container's requests fit one node of a Compute Engine machine type once GKE has reserved its
  * share (GKE "Standard cluster architecture", node allocatable resources) and the system DaemonSets of a
@@ -92,7 +94,10 @@ export type GpuSale = 'on-demand' | 'spot' | 'flex-start' | 'reservation';
 
 /** One GPU model as GKE names it (`cloud.google.com/gke-accelerator`, node pool `guest_accelerator.type`). */
 export interface AcceleratorInfo {
-  /** Memory of one GPU, in GB. */
+  /**
+   * Memory of one GPU: the catalog's MiB / 1024 (GiB). The model-size check compares it with weights
+   * counted in 10^9 bytes, so it errs on the side of "does not fit".
+   */
   readonly gpuMemoryGB: number;
   /** Spot and flex-start VMs count against this regional quota (Cloud Quotas API, compute.googleapis.com). */
   readonly preemptibleQuotaId: string;
@@ -106,12 +111,21 @@ export interface AcceleratorInfo {
 }
 
 /**
- * GPU models of the accelerator-optimized machine family. Names and memory from Google's "GPU machine
- * types" page (https://cloud.google.com/compute/docs/gpus); quota ids and families from "Allocation
- * quotas", GPU quota (https://cloud.google.com/compute/resource-usage#gpu_quota), and the quota ids a
- * project lists in the Cloud Quotas API (quotaInfos.list, compute.googleapis.com): Spot and flex-start VMs
- * consume the preemptible quota
- * (https://cloud.google.com/blog/products/compute/introducing-flex-start-vms-for-the-compute-engine-instance-api).
+ * GPU models of the accelerator-optimized machine family.
+ *
+ * Memory: SkyPilot's GCP catalog (skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv at commit
+ * 006059e0f18acb1341e22a27751e9f80df6ba92f, read 2026-12-05), GpuInfo MemoryInfo.SizeInMiB of the
+ * accelerator rows: L4 24576, A100 40960, A100-80GB, H100 and H100-MEGA 81920, H200 144384, B200 184320.
+ *
+ * Quota ids: not confirmed from Google's page ("Allocation quotas", GPU quota,
+ * https://cloud.google.com/compute/resource-usage#gpu_quota, not readable from here). The preemptible
+ * ids, NVIDIA-L4- and NVIDIA-A100-GPUS-per-project-region, and GPUS-PER-GPU-FAMILY-per-project-region
+ * with gpu_family NVIDIA_H100 match public records of Cloud Quotas API output (quotaInfos.list) found by
+ * text search, whose repositories the search does not name. NVIDIA-A100-80GB-GPUS-per-project-region
+ * appears only in third-party test fixtures, and the gpu_family values other than NVIDIA_H100 follow its
+ * spelling without a source: unconfirmed. That Spot and flex-start VMs consume the preemptible quota:
+ * AI Hypercomputer "Consumption options" (https://cloud.google.com/ai-hypercomputer/docs/consumption-models,
+ * "Preemptible quota is charged" for both).
  */
 export const ACCELERATORS: Readonly<Record<string, AcceleratorInfo>> = {
   'nvidia-l4': { gpuMemoryGB: 24, preemptibleQuotaId: 'PREEMPTIBLE-NVIDIA-L4-GPUS-per-project-region', gpuFamily: 'NVIDIA_L4', onDemandQuotaId: 'NVIDIA-L4-GPUS-per-project-region' },
@@ -137,10 +151,11 @@ export interface GpuMachine {
   readonly localSsdCount: number;
   readonly sold: readonly GpuSale[];
   /**
-   * Zones per region that offer it, where a source was read; absent, `cluster.gpuPool.nodeLocations`
-   * is required (spec/regions.ts holds the A3 High zones and their source).
+   * The machine series (the name without its size), whose zones per region spec/regions.ts cites; the GPU
+   * pool's `nodeLocations` default to them. Required, so a machine type cannot join the table without a
+   * cited zone list.
    */
-  readonly zonesFrom?: 'a3-high';
+  readonly series: MachineSeries;
 }
 
 const ALL_SALES: readonly GpuSale[] = ['on-demand', 'spot', 'flex-start', 'reservation'];
@@ -148,38 +163,57 @@ const ALL_SALES: readonly GpuSale[] = ['on-demand', 'spot', 'flex-start', 'reser
 const NO_ON_DEMAND: readonly GpuSale[] = ['spot', 'flex-start', 'reservation'];
 
 /**
- * Every GPU machine type the spec accepts. GPUs per machine and bundled local SSDs from Google's
- * "Accelerator-optimized machine family" page (https://cloud.google.com/compute/docs/accelerator-optimized-machines);
- * how each is sold from its "Provisioning models" section and "GPU consumption options"
- * (https://cloud.google.com/compute/docs/gpus/choose-consumption-option). G2 and A2 Standard bundle no
- * local SSD (it is optional there), so their pools ask for none.
+ * Every GPU machine type the spec accepts, with where each fact comes from.
+ *
+ * GPUs per machine (every row): SkyPilot's GCP offerings (skypilot-org/skypilot sky/catalog/gcp_catalog.py
+ * at commit 005261080a6b8102f3d95ff2147a855250f40272, `_ACC_INSTANCE_TYPE_DICTS`, read 2026-12-05), which
+ * pairs each of these machine types with its GPU model and count.
+ *
+ * Bundled local SSDs: a3-highgpu-8g and a3-megagpu-8g 16, a3-ultragpu-8g and a4-highgpu-8g 32 from Google's
+ * Cluster Toolkit (GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/disk_definitions.tf at
+ * commit 1047080375afbb44da4b596be314634e7486af4a, read 2026-12-05), which sets them as the GKE node pool's
+ * ephemeral-storage local SSDs. Not confirmed from a source read here: a3-highgpu-1g/2g/4g (2, 4, 8) and
+ * a2-ultragpu-1g/2g/4g/8g (1, 2, 4, 8), from Google's "Accelerator-optimized machine family" page
+ * (https://cloud.google.com/compute/docs/accelerator-optimized-machines) as remembered, not re-read; and
+ * that G2 and A2 Standard bundle none (local SSD optional there).
+ *
+ * How each is sold: Spot and flex-start for every machine here (AI Hypercomputer "Consumption options",
+ * https://cloud.google.com/ai-hypercomputer/docs/consumption-models: "Any GPU machine except A4X" for
+ * both; "About Flex-start VMs", https://cloud.google.com/compute/docs/instances/about-flex-start-vms: all
+ * accelerator-optimized machine types except A4X and G4); reservations for all GPU machine types (the same
+ * page's earlier revision). No on-demand for A3 Mega, A3 Ultra and A4: Cluster Director's "Choose a
+ * consumption option" (https://docs.cloud.google.com/cluster-director/docs/choose-consumption-option)
+ * offers on-demand only for N2 among A4, A3 Ultra, A3 Mega and N2. Not confirmed from a source read here:
+ * on-demand for G2, A2 and a3-highgpu-8g, and that a3-highgpu-1g/2g/4g are Spot or flex-start only.
+ *
+ * Zones: spec/regions.ts.
  */
 export const GPU_MACHINES: Readonly<Record<string, GpuMachine>> = {
-  'g2-standard-4': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-8': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-12': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-16': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-24': { accelerator: 'nvidia-l4', gpus: 2, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-32': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-48': { accelerator: 'nvidia-l4', gpus: 4, localSsdCount: 0, sold: ALL_SALES },
-  'g2-standard-96': { accelerator: 'nvidia-l4', gpus: 8, localSsdCount: 0, sold: ALL_SALES },
-  'a2-highgpu-1g': { accelerator: 'nvidia-tesla-a100', gpus: 1, localSsdCount: 0, sold: ALL_SALES },
-  'a2-highgpu-2g': { accelerator: 'nvidia-tesla-a100', gpus: 2, localSsdCount: 0, sold: ALL_SALES },
-  'a2-highgpu-4g': { accelerator: 'nvidia-tesla-a100', gpus: 4, localSsdCount: 0, sold: ALL_SALES },
-  'a2-highgpu-8g': { accelerator: 'nvidia-tesla-a100', gpus: 8, localSsdCount: 0, sold: ALL_SALES },
-  'a2-megagpu-16g': { accelerator: 'nvidia-tesla-a100', gpus: 16, localSsdCount: 0, sold: ALL_SALES },
-  'a2-ultragpu-1g': { accelerator: 'nvidia-a100-80gb', gpus: 1, localSsdCount: 1, sold: ALL_SALES },
-  'a2-ultragpu-2g': { accelerator: 'nvidia-a100-80gb', gpus: 2, localSsdCount: 2, sold: ALL_SALES },
-  'a2-ultragpu-4g': { accelerator: 'nvidia-a100-80gb', gpus: 4, localSsdCount: 4, sold: ALL_SALES },
-  'a2-ultragpu-8g': { accelerator: 'nvidia-a100-80gb', gpus: 8, localSsdCount: 8, sold: ALL_SALES },
-  // a3-highgpu-1g, -2g and -4g exist only as Spot or flex-start VMs.
-  'a3-highgpu-1g': { accelerator: 'nvidia-h100-80gb', gpus: 1, localSsdCount: 2, sold: ['spot', 'flex-start'], zonesFrom: 'a3-high' },
-  'a3-highgpu-2g': { accelerator: 'nvidia-h100-80gb', gpus: 2, localSsdCount: 4, sold: ['spot', 'flex-start'], zonesFrom: 'a3-high' },
-  'a3-highgpu-4g': { accelerator: 'nvidia-h100-80gb', gpus: 4, localSsdCount: 8, sold: ['spot', 'flex-start'], zonesFrom: 'a3-high' },
-  'a3-highgpu-8g': { accelerator: 'nvidia-h100-80gb', gpus: 8, localSsdCount: 16, sold: ALL_SALES, zonesFrom: 'a3-high' },
-  'a3-megagpu-8g': { accelerator: 'nvidia-h100-mega-80gb', gpus: 8, localSsdCount: 16, sold: NO_ON_DEMAND },
-  'a3-ultragpu-8g': { accelerator: 'nvidia-h200-141gb', gpus: 8, localSsdCount: 32, sold: NO_ON_DEMAND },
-  'a4-highgpu-8g': { accelerator: 'nvidia-b200', gpus: 8, localSsdCount: 32, sold: NO_ON_DEMAND },
+  'g2-standard-4': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-8': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-12': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-16': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-24': { accelerator: 'nvidia-l4', gpus: 2, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-32': { accelerator: 'nvidia-l4', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-48': { accelerator: 'nvidia-l4', gpus: 4, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'g2-standard-96': { accelerator: 'nvidia-l4', gpus: 8, localSsdCount: 0, sold: ALL_SALES, series: 'g2-standard' },
+  'a2-highgpu-1g': { accelerator: 'nvidia-tesla-a100', gpus: 1, localSsdCount: 0, sold: ALL_SALES, series: 'a2-highgpu' },
+  'a2-highgpu-2g': { accelerator: 'nvidia-tesla-a100', gpus: 2, localSsdCount: 0, sold: ALL_SALES, series: 'a2-highgpu' },
+  'a2-highgpu-4g': { accelerator: 'nvidia-tesla-a100', gpus: 4, localSsdCount: 0, sold: ALL_SALES, series: 'a2-highgpu' },
+  'a2-highgpu-8g': { accelerator: 'nvidia-tesla-a100', gpus: 8, localSsdCount: 0, sold: ALL_SALES, series: 'a2-highgpu' },
+  'a2-megagpu-16g': { accelerator: 'nvidia-tesla-a100', gpus: 16, localSsdCount: 0, sold: ALL_SALES, series: 'a2-megagpu' },
+  'a2-ultragpu-1g': { accelerator: 'nvidia-a100-80gb', gpus: 1, localSsdCount: 1, sold: ALL_SALES, series: 'a2-ultragpu' },
+  'a2-ultragpu-2g': { accelerator: 'nvidia-a100-80gb', gpus: 2, localSsdCount: 2, sold: ALL_SALES, series: 'a2-ultragpu' },
+  'a2-ultragpu-4g': { accelerator: 'nvidia-a100-80gb', gpus: 4, localSsdCount: 4, sold: ALL_SALES, series: 'a2-ultragpu' },
+  'a2-ultragpu-8g': { accelerator: 'nvidia-a100-80gb', gpus: 8, localSsdCount: 8, sold: ALL_SALES, series: 'a2-ultragpu' },
+  // a3-highgpu-1g, -2g and -4g exist only as Spot or flex-start VMs (unconfirmed, see above).
+  'a3-highgpu-1g': { accelerator: 'nvidia-h100-80gb', gpus: 1, localSsdCount: 2, sold: ['spot', 'flex-start'], series: 'a3-highgpu' },
+  'a3-highgpu-2g': { accelerator: 'nvidia-h100-80gb', gpus: 2, localSsdCount: 4, sold: ['spot', 'flex-start'], series: 'a3-highgpu' },
+  'a3-highgpu-4g': { accelerator: 'nvidia-h100-80gb', gpus: 4, localSsdCount: 8, sold: ['spot', 'flex-start'], series: 'a3-highgpu' },
+  'a3-highgpu-8g': { accelerator: 'nvidia-h100-80gb', gpus: 8, localSsdCount: 16, sold: ALL_SALES, series: 'a3-highgpu' },
+  'a3-megagpu-8g': { accelerator: 'nvidia-h100-mega-80gb', gpus: 8, localSsdCount: 16, sold: NO_ON_DEMAND, series: 'a3-megagpu' },
+  'a3-ultragpu-8g': { accelerator: 'nvidia-h200-141gb', gpus: 8, localSsdCount: 32, sold: NO_ON_DEMAND, series: 'a3-ultragpu' },
+  'a4-highgpu-8g': { accelerator: 'nvidia-b200', gpus: 8, localSsdCount: 32, sold: NO_ON_DEMAND, series: 'a4-highgpu' },
 };
 
 /** The table's entry for a machine type, or undefined (own keys only). */
@@ -192,6 +226,23 @@ export function machinesOf(accelerator: string): string[] {
   return Object.entries(GPU_MACHINES)
     .filter(([, machine]) => machine.accelerator === accelerator)
     .map(([name]) => name);
+}
+
+/** The cited zones of `region` that offer `machineType`, or an empty list when spec/regions.ts knows none. */
+export function machineZones(machineType: string, region: string): string[] {
+  const machine = gpuMachine(machineType);
+  if (machine === undefined) return [];
+  const table: Readonly<Record<string, SeriesRegion>> = SERIES_ZONES[machine.series];
+  const entry = Object.prototype.hasOwnProperty.call(table, region) ? table[region] : undefined;
+  if (entry === undefined || (entry.machineTypes !== undefined && !entry.machineTypes.includes(machineType))) return [];
+  return entry.zones.map((zone) => `${region}-${zone}`);
+}
+
+/** Regions with cited zones offering `machineType`, for error messages. */
+export function machineRegions(machineType: string): string[] {
+  const machine = gpuMachine(machineType);
+  if (machine === undefined) return [];
+  return Object.keys(SERIES_ZONES[machine.series]).filter((region) => machineZones(machineType, region).length > 0);
 }
 
 /**

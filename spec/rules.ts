@@ -18,10 +18,9 @@ import { minimumGracePeriodSeconds } from './drain';
 import { checkPatches } from './patches';
 import { checkEnv, checkExtraArgs, checkMetadataKeys, checkNodeSelector, checkTolerations } from './escape-hatches';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
-import { a3HighRegions } from './regions';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
-import { bf16WeightsGB, ACCELERATORS, FULL_CONTEXT_WEIGHT_SHARE, fitsMachine, gpuMachine, machinesOf, modelBillions, VLLM_MEMORY_UTILIZATION } from './machines';
+import { bf16WeightsGB, ACCELERATORS, FULL_CONTEXT_WEIGHT_SHARE, fitsMachine, gpuMachine, machineRegions, machinesOf, modelBillions, VLLM_MEMORY_UTILIZATION } from './machines';
 import type { DeploymentSpec, InferenceModelSpec, PoolSpec, TargetModelSpec } from './types';
 import { registerObjectNames } from './object-names';
 import { MAX_ADAPTERS, MAX_MODELS } from './schema';
@@ -258,7 +257,7 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
     }
     if (isNumber(count) && count !== machine.gpus) {
       const a3High = A3_MACHINE_TYPES[count];
-      if (machine.zonesFrom === 'a3-high' && a3High !== undefined) {
+      if (machine.series === 'a3-highgpu' && a3High !== undefined) {
         report('cluster.gpuPool.machineType', `must be ${a3High} for acceleratorCount ${count}, got ${machineType}`);
       } else {
         report('cluster.gpuPool.acceleratorCount', `must be ${machine.gpus}, the GPUs of one ${machineType} node, got ${count}`);
@@ -268,27 +267,20 @@ function checkCluster(spec: DeploymentSpec, report: Report): void {
       const allowed = machine.sold.filter((sale) => sale !== 'reservation');
       report(
         'cluster.gpuPool.provisioning',
-        machine.zonesFrom === 'a3-high'
+        machine.series === 'a3-highgpu'
           ? `on-demand needs acceleratorCount 8 (a3-highgpu-8g): a3-highgpu-1g, -2g and -4g exist only as Spot or Flex-start VMs; use spot or flex-start, got acceleratorCount ${count}`
           : `must be ${allowed.join(' or ')} for ${machineType} (Compute Engine sells it as ${machine.sold.join(', ')}; a reservation is not a provisioning this spec makes), got ${gpu.provisioning}`,
       );
     }
   }
-  // An empty zone list is only ever a default: gpuPoolDefaults found no A3 High zones for the region, or
-  // the machine type has no cited zones (a written list has at least one item). Name the way out.
-  if (Array.isArray(gpu.nodeLocations) && gpu.nodeLocations.length === 0 && isString(cluster.region) && isNumber(count)) {
-    if (machine !== undefined && machine.zonesFrom === undefined) {
-      report(
-        'cluster.gpuPool.nodeLocations',
-        `is required for machineType ${gpu.machineType}: the project cites zones only for A3 High machines; list zones of ${cluster.region} that offer ${machine.accelerator} ` +
-          `(gcloud compute accelerator-types list --filter="name=${machine.accelerator}" --zones=${cluster.region}-a,${cluster.region}-b,${cluster.region}-c)`,
-      );
-    } else {
-      report(
-        'cluster.region',
-        `has no known zones offering ${A3_MACHINE_TYPES[count] ?? 'A3 High'} (nvidia-h100-80gb); use one of ${a3HighRegions(count).join(', ')}, or set cluster.gpuPool.nodeLocations to zones of ${cluster.region} that offer it, got ${cluster.region}`,
-      );
-    }
+  // An empty zone list is only ever a default: spec/regions.ts cites no zones of the region for the pool's
+  // machine type (a written list has at least one item). Name the regions that have them, and the way out.
+  if (Array.isArray(gpu.nodeLocations) && gpu.nodeLocations.length === 0 && isString(cluster.region) && machine !== undefined && isString(gpu.machineType)) {
+    report(
+      'cluster.region',
+      `has no known zones offering ${gpu.machineType} (${machine.accelerator}); use one of ${machineRegions(gpu.machineType).join(', ')}, ` +
+        `or set cluster.gpuPool.nodeLocations to zones of ${cluster.region} that offer it, got ${cluster.region}`,
+    );
   }
   if (Array.isArray(gpu.nodeLocations) && isString(cluster.region)) {
     gpu.nodeLocations.forEach((zone, index) => {

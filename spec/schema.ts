@@ -2,9 +2,9 @@
  * The spec's field descriptions: types, ranges, enums and docs. `FieldFor<DeploymentSpec>` makes the
  * compiler check that this tree lists exactly the fields of the interfaces in types.ts.
  */
-import { DEFAULT_EXTENSION_VERSION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
+import { DEFAULT_EXTENSION_VERSION, DEFAULT_REGION, GUIDE_BASE_MODEL, GUIDE_POOL_NAME, gpuPoolDefaults, poolDefaults, type ProfileContext } from './defaults';
 import { minimumGkeVersion } from './derived';
-import { ACCELERATORS, GPU_MACHINES, gpuMachine } from './machines';
+import { ACCELERATORS, GPU_MACHINES, gpuMachine, machineZones } from './machines';
 import { GUIDE_PREFILL_SHARE, GUIDE_SAFETY_FACTOR } from './drain';
 import { isPlainObject, LABEL_VALUE_PATTERN, type FieldFor, type NumberField, type ObjectFieldFor, type StringField } from './fields';
 import { HF_REPO_ID, IMAGE_REFERENCE, MODEL_NAME, URL_PATH } from './formats';
@@ -125,6 +125,12 @@ function profileOf(root: Readonly<Record<string, unknown>>): ProfileContext {
     typeof value === 'string' && (EXTENSION_VERSIONS as readonly string[]).includes(value) ? (value as ExtensionVersion) : undefined;
   const migration = isPlainObject(extension.migration) ? extension.migration : {};
   return { version: known(extension.version) ?? DEFAULT_EXTENSION_VERSION, migrationFrom: known(migration.from) };
+}
+
+/** The cluster region a written document asks for, read leniently: a bad value is reported by its own field. */
+function regionOf(root: Readonly<Record<string, unknown>>): string {
+  const cluster = isPlainObject(root.cluster) ? root.cluster : {};
+  return typeof cluster.region === 'string' ? cluster.region : DEFAULT_REGION;
 }
 
 /** The name a pool's defaults derive from when the pool has none (only `name` is then reported). */
@@ -269,13 +275,13 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
         gpuPool: {
           kind: 'object',
           description: 'GPU node pool for the model servers (H100 by default)',
-          // The machine type follows acceleratorCount; the zones come from the cluster's derivedDefaults
-          // (they depend on the region too), so they are not overridden here. A machine type written
-          // outside A3 High brings its accelerator (spec/machines.ts) and no default zones: the table
-          // cites zones only for A3 High, so the rules then ask for nodeLocations.
-          derivedDefaults: (written) => {
-            const machine = typeof written.machineType === 'string' ? gpuMachine(written.machineType) : undefined;
-            if (machine !== undefined) return { accelerator: machine.accelerator, ...(machine.zonesFrom === 'a3-high' ? {} : { nodeLocations: [] }) };
+          // The machine type follows acceleratorCount. A machine type written here brings its accelerator
+          // and the cited zones of the cluster's region for it (spec/regions.ts); otherwise the zones come
+          // from the cluster's derivedDefaults (the A3 High type of acceleratorCount in that region).
+          derivedDefaults: (written, root) => {
+            const machineType = typeof written.machineType === 'string' ? written.machineType : undefined;
+            const machine = machineType === undefined ? undefined : gpuMachine(machineType);
+            if (machineType !== undefined && machine !== undefined) return { accelerator: machine.accelerator, nodeLocations: machineZones(machineType, regionOf(root)) };
             return typeof written.acceleratorCount === 'number' ? { machineType: gpuPoolDefaults(written.acceleratorCount).machineType } : {};
           },
           fields: {
@@ -288,7 +294,7 @@ export const SPEC_FIELD: FieldFor<DeploymentSpec> = {
             maxRunDurationSeconds: integer('Longest life of a flex-start node, in seconds', 600, 7 * 24 * 3600),
             nodeLocations: {
               kind: 'list',
-              description: "Zones of the cluster's region that offer the accelerator; default: the region's A3 High zones (spec/regions.ts); required for other machine types",
+              description: "Zones of the cluster's region that offer the machine type; default: the region's zones for it (spec/regions.ts); required in a region without known zones",
               minItems: 1,
               items: { kind: 'string', description: 'Zone', pattern: /^[a-z]+-[a-z]+\d+-[a-z]$/, patternHint: 'a zone such as us-central1-a' },
             },

@@ -11,15 +11,21 @@ import { H200_SPEC, L4_SPEC } from '../spec/accelerator-specs';
 import { GPU_POOL, NODE_POOL, gpuNodeConfig, one, plain, runSpec } from './harness';
 
 describe('a GPU pool of another accelerator', () => {
-  test('the L4 spec makes a g2-standard-24 pool with 2 L4s, no local SSD config, in the zones it names', async () => {
+  test('the L4 spec, no zones written, makes a g2-standard-24 pool with 2 L4s, no local SSD config, in the cited L4 zones of us-central1', async () => {
     const result = await runSpec(L4_SPEC);
     const config = gpuNodeConfig(result);
     expect(config).toMatchObject({ machineType: 'g2-standard-24', guestAccelerators: [{ type: 'nvidia-l4', count: 2 }], spot: true });
     expect(config.ephemeralStorageLocalSsdConfig).toBeUndefined();
-    expect(plain(one(result, NODE_POOL, GPU_POOL)).nodeLocations).toEqual(['us-central1-a', 'us-central1-b']);
+    // spec/regions.ts, G2 in us-central1.
+    expect(plain(one(result, NODE_POOL, GPU_POOL)).nodeLocations).toEqual(['us-central1-a', 'us-central1-b', 'us-central1-c']);
   });
 
-  test('the H200 spec makes an a3-ultragpu-8g pool with 8 H200s and its 32 local SSDs', async () => {
+  test('written zones reach the pool as written', async () => {
+    const result = await runSpec({ ...L4_SPEC, cluster: { gpuPool: { ...L4_SPEC.cluster.gpuPool, nodeLocations: ['us-central1-c'] } } });
+    expect(plain(one(result, NODE_POOL, GPU_POOL)).nodeLocations).toEqual(['us-central1-c']);
+  });
+
+  test('the H200 spec makes an a3-ultragpu-8g pool with 8 H200s and its 32 local SSDs, in the cited A3 Ultra zones of the region', async () => {
     const result = await runSpec(H200_SPEC);
     expect(gpuNodeConfig(result)).toMatchObject({
       machineType: 'a3-ultragpu-8g',
@@ -27,6 +33,9 @@ describe('a GPU pool of another accelerator', () => {
       ephemeralStorageLocalSsdConfig: { localSsdCount: 32 },
       spot: true,
     });
+    expect(plain(one(result, NODE_POOL, GPU_POOL)).nodeLocations).toEqual(['us-central1-b']);
+    const inEurope = await runSpec({ ...H200_SPEC, cluster: { ...H200_SPEC.cluster, region: 'europe-west4' } });
+    expect(plain(one(inEurope, NODE_POOL, GPU_POOL)).nodeLocations).toEqual(['europe-west4-a']);
   });
 
   test('the quota check reads the quotas of that accelerator: preemptible, and the per-model on-demand one (L4)', () => {

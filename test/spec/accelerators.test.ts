@@ -55,9 +55,9 @@ describe('the acceptance specs', () => {
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ [GKE_ACCELERATOR_LABEL]: accelerator });
   });
 
-  test('a machine type written alone brings its accelerator', () => {
-    const spec = resolveSpec({ cluster: { gpuPool: { machineType: 'a3-ultragpu-8g', acceleratorCount: 8, nodeLocations: ['us-central1-b'] } }, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-h200-141gb' } }] }, 'spec.yaml');
-    expect(spec.cluster.gpuPool.accelerator).toBe('nvidia-h200-141gb');
+  test('a machine type written alone brings its accelerator and its cited zones', () => {
+    const spec = resolveSpec({ cluster: { gpuPool: { machineType: 'a3-ultragpu-8g', acceleratorCount: 8 } }, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-h200-141gb' } }] }, 'spec.yaml');
+    expect(spec.cluster.gpuPool).toMatchObject({ accelerator: 'nvidia-h200-141gb', nodeLocations: ['us-central1-b'] });
   });
 
   test('the default spec keeps a3-highgpu-1g with one H100 in the A3 High zones', () => {
@@ -76,14 +76,20 @@ describe('wrong combinations', () => {
         expect.stringMatching(/^cluster\.gpuPool\.accelerator: must be nvidia-b200, the GPU of machineType a4-highgpu-8g \(machine types with nvidia-l4: g2-standard-4, .*g2-standard-96\), got nvidia-l4$/),
         'cluster.gpuPool.acceleratorCount: must be 8, the GPUs of one a4-highgpu-8g node, got 4',
         expect.stringMatching(/^cluster\.gpuPool\.provisioning: must be spot or flex-start for a4-highgpu-8g .*got on-demand$/),
-        expect.stringMatching(/^cluster\.gpuPool\.nodeLocations: is required for machineType a4-highgpu-8g: .*gcloud compute accelerator-types list --filter="name=nvidia-b200"/),
       ]),
     );
   });
 
-  test('a machine type outside A3 High never takes the A3 High zones of the region', () => {
+  test('a machine type outside A3 High takes the cited zones of its own series, never the A3 High ones', () => {
+    // europe-west4: A3 High in -b and -c, G2 in -a, -b and -c (spec/regions.ts).
     const document = { cluster: { region: 'europe-west4', gpuPool: { machineType: 'g2-standard-24', acceleratorCount: 2 } }, pools: [{ name: POOL, modelServer: { accelerator: 'nvidia-l4', gpus: 2, tensorParallelSize: 2 } }] };
-    expect(specProblems(document)).toEqual([expect.stringMatching(/^cluster\.gpuPool\.nodeLocations: is required for machineType g2-standard-24: .*zones of europe-west4 that offer nvidia-l4/)]);
+    expect(specProblems(document)).toEqual([]);
+    expect(resolveSpec(document, 'spec.yaml').cluster.gpuPool.nodeLocations).toEqual(['europe-west4-a', 'europe-west4-b', 'europe-west4-c']);
+  });
+
+  test('a region without cited zones for the machine type names the regions that offer it', () => {
+    const document = { ...H200_SPEC, cluster: { ...H200_SPEC.cluster, region: 'us-west4' } };
+    expect(specProblems(document)).toEqual([expect.stringMatching(/^cluster\.region: has no known zones offering a3-ultragpu-8g \(nvidia-h200-141gb\); use one of asia-south1, .*us-central1, .*us-west1, or set cluster\.gpuPool\.nodeLocations to zones of us-west4/)]);
   });
 
   test('an unknown machine type names the allowed ones', () => {
