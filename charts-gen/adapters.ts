@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
-import { stringify } from 'yaml';
+import { yamlText } from '../spec/yaml-writer';
 import { LORA_SYNCER_CONFIG_FILE } from './well-known';
 
 export interface LoraAdaptersProps {
@@ -9,7 +9,7 @@ export interface LoraAdaptersProps {
   readonly configMapName: string;
   /** The syncer's vLLMLoRAConfig document (see `syncerConfig` in spec/derived.ts). */
   readonly config: Readonly<Record<string, unknown>>;
-  /** `config` as YAML, when the caller has it already (spec/derived.ts `syncerConfigText`). @default stringify(config) */
+  /** `config` as YAML, when the caller has it already (spec/derived.ts `syncerConfigText`). @default the config as YAML */
   readonly configText?: string;
   /** The lora-syncer image that reads this config. */
   readonly syncerImage: string;
@@ -34,7 +34,7 @@ export class LoraAdapters extends Construct {
     this.syncerImage = props.syncerImage;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: props.configMapName, namespace: props.namespace },
-      data: { [LoraAdapters.CONFIG_FILE]: props.configText ?? stringify(props.config) },
+      data: { [LoraAdapters.CONFIG_FILE]: props.configText ?? yamlText(props.config, 'config') },
     });
   }
 }

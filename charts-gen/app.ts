@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { applyPatches } from './patches';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
@@ -38,6 +38,7 @@ import { MetricsAdapter } from './metrics-adapter';
 import { WeightsFill } from './weights-fill';
 import { BodyRouter } from './body-router';
 import { InferenceGateway, type GatewayCertificate, type InferenceBackend, type WeightedPool } from './gateway';
+import { manifestYaml } from '../spec/yaml-writer';
 import { InferenceModels } from './inference-models';
 import { InferenceObjectives } from './inference-objectives';
 import { InferencePool } from './inference-pool';
@@ -264,5 +265,5 @@ export function renderCharts(app: App): RenderedChart[] {
 
 /** A chart's objects as the YAML text cdk8s writes for it. */
 export function chartYaml(chart: RenderedChart): string {
-  return Yaml.stringify(...chart.objects);
+  return manifestYaml(...chart.objects);
 }

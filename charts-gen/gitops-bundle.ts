@@ -15,9 +15,9 @@
  *
  * Every object here carries the common labels (common-labels.ts) like the chart objects.
  */
-import { Yaml } from 'cdk8s';
 import { activeVersions, extensionRelease, type DeploymentSpec, type ExtensionVersion } from '../spec';
 import { bundledCrds, bundledCrdSource } from '../validate/schema-bundle';
+import { manifestYaml } from '../spec/yaml-writer';
 import { commonLabels, withCommonLabels } from './common-labels';
 
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -90,7 +90,7 @@ export function crdFileName(crd: KubeObject): string {
 export function kustomizationText(resources: readonly string[]): string {
   return [
     '# Written by npm run synth: it lists exactly the files synth wrote in this folder. Change the spec, not this file.',
-    Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] }),
+    manifestYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] }),
   ].join('\n');
 }
 
@@ -114,6 +114,6 @@ export function crdFolderFiles(spec: DeploymentSpec): BundleFile[] {
 /** The files beside the charts: the Namespace (when one is written) and the kustomization.yaml listing it and the charts. */
 export function topFolderFiles(spec: DeploymentSpec, chartFiles: readonly string[]): BundleFile[] {
   const namespace = namespaceObject(spec);
-  const files: BundleFile[] = namespace === undefined ? [] : [{ name: NAMESPACE_FILE, text: Yaml.stringify(namespace) }];
+  const files: BundleFile[] = namespace === undefined ? [] : [{ name: NAMESPACE_FILE, text: manifestYaml(namespace) }];
   return [...files, { name: KUSTOMIZATION_FILE, text: kustomizationText([...files.map((file) => file.name), ...chartFiles]) }];
 }

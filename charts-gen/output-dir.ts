@@ -546,7 +546,9 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
       const remove: RemoveStep[] = [];
       const problems: string[] = [];
       const recordedFiles: Record<string, string> = {};
-      for (const [name, bytes] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+      // Code-unit order, not localeCompare: the first locale comparison loads ICU collation (6 ms of a
+      // 200 ms synth), and the record only needs an order that is the same on every machine.
+      for (const [name, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const after = sha256(bytes);
         recordedFiles[name] = after;
         const current = inspect(dir, name);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
-import { stringify } from 'yaml';
+import { yamlText } from '../spec/yaml-writer';
 import { GcpBackendPolicy } from '../imports/gcpbackendpolicies-networking.gke.io';
 import {
   HealthCheckPolicy,
@@ -228,10 +228,10 @@ export class RouterPool extends Construct {
       });
     }
 
-    const configText = stringify(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults, modelServer.engine === VLLM_ENGINE));
+    const configText = yamlText(endpointPickerConfig(props.vllmMetrics, release.endpointPickerMetricDefaults, modelServer.engine === VLLM_ENGINE), 'config');
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: pickerName, namespace },
-      data: { [CONFIG_FILE]: configText, 'payload-agnostic.yaml': stringify(PAYLOAD_AGNOSTIC_CONFIG) },
+      data: { [CONFIG_FILE]: configText, 'payload-agnostic.yaml': yamlText(PAYLOAD_AGNOSTIC_CONFIG, 'config') },
     });
 
     new InferencePoolV1(this, 'Resource', {

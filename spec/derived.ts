@@ -4,7 +4,7 @@
  * lora-syncer's config, and how the HTTPRoute reaches each pool. Computed here once; the constructs and
  * the rules call these functions instead of re-deriving them.
  */
-import { stringify } from 'yaml';
+import { yamlText } from './yaml-writer';
 import type { DeploymentSpec, EndpointPickerSpec, InferenceModelSpec, PoolSpec } from './types';
 import {
   compareGkeVersions,
@@ -138,7 +138,7 @@ const syncerConfigTexts = new WeakMap<PoolSpec, string>();
 export function syncerConfigText(pool: PoolSpec): string {
   let text = syncerConfigTexts.get(pool);
   if (text === undefined) {
-    text = stringify(syncerConfig(pool));
+    text = yamlText(syncerConfig(pool), 'config');
     syncerConfigTexts.set(pool, text);
   }
   return text;
