@@ -52,6 +52,24 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
  * APIs), so by then every registration has reached the mocks.
  */
 export async function runWithMocks(options: MockRunOptions): Promise<MockRun> {
+  // Pulumi captures a stack trace for every resource (its source position) and every internal promise
+  // (leak reports). Under mocks nothing reads them, and capturing and formatting them (through jest's
+  // source maps in the tests) took more than half of each run. Errors raised meanwhile keep their
+  // messages; IGW_DEBUG=1 keeps their stacks too.
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  if (process.env.IGW_DEBUG !== '1') {
+    Error.prepareStackTrace = () => '';
+    Error.stackTraceLimit = 0;
+  }
+  try {
+    return await runProgram(options);
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function runProgram(options: MockRunOptions): Promise<MockRun> {
   const recorder = await installRecordingMocks({ defaultProject: options.config['gcp:project'], ...options }, 'inference-gateway', 'mock');
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   const outputs = deploy(readStackSettings());
