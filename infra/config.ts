@@ -6,11 +6,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadSpecFile, resolveSpec, SpecError, type DeploymentSpec } from '../spec';
 import type { StackSettings } from './stack';
 
-/** The Pulumi project name: the namespace of this program's config keys. */
-export const CONFIG_NAMESPACE = 'inference-gateway';
-export const SPEC_KEY = 'spec';
-export const SPEC_FILE_KEY = 'specFile';
-export const HF_TOKEN_KEY = 'hfToken';
+import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from './config-keys';
+
+export { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY };
 
 /**
  * The spec from `inference-gateway:spec` (inline object) or `inference-gateway:specFile` (a path,

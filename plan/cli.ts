@@ -11,27 +11,23 @@ import type { EnablementViolation } from './mocks';
 import type { PlannedChange } from './plan-model';
 import type { MockRun, MockRunOptions } from './program';
 import { printable } from '../spec/text-file';
-import type { PlanConfig } from './stack-config';
+import { CONFIG_NAMESPACE, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
+import { readStackConfig, selectConfig, StackFileError, type PlanConfig } from './stack-config';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose (see engine) */
 /**
- * The modules that load Pulumi and the Google Cloud SDK (about 2 s), required only once the command line
- * is understood, so that a usage error or --help answers at once.
+ * The modules that load Pulumi and the Google Cloud SDK (about 2 s), required only once the command line,
+ * the spec files and the stack files are understood, so that a mistake in any of them answers at once.
  */
 function engine() {
   return {
-    ...(require('../infra/config') as typeof import('../infra/config')),
     ...(require('./plan-summary') as typeof import('./plan-summary')),
     ...(require('./plan-model') as typeof import('./plan-model')),
     ...(require('./program') as typeof import('./program')),
-    ...(require('./stack-config') as typeof import('./stack-config')),
   };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
-const specFileConfig = (): string => {
-  const { CONFIG_NAMESPACE, SPEC_FILE_KEY } = engine();
-  return `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
-};
+const SPEC_FILE_CONFIG = `${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`;
 
 export const USAGE = `usage: npm run plan -- [<spec file>] [--stack <name>] [--compare <spec file> | --compare-stack <name>] [--json] [--help]
 
@@ -197,17 +193,17 @@ async function plan(args: PlanArguments, io: PlanIo): Promise<number> {
     io.stderr(`${unusable.join('\n')}\n`);
     return 1;
   }
-  const { compareRuns, readStackConfig, runWithMocks, selectConfig } = engine();
-  const runProgram = io.runProgram ?? runWithMocks;
-  const run = (config: PlanConfig): Promise<MockRun> => runProgram({ config: config.config, secretKeys: config.secretKeys, gatewayAddress: '<gateway address>' });
   const config = selectConfig(io.cwd, args.stack, io.env, spec);
   // --compare changes only the spec (same project and token); --compare-stack takes the whole stack.
   const old: PlanConfig | undefined =
     args.compare !== undefined
-      ? { ...config, config: { ...withoutSpec(config.config), [specFileConfig()]: typedPath(args.compare, io) }, specSource: `${args.compare} (--compare)` }
+      ? { ...config, config: { ...withoutSpec(config.config), [SPEC_FILE_CONFIG]: typedPath(args.compare, io) }, specSource: `${args.compare} (--compare)` }
       : args.compareStack !== undefined
         ? readStackConfig(io.cwd, args.compareStack, '--compare-stack')
         : undefined;
+  const { compareRuns, runWithMocks } = engine();
+  const runProgram = io.runProgram ?? runWithMocks;
+  const run = (config: PlanConfig): Promise<MockRun> => runProgram({ config: config.config, secretKeys: config.secretKeys, gatewayAddress: '<gateway address>' });
   // Runs complete one after the other: the Pulumi runtime holds one set of mocks at a time.
   const before = old === undefined ? undefined : await run(old);
   const planned = await run(config);
@@ -240,8 +236,7 @@ export function jsonRow(change: PlannedChange) {
 
 /** Config of the planned stack minus its spec, so that --compare changes only the spec. */
 function withoutSpec(config: Readonly<Record<string, string>>): Record<string, string> {
-  const { CONFIG_NAMESPACE, SPEC_KEY } = engine();
-  return Object.fromEntries(Object.entries(config).filter(([key]) => key !== `${CONFIG_NAMESPACE}:${SPEC_KEY}` && key !== specFileConfig()));
+  return Object.fromEntries(Object.entries(config).filter(([key]) => key !== `${CONFIG_NAMESPACE}:${SPEC_KEY}` && key !== SPEC_FILE_CONFIG));
 }
 
 /** The entry point (scripts/run.js): exit 0, 1 for a bad spec or configuration, 2 for bad usage. */
@@ -254,7 +249,7 @@ export async function main(args: readonly string[] = [], io: PlanIo = processIo(
       io.stderr(`plan: ${printable(error.message)}\n`);
       return 2;
     }
-    if (error instanceof engine().StackFileError) {
+    if (error instanceof StackFileError) {
       io.stderr(`plan: ${printable(error.message)}\n`);
       return 1;
     }

@@ -10,7 +10,7 @@ import { SPEC_FILE_VARIABLE } from '../spec';
 import { UsageError } from '../spec/command-line';
 import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config';
+import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
 
 /** The project the plan pretends to deploy to when no stack names one. */
 export const PLAN_PROJECT = 'example-project';
