@@ -59,9 +59,10 @@ describe('what the workflow does', () => {
     expect(readFileSync(WORKFLOW, 'utf8')).not.toMatch(/credentials_json|GOOGLE_APPLICATION_CREDENTIALS/);
   });
 
-  test('the offline job runs the tests and fails on a blocked row of the offline plan', () => {
+  test('the offline job runs both tiers of the tests and fails on a blocked row of the offline plan', () => {
     const runs = workflow.jobs.offline.steps.map((step) => step.run ?? '').join('\n');
     expect(runs).toContain('npm test');
+    expect(runs).toContain('npm run test:processes');
     expect(runs).toMatch(/npm run --silent plan -- --stack "\$PULUMI_STACK" --compare-stack "base-\$PULUMI_STACK" --json/);
     expect(runs).toContain('row.blocked');
   });

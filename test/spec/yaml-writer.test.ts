@@ -134,13 +134,13 @@ describe.each(['kubernetes', 'config'] as const)('in the %s dialect', (dialect) 
       return Object.fromEntries(Array.from({ length: random(4) }, () => [text(), value(depth + 1)]));
     };
     let fast = 0;
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1000; i++) {
       const document = { root: value(0), [`k${i}`]: value(1) };
       expect({ i, text: yamlText(document, dialect) }).toEqual({ i, text: library[dialect](document) });
       if (fastYaml(document, dialect) !== undefined) fast++;
     }
     // Any document holding one string the writer leaves to the library goes to the library whole; the
     // comparison above proves something only if many documents were written by the writer itself.
-    expect(fast).toBeGreaterThan(1500);
+    expect(fast).toBeGreaterThan(500);
   });
 });
