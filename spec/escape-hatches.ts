@@ -25,6 +25,16 @@ export const MANAGED_VLLM_FLAGS: Readonly<Record<string, string>> = {
   '--max-lora-rank': 'set from modelServer.maxLoraRank',
 };
 
+/** The flag the model server adds when a pool streams its weights from Cloud Storage (weightsFrom: gcs). */
+export const GCS_WEIGHTS_VLLM_FLAGS: Readonly<Record<string, string>> = {
+  '--load-format': 'set to runai_streamer with modelServer.weightsFrom gcs: only the streamer reads the gs:// model',
+};
+
+/** The flags the model server sets for a pool whose weights come from `weightsFrom`. */
+export function managedVllmFlags(weightsFrom: unknown): Readonly<Record<string, string>> {
+  return weightsFrom === 'gcs' ? { ...MANAGED_VLLM_FLAGS, ...GCS_WEIGHTS_VLLM_FLAGS } : MANAGED_VLLM_FLAGS;
+}
+
 /** Flags that would break what the other objects rely on, although we do not set them. */
 export const FORBIDDEN_VLLM_FLAGS: Readonly<Record<string, string>> = {
   '--served-model-name': 'the InferenceModels or InferenceObjectives and the route name the base model as vLLM serves it',
@@ -58,7 +68,11 @@ export function flagName(argument: string): string | undefined {
   return name.startsWith('--') ? `--${name.slice(2).replace(/_/g, '-')}` : name;
 }
 
-export function checkExtraArgs(args: unknown, at: string, report: Report): void {
+/**
+ * `managed`: the flags the model server sets for this pool (managedVllmFlags); vLLM keeps the last value
+ * of a repeated flag, and extraArgs come last, so a repeated managed flag would win over ours.
+ */
+export function checkExtraArgs(args: unknown, at: string, report: Report, managedFlags: Readonly<Record<string, string>> = MANAGED_VLLM_FLAGS): void {
   if (!Array.isArray(args)) return;
   args.forEach((argument: unknown, index) => {
     if (typeof argument !== 'string') return;
@@ -70,7 +84,7 @@ export function checkExtraArgs(args: unknown, at: string, report: Report): void 
     const flag = flagName(argument);
     if (flag === undefined) return;
     const positive = flag.startsWith('--no-') ? `--${flag.slice(5)}` : flag;
-    const managed = MANAGED_VLLM_FLAGS[positive];
+    const managed = managedFlags[positive];
     if (managed !== undefined) report(path, `${flag} is a flag this tool sets (${managed})`);
     const forbidden = FORBIDDEN_VLLM_FLAGS[positive];
     if (forbidden !== undefined) report(path, `${flag} is not allowed: ${forbidden}`);

@@ -16,7 +16,7 @@ import { METRICS_ADAPTER, replicasThePoolHolds } from './autoscaling';
 import { VLLM_GCS_STREAMING_SINCE, vllmStreamsFromGcs } from './weights';
 import { minimumGracePeriodSeconds } from './drain';
 import { checkPatches } from './patches';
-import { checkEnv, checkExtraArgs, checkMetadataKeys, checkNodeSelector, checkTolerations } from './escape-hatches';
+import { checkEnv, checkExtraArgs, checkMetadataKeys, checkNodeSelector, checkTolerations, managedVllmFlags } from './escape-hatches';
 import { GATEWAY_CLASS_SECURITY, HTTPS_PORT, httpsRedirectRouteName, modelArmorExtensionName } from './gateway-security';
 import type { SpecIssue } from './fields';
 import { BODY_ROUTER_HEALTH_CHECK_NAME, BODY_ROUTER_NAME, collisionMessage, endpointPickerName, GUIDE_METRICS_READER_SECRET, poolMetricsReaderSecret } from './names';
@@ -381,7 +381,7 @@ function checkPool(spec: DeploymentSpec, pool: PoolSpec, at: string, report: Rep
   if (isNumber(server.rollout.maxSurge) && isNumber(server.rollout.maxUnavailable) && server.rollout.maxSurge + server.rollout.maxUnavailable === 0) {
     report(`${at}.modelServer.rollout`, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress');
   }
-  checkExtraArgs(server.extraArgs, `${at}.modelServer.extraArgs`, report);
+  checkExtraArgs(server.extraArgs, `${at}.modelServer.extraArgs`, report, managedVllmFlags(server.weightsFrom));
   checkEnv(server.env, `${at}.modelServer.env`, report);
   checkTolerations(server.tolerations, `${at}.modelServer.tolerations`, report);
   checkNodeSelector(server.nodeSelector, `${at}.modelServer.nodeSelector`, { accelerator: server.accelerator, provisioning: gpuPool.provisioning }, report);

@@ -3,7 +3,7 @@
  * would contradict a flag or variable we set, leak a secret, or be read as syntax is a spec error naming
  * the field.
  */
-import { checkMetadataKeys, GKE_ACCELERATOR_NODE_LABEL, MANAGED_ENV, MANAGED_METADATA_KEYS, MANAGED_VLLM_FLAGS, flagName } from '../../spec/escape-hatches';
+import { checkMetadataKeys, FORBIDDEN_VLLM_FLAGS, GKE_ACCELERATOR_NODE_LABEL, MANAGED_ENV, MANAGED_METADATA_KEYS, flagName, managedVllmFlags } from '../../spec/escape-hatches';
 import { DEPENDS_ON_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../charts-gen/apply-order';
 import { APP_LABEL, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL } from '../../charts-gen/well-known';
 import { resolveSpec } from '../../spec';
@@ -179,12 +179,26 @@ describe('node selector, labels and annotations', () => {
 });
 
 describe('the refusal lists agree with the construct', () => {
-  const vllm = findContainer(findObject(synthApp(resolveSpec({})), 'Deployment', POOL), 'vllm');
+  /** The guide's pool, and the same pool streaming its weights from a bucket (its own flags). */
+  const servers = {
+    huggingface: {},
+    gcs: { inferenceExtension: { version: 'llm-d-v0.10.0' }, pools: [{ name: POOL, modelServer: { weightsFrom: 'gcs', weightsBucket: 'my-weights' } }] },
+  };
 
-  test('every flag the model server sets is a managed flag', () => {
-    const flags = (vllm.args as string[]).map(flagName).filter((flag): flag is string => flag !== undefined);
+  test.each(Object.entries(servers))('every flag the model server sets with weights from %s is managed or refused', (weightsFrom, document) => {
+    const container = findContainer(findObject(synthApp(resolveSpec(document)), 'Deployment', POOL), 'vllm');
+    const flags = (container.args as string[]).map(flagName).filter((flag): flag is string => flag !== undefined);
     expect(flags.length).toBeGreaterThanOrEqual(7);
-    for (const flag of flags) expect(Object.keys(MANAGED_VLLM_FLAGS)).toContain(flag);
+    const refused = [...Object.keys(managedVllmFlags(weightsFrom)), ...Object.keys(FORBIDDEN_VLLM_FLAGS)];
+    for (const flag of flags) expect(refused).toContain(flag);
+  });
+
+  test('a pool streaming from a bucket may not choose another load format; other pools may', () => {
+    const loadFormat = { extraArgs: ['--load-format', 'safetensors'] };
+    expect(specProblems({ ...servers.gcs, pools: [{ ...servers.gcs.pools[0], modelServer: { ...servers.gcs.pools[0].modelServer, ...loadFormat } }] })).toEqual([
+      'pools[0].modelServer.extraArgs[0]: --load-format is a flag this tool sets (set to runai_streamer with modelServer.weightsFrom gcs: only the streamer reads the gs:// model)',
+    ]);
+    expect(specProblems(withServer(loadFormat))).toEqual([]);
   });
 
   test('every label key of the pods and of the selector is refused in labels', () => {
@@ -203,7 +217,9 @@ describe('the refusal lists agree with the construct', () => {
     expect(GKE_ACCELERATOR_NODE_LABEL).toBe(GKE_ACCELERATOR_LABEL);
   });
 
-  test('every variable the model server sets is a managed variable', () => {
-    for (const variable of vllm.env as { name: string }[]) expect(Object.keys(MANAGED_ENV)).toContain(variable.name);
+  test.each(Object.entries(servers))('every variable the model server sets with weights from %s is a managed variable', (_weightsFrom, document) => {
+    const container = findContainer(findObject(synthApp(resolveSpec(document)), 'Deployment', POOL), 'vllm');
+    expect(container.env.length).toBeGreaterThanOrEqual(4);
+    for (const variable of container.env as { name: string }[]) expect(Object.keys(MANAGED_ENV)).toContain(variable.name);
   });
 });
