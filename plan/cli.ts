@@ -115,6 +115,9 @@ export function describeViolation(violation: EnablementViolation): string {
   if (violation.kind === 'agent') {
     return `  ${violation.type} ${violation.name} grants to ${violation.member}, the ${violation.api} service agent, before a ServiceIdentity has created it ("does not exist" on a first run)`;
   }
+  if (violation.kind === 'pool') {
+    return `  ${violation.type} ${violation.name} grants to ${violation.member}, a Workload Identity principal, before the cluster that creates its pool ("Identity Pool does not exist" on a first run)`;
+  }
   const what = violation.kind === 'invoke' ? `invoke ${violation.type}` : `${violation.type} ${violation.name}`;
   return `  ${what} calls ${violation.api} in ${violation.project} before that API's enablement has completed (403 on a first run)`;
 }

@@ -66,18 +66,19 @@ export interface KubeEntry {
 
 /**
  * A call a real first run would see fail: a resource or invoke that reached Google Cloud before its API
- * was enabled (403 SERVICE_DISABLED), or an IAM grant to a service agent that did not exist yet
- * (`kind: 'agent'`, 400 "Service account ... does not exist").
+ * was enabled (403 SERVICE_DISABLED), an IAM grant to a service agent that did not exist yet
+ * (`kind: 'agent'`, 400 "Service account ... does not exist"), or an IAM grant to a Workload Identity
+ * principal before the cluster that creates its pool (`kind: 'pool'`, 400 "Identity Pool does not exist").
  */
 export interface EnablementViolation {
-  readonly kind: 'resource' | 'invoke' | 'agent';
+  readonly kind: 'resource' | 'invoke' | 'agent' | 'pool';
   /** Resource type or invoke token. */
   readonly type: string;
   /** Resource name (undefined for invokes). */
   readonly name?: string;
   readonly api: string;
   readonly project: string;
-  /** For `agent`: the member granted to before its service agent existed. */
+  /** For `agent` and `pool`: the member granted to before its service agent or identity pool existed. */
   readonly member?: string;
 }
 
@@ -184,6 +185,16 @@ export const SERVICE_AGENT_DOMAINS: Readonly<Record<string, string>> = {
   'gcp-sa-dep.iam.gserviceaccount.com': 'networkservices.googleapis.com',
 };
 
+/**
+ * The Workload Identity pool (`<project>.svc.id.goog`) a member names: a `principal://` or `principalSet://`
+ * identifier of that pool, or the older `serviceAccount:<project>.svc.id.goog[<namespace>/<name>]`.
+ */
+export function workloadIdentityPool(member: unknown): string | undefined {
+  if (typeof member !== 'string') return undefined;
+  const match = /^principal(?:Set)?:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+\.svc\.id\.goog)\//.exec(member) ?? /^serviceAccount:([^[]+\.svc\.id\.goog)\[/.exec(member);
+  return match?.[1];
+}
+
 /** The API whose service agent `member` names, or undefined for any other member. */
 export function serviceAgentApi(member: unknown): string | undefined {
   const match = typeof member === 'string' ? /^serviceAccount:service-\d+@(.+)$/.exec(member) : null;
@@ -202,6 +213,7 @@ export function poolDeletionRespectsPdbs(inputs: unknown): boolean {
   return Array.isArray(configs) && configs.some((config) => (config as { respectPdbDuringNodePoolDeletion?: unknown })?.respectPdbDuringNodePoolDeletion === true);
 }
 const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
+const CLUSTER_TYPE = 'gcp:container/cluster:Cluster';
 
 /** Provider-computed outputs the program reads (ids, endpoints, names). */
 function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<MockOptions>): Record<string, unknown> {
@@ -383,6 +395,31 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     }
   };
 
+  /**
+   * Models the Workload Identity pool `<project>.svc.id.goog`: GKE creates it with the first cluster of the
+   * project that enables Workload Identity ("Workload Identity Federation for GKE", which a cluster's
+   * workloadIdentityConfig.workloadPool turns on), and IAM refuses a member naming a pool that does not
+   * exist. A grant to such a principal must wait for a cluster whose workloadPool is that pool.
+   */
+  const workloadPools = new Map<string, string>();
+  const checkWorkloadPool = (type: string, inputs: Record<string, unknown>, name: string, urn: string, dependencies: readonly string[]): void => {
+    if (type === CLUSTER_TYPE) {
+      const pool = (inputs.workloadIdentityConfig as { workloadPool?: unknown } | undefined)?.workloadPool;
+      if (typeof pool === 'string' && !workloadPools.has(pool)) workloadPools.set(pool, urn);
+      return;
+    }
+    if (!type.includes('IAMMember') && !type.includes('IAMBinding')) return;
+    const members = [inputs.member, ...(Array.isArray(inputs.members) ? inputs.members : [])];
+    for (const member of members) {
+      const pool = workloadIdentityPool(member);
+      if (pool === undefined) continue;
+      const cluster = workloadPools.get(pool);
+      if (cluster === undefined || !waitsFor(dependencies, cluster)) {
+        recorder.violations.push({ kind: 'pool', type, name, api: 'container.googleapis.com', project: apiProjectOf(inputs, settings.defaultProject), member: String(member) });
+      }
+    }
+  };
+
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
@@ -406,6 +443,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       if (args.type !== SERVICE_TYPE) checkEnablement('resource', args.type, inputs, args.name, seen.options.dependencies);
       if (args.type === SERVICE_TYPE) checkBootstrap(inputs, args.name, seen.options.dependencies);
       checkAgent(args.type, inputs, args.name, seen.options.dependencies);
+      checkWorkloadPool(args.type, inputs, args.name, resource.urn, seen.options.dependencies);
       if (args.type === CONFIG_GROUP_TYPE) recordConfigGroup(recorder, args.name, resource.urn, inputs);
 
       // Echo the inputs as outputs, secrets still wrapped so they stay secret on the way back.

@@ -58,6 +58,37 @@ describe('API enablement (Google Cloud answers 403 SERVICE_DISABLED before it co
   });
 });
 
+describe('Workload Identity pools (IAM refuses a principal of a pool no cluster has created yet)', () => {
+  const PRINCIPAL = 'principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/app/sa/reader';
+  const cluster = () =>
+    new gcp.container.Cluster('gke', { project: 'p', location: 'us-central1', deletionProtection: false, initialNodeCount: 1, workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' } });
+  const grant = (name: string, member: string, options: pulumi.CustomResourceOptions = {}) =>
+    new gcp.projects.IAMMember(name, { project: 'p', role: 'roles/monitoring.viewer', member }, options);
+
+  test('a grant that does not wait for the cluster is reported, in either member form', async () => {
+    const run = await program(() => {
+      cluster();
+      grant('early', PRINCIPAL);
+      grant('legacy', 'serviceAccount:p.svc.id.goog[app/reader]');
+    });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['gke', 'early', 'legacy']));
+    expect(run.violations.filter((violation) => violation.kind === 'pool').map((violation) => [violation.name, violation.member])).toEqual([
+      ['early', PRINCIPAL],
+      ['legacy', 'serviceAccount:p.svc.id.goog[app/reader]'],
+    ]);
+  });
+
+  test('a grant that waits for the cluster of its pool is not; one for another pool is', async () => {
+    const run = await program(() => {
+      const gke = cluster();
+      grant('ordered', PRINCIPAL, { dependsOn: [gke] });
+      grant('other-pool', PRINCIPAL.replace('p.svc.id.goog', 'q.svc.id.goog'), { dependsOn: [gke] });
+    });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['gke', 'ordered', 'other-pool']));
+    expect(run.violations.filter((violation) => violation.kind === 'pool').map((violation) => violation.name)).toEqual(['other-pool']);
+  });
+});
+
 describe('replacement (ForceNew inputs, and the order the engine and providers choose)', () => {
   const gpuPool = (count: number, options: pulumi.CustomResourceOptions, name = 'gpu') => () => {
     new gcp.container.NodePool('pool', { cluster: 'c', location: 'us-central1', name, nodeConfig: { machineType: `a3-highgpu-${count}g`, guestAccelerators: [{ type: 'nvidia-h100-80gb', count }] } }, options);

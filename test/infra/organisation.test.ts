@@ -264,4 +264,11 @@ describe('the plan names a grant to a missing service agent', () => {
       `  gcp:projects/iAMMember:IAMMember grant grants to ${AGENT}, the container.googleapis.com service agent, before a ServiceIdentity has created it ("does not exist" on a first run)`,
     );
   });
+
+  test('describeViolation says which Workload Identity principal came before its cluster', () => {
+    const member = 'serviceAccount:p.svc.id.goog[app/reader]';
+    expect(describeViolation({ kind: 'pool', type: 'gcp:projects/iAMMember:IAMMember', name: 'grant', api: 'container.googleapis.com', project: 'p', member })).toBe(
+      `  gcp:projects/iAMMember:IAMMember grant grants to ${member}, a Workload Identity principal, before the cluster that creates its pool ("Identity Pool does not exist" on a first run)`,
+    );
+  });
 });
