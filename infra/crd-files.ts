@@ -5,27 +5,33 @@
  * its text, so a file is never rewritten under a running preview and a changed pin gets a new name.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { crdText, releaseCrds } from '../charts-gen/gitops-bundle';
 import type { DeploymentSpec, ExtensionVersion } from '../spec';
 import { projectRoot, sha256 } from '../validate/schema-source';
 
-/** Where the manifests are kept: a cache of this checkout, rebuilt from the bundle whenever missing. */
-export function crdCacheDir(root: string = projectRoot()): string {
-  return join(root, 'node_modules', '.cache', 'igw-crds');
-}
+/** Where the manifests are kept, relative to the project root: a cache of this checkout, rebuilt from the bundle. */
+const CRD_CACHE_DIR = join('node_modules', '.cache', 'igw-crds');
 
-/** The path of a file holding the CRDs of one of `version`'s `crdManifests`, written when it is not there yet. */
-export function crdManifestFile(spec: DeploymentSpec, version: ExtensionVersion, manifest: number, dir: string = crdCacheDir()): string {
+/**
+ * The path, relative to the project root, of a file holding the CRDs of one of `version`'s
+ * `crdManifests`, written when it is missing or does not hold them. Relative, because the path is an input
+ * of the ConfigFile: an absolute one would differ between a laptop and CI and show as a change on every
+ * preview. Pulumi runs the program and the Kubernetes provider in the project directory, where the
+ * provider reads it.
+ */
+export function crdManifestFile(spec: DeploymentSpec, version: ExtensionVersion, manifest: number, root: string = projectRoot()): string {
   const text = releaseCrds(spec, version, manifest).map(crdText).join('---\n');
-  const file = join(dir, `${version}-crds-${manifest + 1}-${sha256(text).slice(0, 16)}.yaml`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const file = join(CRD_CACHE_DIR, `${version}-crds-${manifest + 1}-${sha256(text).slice(0, 16)}.yaml`);
+  const path = join(root, file);
+  // The name says what the file should hold; what it holds is checked, not trusted.
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return file;
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, text);
-    renameSync(temp, file);
+    renameSync(temp, path);
   } finally {
     rmSync(temp, { force: true });
   }

@@ -2,7 +2,8 @@
  * `pulumi up` with only gcp:project and the token set: one program run under mocks, then one behaviour
  * per test, read off the inputs the mocks received.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../../charts-gen/app';
@@ -11,6 +12,10 @@ import { isSecretValue } from '../../plan/mocks';
 import type { MockRun } from '../../plan/program';
 import { resolveSpec, EXTENSION_RELEASES } from '../../spec';
 import { bundledCrds } from '../../validate';
+import { projectRoot } from '../../validate/schema-source';
+import { crdManifestFile } from '../../infra/crd-files';
+
+const ROOT = projectRoot();
 import { CONFIG_GROUP, GPU_POOL, HF_TOKEN, NODE_POOL, PROJECT, SUBNETWORK, SYSTEM_POOL, gpuNodeConfig, one, ofType, plain, proxyOnlySubnets, redacted, run, runSpec, type Inputs } from './harness';
 
 let result: MockRun;
@@ -202,11 +207,21 @@ describe('Kubernetes objects', () => {
     const configFile = one(result, 'kubernetes:yaml/v2:ConfigFile');
     expect(configFile.name).toBe('inference-extension-v0.3.0-crds');
     const file = plain(configFile).file as string;
-    expect(file).toMatch(/\/node_modules\/\.cache\/igw-crds\/v0\.3\.0-crds-1-[0-9a-f]{16}\.yaml$/);
-    const crds = parseAllDocuments(readFileSync(file, 'utf8')).map((document) => document.toJS());
+    // Relative to the project directory, where Pulumi runs the provider: the same input on every machine.
+    expect(file).toMatch(/^node_modules\/\.cache\/igw-crds\/v0\.3\.0-crds-1-[0-9a-f]{16}\.yaml$/);
+    const crds = parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((document) => document.toJS());
     expect(crds.map((crd) => crd.metadata.name)).toEqual(['inferencepools.inference.networking.x-k8s.io', 'inferencemodels.inference.networking.x-k8s.io']);
     expect(crds.map((crd) => crd.spec)).toEqual(EXTENSION_RELEASES['v0.3.0'].crdManifests[0].flatMap((pinned) => bundledCrds(pinned).map((crd) => crd.spec)));
     for (const crd of crds) expect(crd.metadata.labels['app.kubernetes.io/part-of']).toBe('inference-gateway');
+  });
+
+  test('a cached CRD file that no longer holds its CRDs is written again, not trusted for its name', () => {
+    const spec = resolveSpec({}, 'defaults');
+    const file = crdManifestFile(spec, 'v0.3.0', 0);
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    writeFileSync(join(ROOT, file), 'kind: Tampered\n');
+    expect(crdManifestFile(spec, 'v0.3.0', 0)).toBe(file);
+    expect(readFileSync(join(ROOT, file), 'utf8')).toBe(text);
   });
 
   test('the GA profile keeps one ConfigFile per manifest it once downloaded (-1 objectives, -2 model rewrites), so no CRD changes URN', async () => {
