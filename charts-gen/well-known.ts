@@ -15,6 +15,16 @@ export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
 /** Extended resource name of NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 
+/**
+ * GPUs one pod of a pod template asks for: the sum of its containers' `nvidia.com/gpu` limits (the device
+ * plugin reads limits). A toleration or node selector naming the resource asks for none.
+ */
+export function podTemplateGpus(template: unknown): number {
+  const containers = (template as { spec?: { containers?: unknown } } | undefined)?.spec?.containers;
+  if (!Array.isArray(containers)) return 0;
+  return containers.reduce((sum: number, container) => sum + Number((container as { resources?: { limits?: Record<string, unknown> } })?.resources?.limits?.[GPU_RESOURCE] ?? 0), 0);
+}
+
 /** Environment variable naming the lora-syncer's config file. */
 export const LORA_SYNCER_CONFIG_VARIABLE = 'DYNAMIC_LORA_ROLLOUT_CONFIG';
 

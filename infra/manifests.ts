@@ -3,7 +3,7 @@
  * `npm run synth` reads, one group of plain objects per chart. There is no second copy of any manifest.
  */
 import { buildApp, renderCharts } from '../charts-gen/app';
-import { GPU_RESOURCE, READY_REPLICAS_ANNOTATION } from '../charts-gen/well-known';
+import { podTemplateGpus, READY_REPLICAS_ANNOTATION } from '../charts-gen/well-known';
 import type { DeploymentSpec, GpuProvisioning } from '../spec';
 
 /** A Kubernetes object as a chart's `toJson()` returns it. */
@@ -54,7 +54,7 @@ export function modelServerTimeoutSeconds(provisioning: GpuProvisioning): number
 /** How long `pulumi up` waits for GKE to program the Gateway's load balancer. */
 export const GATEWAY_TIMEOUT_SECONDS = 1200;
 
-const requestsGpus = (object: KubeObject): boolean => JSON.stringify(object.spec ?? {}).includes(JSON.stringify(GPU_RESOURCE));
+const requestsGpus = (object: KubeObject): boolean => podTemplateGpus((object.spec as { template?: unknown } | undefined)?.template) > 0;
 
 /**
  * `pulumi.com/waitFor` for a Deployment whose healthy state is `ready` Ready replicas out of `replicas`.

@@ -20,6 +20,7 @@
  *   other; a Deployment counts as created only once its pods are Ready (await logic), so an HTTPRoute
  *   waits for a new pool's model servers only when it depends on them.
  */
+import { podTemplateGpus } from '../charts-gen/well-known';
 import type { PlanEntry, PlannedChange, Impact } from './plan-model';
 
 export const PROVIDER_CHANGE_SOURCE = 'the Pulumi engine replaces whatever a different explicit provider now owns';
@@ -65,11 +66,7 @@ const labelsMatch = (selector: unknown, labels: unknown): boolean => {
 const namespaceOf = (entry: PlanEntry): string => String(valueAt(entry.inputs, 'metadata.namespace') ?? 'default');
 const kindOf = (entry: PlanEntry): string | undefined => entry.object?.ref.kind ?? (typeof entry.inputs.kind === 'string' ? entry.inputs.kind : undefined);
 const podLabels = (entry: PlanEntry): unknown => valueAt(entry.inputs, 'spec.template.metadata.labels');
-const gpusPerPod = (entry: PlanEntry): number =>
-  ((valueAt(entry.inputs, 'spec.template.spec.containers') as Json[] | undefined) ?? []).reduce((sum, container) => {
-    const gpus = valueAt(container, 'resources.limits') as Json | undefined;
-    return sum + Number(gpus?.['nvidia.com/gpu'] ?? 0);
-  }, 0);
+const gpusPerPod = (entry: PlanEntry): number => podTemplateGpus(valueAt(entry.inputs, 'spec.template'));
 const replicasOf = (entry: PlanEntry): number => Number(valueAt(entry.inputs, 'spec.replicas') ?? 1);
 
 export interface ImpactRow {

@@ -9,6 +9,7 @@
  * unless the program's `deleteBeforeReplace` or, when the program leaves it unset, the provider says
  * otherwise; `ignoreChanges` paths are not diffed; a resource whose provider is replaced is replaced.
  */
+import { podTemplateGpus } from '../charts-gen/well-known';
 import { type ObjectRef, matchesRef, refKey, refOf } from './config-group-order';
 import { GCP_DELETE_BEFORE_REPLACE, GCP_FORCE_NEW, isUnder, kubernetesForceNew, type KubernetesProviderSettings } from './force-new';
 import type { KubeObject } from '../infra/manifests';
@@ -175,7 +176,7 @@ const valueAt = (value: unknown, path: string): unknown =>
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const isWorkload = (entry: PlanEntry): boolean => entry.object !== undefined && WORKLOAD_KINDS.has(entry.object.ref.kind) && entry.object.ref.group === 'apps';
-const requestsGpus = (entry: PlanEntry): boolean => JSON.stringify(valueAt(entry.inputs, 'spec.template') ?? {}).includes('"nvidia.com/gpu"');
+const requestsGpus = (entry: PlanEntry): boolean => podTemplateGpus(valueAt(entry.inputs, 'spec.template')) > 0;
 const hasGpus = (entry: PlanEntry): boolean => ((valueAt(entry.inputs, 'nodeConfig.guestAccelerators') as unknown[] | undefined) ?? []).length > 0;
 
 function providerSettings(entries: readonly PlanEntry[], providerUrn: string | undefined): KubernetesProviderSettings {
