@@ -6,7 +6,9 @@
  *
  * - vLLM's parser (FlexibleArgumentParser) reads `--max_model_len` as `--max-model-len` and `--x=1` as
  *   `--x 1`, so a flag is compared in that normal form; `--no-x` is the negation BooleanOptionalAction
- *   adds to `--x`.
+ *   adds to `--x`. Being Python's argparse, it also takes an unambiguous prefix of a long flag for the
+ *   flag (`--por 9000` is `--port 9000`; allow_abbrev is on), so a prefix of a flag we set or refuse is
+ *   refused too.
  * - The kubelet expands `$(NAME)` in a container's args and env values with the container's variables
  *   (Kubernetes API, "Define dependent environment variables"): `$(HUGGING_FACE_HUB_TOKEN)` would put the
  *   token on vLLM's command line, visible in `ps` and in the pod's events. No shell runs the args, so shell
@@ -52,8 +54,12 @@ export const MANAGED_ENV: Readonly<Record<string, string>> = {
   VLLM_CACHE_ROOT: "vLLM's cache on the data volume",
 };
 
-/** Variable names whose values are credentials: those belong in a Secret, not in the manifests. */
-const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE/i;
+/**
+ * Variable names whose values are credentials: those belong in a Secret, not in the manifests. Whole
+ * `_`-separated words, so `HF_TOKEN` and `OPENAI_API_KEY` are refused but `TOKENIZERS_PARALLELISM` (a
+ * common Hugging Face setting) is not.
+ */
+const SECRET_VARIABLE = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|API_?KEY|PRIVATE_KEY|ACCESS_KEY)(?:_|$)/i;
 /** `$(` (kubelet expansion), backquotes, `;`, `|`, `&`, `<`, `>`, and control characters. */
 const SYNTAX = /\$\(|[`;|&<>\r\n\t\0]/;
 /** In an env value only the kubelet's `$(` expansion and line breaks or NUL mean something else. */
@@ -88,6 +94,9 @@ export function checkExtraArgs(args: unknown, at: string, report: Report, manage
     if (managed !== undefined) report(path, `${flag} is a flag this tool sets (${managed})`);
     const forbidden = FORBIDDEN_VLLM_FLAGS[positive];
     if (forbidden !== undefined) report(path, `${flag} is not allowed: ${forbidden}`);
+    if (managed !== undefined || forbidden !== undefined || !positive.startsWith('--') || positive.length <= 2) return;
+    const abbreviated = [...Object.keys(managedFlags), ...Object.keys(FORBIDDEN_VLLM_FLAGS)].filter((full) => full.startsWith(positive));
+    if (abbreviated.length > 0) report(path, `${flag} is a prefix of ${abbreviated.join(' and ')}, which vLLM's parser would take it for; ${abbreviated.length > 1 ? 'those are' : 'that is'} set or refused by this tool`);
   });
 }
 
