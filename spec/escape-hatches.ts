@@ -15,6 +15,8 @@
  *   syntax would reach vLLM as literal text, which is never what was meant.
  */
 
+import { APP_LABEL, DEPENDS_ON_ANNOTATION, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL, SYNC_WAVE_ANNOTATION } from './kubernetes-keys';
+
 /** The flags the model server construct sets (charts-gen/model-server.ts), and the aliases vLLM gives them. */
 export const MANAGED_VLLM_FLAGS: Readonly<Record<string, string>> = {
   '--model': 'set from modelServer.baseModel',
@@ -139,13 +141,13 @@ export function checkTolerations(tolerations: unknown, at: string, report: Repor
  */
 const MANAGED_METADATA_PREFIXES: readonly string[] = ['app.kubernetes.io/', 'inference-gateway/'];
 export const MANAGED_METADATA_KEYS: Readonly<Record<string, string>> = {
-  app: 'the selector label of the pods, their Service and PodDisruptionBudget',
-  'llm-d.ai/engine-type': "the endpoint picker's engine label",
-  'config.kubernetes.io/depends-on': 'the apply order Pulumi, Config Sync and kpt read',
-  'argocd.argoproj.io/sync-wave': 'the apply order Argo CD reads',
+  [APP_LABEL]: 'the selector label of the pods, their Service and PodDisruptionBudget',
+  [ENGINE_TYPE_LABEL]: "the endpoint picker's engine label",
+  [DEPENDS_ON_ANNOTATION]: 'the apply order Pulumi, Config Sync and kpt read',
+  [SYNC_WAVE_ANNOTATION]: 'the apply order Argo CD reads',
 };
 /** The node label GKE puts on GPU nodes, which the pods select from modelServer.accelerator. */
-export const GKE_ACCELERATOR_NODE_LABEL = 'cloud.google.com/gke-accelerator';
+export const GKE_ACCELERATOR_NODE_LABEL = GKE_ACCELERATOR_LABEL;
 /** The node label of Spot VMs (GKE docs, "Spot VMs": `cloud.google.com/gke-spot: "true"`). */
 export const GKE_SPOT_NODE_LABEL = 'cloud.google.com/gke-spot';
 
