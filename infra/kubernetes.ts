@@ -22,7 +22,7 @@ export interface KubernetesArgs {
 }
 
 /** The key the model servers read from the token Secret (`secretKeyRef.key` in the guide). */
-export const HF_TOKEN_KEY = ModelServer.HF_TOKEN_KEY;
+export const HF_TOKEN_SECRET_KEY = ModelServer.HF_TOKEN_KEY;
 
 /** What the gateway chart's Gateway object tells us about where to read its status. */
 interface GatewayRef {
@@ -106,7 +106,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
             type: 'Opaque',
             // pulumi.secret again, even though config.requireSecret already returns a secret: the
             // token must stay encrypted in the state whatever Output the caller passes in.
-            stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
+            stringData: { [HF_TOKEN_SECRET_KEY]: pulumi.secret(args.hfToken) },
           },
           after(prerequisites.slice(this.crds.length)),
         ),

@@ -10,7 +10,7 @@ import { SPEC_FILE_VARIABLE } from '../spec';
 import { UsageError } from '../spec/command-line';
 import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
+import { CONFIG_NAMESPACE, HF_TOKEN_CONFIG, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
 
 /** The project the plan pretends to deploy to when no stack names one. */
 export const PLAN_PROJECT = 'example-project';
@@ -19,7 +19,6 @@ export const PLACEHOLDER_TOKEN = 'hf_placeholder_for_plan';
 /** Stands in for any other secret value of a stack file. */
 export const PLACEHOLDER_SECRET = 'secret-placeholder-for-plan';
 
-const TOKEN_KEY = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;
 
 /** A problem with the command line (a stack name, a stack that does not exist): one line, exit code 2 (the commands' one class). */
 export { UsageError };
@@ -101,7 +100,7 @@ export function readStackConfig(dir: string, stack: string, flag = '--stack'): P
   const placeholders: string[] = [];
   for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
     if (isSecure(value)) {
-      config[key] = key === TOKEN_KEY ? PLACEHOLDER_TOKEN : PLACEHOLDER_SECRET;
+      config[key] = key === HF_TOKEN_CONFIG ? PLACEHOLDER_TOKEN : PLACEHOLDER_SECRET;
       secretKeys.push(key);
       placeholders.push(key);
     } else if (typeof value === 'string') {
@@ -127,12 +126,12 @@ export function specConfig(specFile: string | undefined, source: string): PlanCo
   return {
     config: {
       'gcp:project': PLAN_PROJECT,
-      [TOKEN_KEY]: PLACEHOLDER_TOKEN,
+      [HF_TOKEN_CONFIG]: PLACEHOLDER_TOKEN,
       ...(specFile ? { [`${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`]: specFile } : {}),
     },
-    secretKeys: [TOKEN_KEY],
+    secretKeys: [HF_TOKEN_CONFIG],
     specSource: source,
-    placeholders: [TOKEN_KEY],
+    placeholders: [HF_TOKEN_CONFIG],
   };
 }
 
