@@ -34,9 +34,11 @@ const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
 
 /**
  * Google Cloud's project id grammar: 6 to 30 lower-case letters, digits and hyphens, starting with a
- * letter and not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects).
+ * letter and not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects),
+ * after an optional `<domain>:` of the older domain-scoped projects (`example.com:my-project`), which
+ * Google Cloud and `pulumi up` still accept.
  */
-export const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+export const PROJECT_ID = /^(?:[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** A stack file is a few keys; this is far beyond any and still reads in milliseconds. */
 const MAX_STACK_FILE_BYTES = 1 * MiB;
@@ -94,6 +96,11 @@ export function readStackConfig(dir: string, stack: string, flag = '--stack'): P
   if (project !== undefined && !(typeof project === 'string' && PROJECT_ID.test(project))) {
     const shown = typeof project === 'string' ? `"${printable(project.length > 60 ? `${project.slice(0, 60)}...` : project)}"` : `a ${Array.isArray(project) ? 'list' : typeof project}`;
     throw new StackFileError(`${fileName}: gcp:project must be a Google Cloud project id (6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-"), got ${shown}`);
+  }
+  const token = (values as Record<string, unknown>)[HF_TOKEN_CONFIG];
+  if (token !== undefined && !isSecure(token)) {
+    // Pulumi.yaml declares the token secret, and pulumi up refuses it in plain text; its value is not shown.
+    throw new StackFileError(`${fileName}: ${HF_TOKEN_CONFIG} is in plain text, and Pulumi.yaml declares it secret (pulumi up refuses it); set it with pulumi config set --secret ${HF_TOKEN_CONFIG} <token>`);
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
