@@ -4,9 +4,9 @@
  * preview: no network, no proxy to get through, nothing to pre-seed. The file name carries the sha256 of
  * its text, so a file is never rewritten under a running preview and a changed pin gets a new name.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../spec/text-file';
 import { crdText, releaseCrds } from '../charts-gen/gitops-bundle';
 import type { DeploymentSpec, ExtensionVersion } from '../spec';
 import { projectRoot, sha256 } from '../validate/schema-source';
@@ -27,13 +27,6 @@ export function crdManifestFile(spec: DeploymentSpec, version: ExtensionVersion,
   const path = join(root, file);
   // The name says what the file should hold; what it holds is checked, not trusted.
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return file;
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writeFileAtomically(path, text);
   return file;
 }

@@ -144,4 +144,4 @@ function requireBundle(entry) {
   return loadWithCodeCache(ensureBundle(entry));
 }
 
-module.exports = { root, ensureBundle, requireBundle, loadWithCodeCache };
+module.exports = { root, ensureBundle, requireBundle, loadWithCodeCache, writeAtomically };

@@ -5,7 +5,7 @@
 //
 // The package is ESM and imports its JSON schema without an import attribute, which Node.js 20 refuses,
 // so it is bundled once with esbuild (which inlines the JSON) into node_modules/.cache.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,9 +23,7 @@ async function loadParser() {
     const { buildSync } = require('esbuild');
     const result = buildSync({ entryPoints: [join(dirname(entry), 'dist', 'index.js')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
     mkdirSync(dirname(bundle), { recursive: true });
-    const temp = `${bundle}.tmp-${process.pid}`;
-    writeFileSync(temp, result.outputFiles[0].contents);
-    renameSync(temp, bundle);
+    require('./bundle.js').writeAtomically(bundle, result.outputFiles[0].contents);
   }
   return require(bundle);
 }

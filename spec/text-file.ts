@@ -3,7 +3,9 @@
  * a size cap, UTF-8 text only, and never blocking. Problems come back as one-line `TextFileError`s that
  * say what the path is, never what it contains.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -166,4 +168,21 @@ const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\
 /** `text` with every unprintable character written as \uXXXX, for paths and names echoed in messages. */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/**
+ * Writes a file whole or not at all: a temporary file beside it, unique per process and call (parallel
+ * runs may write the same file; the last rename wins with equal bytes), renamed over it, and removed
+ * whatever happens. For caches and generated files, where a torn file must never be read; synth's output
+ * has its own journal (charts-gen/output-dir.ts).
+ */
+export function writeFileAtomically(path: string, contents: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, contents);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }

@@ -7,8 +7,9 @@
  *
  * Exit codes: 0 up to date (or updated), 1 stale bundle or unusable source, 2 usage error.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../spec/text-file';
 import { parseCommandLine, UsageError } from '../spec/command-line';
 import { PINNED_SCHEMAS, type PinnedSchema } from './pinned-schemas';
 import { buildSchemaBundle, bundleText, SCHEMA_BUNDLE_PATH, UPDATE_COMMAND } from './schema-bundle';
@@ -99,14 +100,7 @@ export async function main(args: readonly string[], io: SchemasIo = processIo): 
     io.err(`${SCHEMA_BUNDLE_PATH} ${current === undefined ? 'is missing' : 'is not what the pinned CRD files give'}; run ${UPDATE_COMMAND}`);
     return 1;
   }
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writeFileAtomically(path, text);
   io.out(`wrote ${SCHEMA_BUNDLE_PATH} (${PINNED_SCHEMAS.length} pinned files, ${Buffer.byteLength(text)} bytes)`);
   return 0;
 }

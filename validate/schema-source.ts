@@ -15,10 +15,10 @@
  * Every file, local, cached or downloaded, must match its pinned sha256: a mirror that drifted would make
  * the validator vouch for manifests against schemas nobody reviewed.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { errnoReason, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
+import { errnoReason, MiB, printable, readTextFile, TextFileError, writeFileAtomically } from '../spec/text-file';
 import { PINNED_SCHEMAS, upstreamUrl, type PinnedSchema } from './pinned-schemas';
 
 export const SCHEMAS_DIR_VARIABLE = 'IGW_SCHEMAS_DIR';
@@ -240,18 +240,6 @@ async function cappedText(response: Response): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes a cache file whole or not at all, so a killed download never leaves a truncated file behind. */
-function writeCacheFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
-
 /** The proxy variables curl, npm and Go read; Node's own fetch reads none of them. */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
@@ -311,7 +299,8 @@ async function download(schema: PinnedSchema, origin: Extract<SchemaOrigin, { ki
   }
   verified(schema, text, shown);
   try {
-    writeCacheFile(join(origin.cacheDir, schema.file), text);
+    // Whole or not at all: a killed download never leaves a truncated file behind.
+    writeFileAtomically(join(origin.cacheDir, schema.file), text);
   } catch (error) {
     // A cache path that is a file, or a directory that may not be written: the user's setting to fix.
     throw new SchemaSourceError(`${printable(origin.cacheDir)}: cannot keep downloaded schemas there (${errnoReason(error)}); set ${SCHEMAS_CACHE_VARIABLE} to a directory you may write`);
