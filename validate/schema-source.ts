@@ -47,7 +47,7 @@ export interface SchemaSourceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Project root, whose sibling `../shared/schemas` is the default mirror. @default found from this file or the working directory */
   readonly projectRoot?: string;
-  /** Download files that are not cached yet. @default false (only the CLI, `npm test`'s setup and `npm run import` download) */
+  /** Download files that are not cached yet. @default false (only `npm run schemas -- --update`, `npm run import`, and `npm run validate` with IGW_SCHEMAS_URL set download) */
   readonly download?: boolean;
   /** Where downloads are kept. @default $IGW_SCHEMAS_CACHE, else <projectRoot>/node_modules/.cache/igw-schemas */
   readonly cacheDir?: string;
@@ -182,7 +182,7 @@ function readCached(schema: PinnedSchema, cacheDir: string): string | undefined 
 }
 
 const OFFLINE_SOURCES = `set ${SCHEMAS_DIR_VARIABLE} to a copy of the schema mirror (../shared/schemas), or ${SCHEMAS_URL_VARIABLE} to the base URL of one`;
-const HOW_TO_GET_THEM = `${OFFLINE_SOURCES}, or run npm test or npm run validate once with network access to download and cache them`;
+const HOW_TO_GET_THEM = `${OFFLINE_SOURCES}, or run npm run schemas -- --update once with network access to download them into that cache`;
 
 function notCached(origin: Extract<SchemaOrigin, { kind: 'download' }>, missing: number): SchemaSourceError {
   const from = origin.baseUrl === undefined ? 'no ../shared/schemas beside the project root' : `${SCHEMAS_URL_VARIABLE} is set`;

@@ -1,6 +1,6 @@
 /**
  * The pinned CRD files: their table, where they come from, and the same assertions run twice, once on
- * the local mirror (or the cache npm test's setup filled on a fresh clone) and once with no mirror
+ * the local mirror (or, on a fresh clone, the cache `npm run schemas -- --update` filled) and once with no mirror
  * directory at all, fetched from a mirror URL that a loopback HTTP server serves.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -293,7 +293,7 @@ suite('schema resolution', () => {
   test('no mirror, nothing cached and no download allowed: one line that says how to get them', () => {
     expect(() => loadSchemaTextsSync({ env: {}, projectRoot: '/nonexistent/project' })).toThrow(
       new SchemaSourceError(
-        `the pinned CRD schemas are not available offline: no ../shared/schemas beside the project root, and ${PINNED_SCHEMAS.length} of ${PINNED_SCHEMAS.length} files are not in the cache /nonexistent/project/node_modules/.cache/igw-schemas; set IGW_SCHEMAS_DIR to a copy of the schema mirror (../shared/schemas), or IGW_SCHEMAS_URL to the base URL of one, or run npm test or npm run validate once with network access to download and cache them`,
+        `the pinned CRD schemas are not available offline: no ../shared/schemas beside the project root, and ${PINNED_SCHEMAS.length} of ${PINNED_SCHEMAS.length} files are not in the cache /nonexistent/project/node_modules/.cache/igw-schemas; set IGW_SCHEMAS_DIR to a copy of the schema mirror (../shared/schemas), or IGW_SCHEMAS_URL to the base URL of one, or run npm run schemas -- --update once with network access to download them into that cache`,
       ),
     );
   });
