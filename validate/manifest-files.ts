@@ -7,7 +7,7 @@
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errnoReason, fileNameText, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
-import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
+import { formatYamlProblem, MAX_YAML_DEPTH, parseYamlText } from '../spec/yaml-text';
 import type { Problem, SourcedObject } from './types';
 
 /** A directory that cannot be read at all: a user error, reported without a stack trace. */
@@ -36,11 +36,20 @@ export const MAX_MANIFEST_DIRECTORY_BYTES = 16 * MiB;
 /** Comment lines, then a JSON object: synth's CRD files (and any manifest written as JSON). */
 const JSON_DOCUMENT = /^(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*\{/;
 
+/** What a scan of valid JSON text finds that JSON.parse does not say. */
+export type JsonScan =
+  | { readonly kind: 'duplicate key' }
+  /** A collection nested deeper than MAX_YAML_DEPTH, opened at `offset`. */
+  | { readonly kind: 'too deep'; readonly offset: number }
+  | undefined;
+
 /**
- * Whether valid JSON text has a key twice in one object (JSON.parse keeps the last silently; the YAML
- * parser reports it, and so must this path). Keys are compared decoded, so "a" and "\u0061" are one key.
+ * Scans valid JSON text for what the YAML parser would refuse and JSON.parse accepts: a key twice in one
+ * object (JSON.parse keeps the last silently; keys are compared decoded, so "a" and "\u0061" are one key),
+ * and collections nested deeper than MAX_YAML_DEPTH (the checks walk objects recursively, and thousands
+ * of levels would exhaust their stack). Reports the first found.
  */
-export function hasDuplicateJsonKey(text: string): boolean {
+export function scanJson(text: string): JsonScan {
   const objects: (Set<string> | undefined)[] = [];
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -51,36 +60,54 @@ export function hasDuplicateJsonKey(text: string): boolean {
       if (expectKey) {
         const keys = objects[objects.length - 1] as Set<string>;
         const key = JSON.parse(text.slice(i, j + 1)) as string;
-        if (keys.has(key)) return true;
+        if (keys.has(key)) return { kind: 'duplicate key' };
         keys.add(key);
         expectKey = false;
       }
       i = j;
-    } else if (c === '{') {
-      objects.push(new Set());
-      expectKey = true;
-    } else if (c === '[') {
-      objects.push(undefined);
+    } else if (c === '{' || c === '[') {
+      objects.push(c === '{' ? new Set() : undefined);
+      if (objects.length > MAX_YAML_DEPTH) return { kind: 'too deep', offset: i };
+      expectKey = c === '{';
     } else if (c === '}' || c === ']') {
       objects.pop();
     } else if (c === ',') {
       expectKey = objects[objects.length - 1] !== undefined;
     }
   }
-  return false;
+  return undefined;
+}
+
+/** Whether valid JSON text has a key twice in one object (see scanJson). */
+export function hasDuplicateJsonKey(text: string): boolean {
+  return scanJson(text)?.kind === 'duplicate key';
+}
+
+/** The 1-based line and column of `offset` in `text`, as the YAML parser counts them. */
+function linePosition(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: offset - lineStart + 1 };
 }
 
 /**
  * A manifest file's documents. A file that is one JSON object after its comments is read with
- * JSON.parse, many times faster than the YAML parser (synth's CRDs are the largest files it writes); any
- * other text, or JSON with a repeated key, goes through the YAML parser and its messages.
+ * JSON.parse, many times faster than the YAML parser (synth's CRDs are the largest files it writes), and
+ * refused past MAX_YAML_DEPTH as the YAML parser refuses it; any other text, or JSON with a repeated key,
+ * goes through the YAML parser and its messages.
  */
 function parseManifestText(text: string): ReturnType<typeof parseYamlText> {
   if (JSON_DOCUMENT.test(text)) {
-    const body = text.replace(/^(?:[ \t]*(?:#[^\n]*)?\n)*/, '');
+    const prefix = /^(?:[ \t]*(?:#[^\n]*)?\n)*/.exec(text)?.[0] ?? '';
+    const body = text.slice(prefix.length);
     try {
       const value: unknown = JSON.parse(body);
-      if (!hasDuplicateJsonKey(body)) return { documents: [{ index: 1, value }], problems: [] };
+      const scan = scanJson(body);
+      if (scan?.kind === 'too deep') {
+        const { line, col } = linePosition(text, prefix.length + scan.offset);
+        return { documents: [], problems: [{ line, col, document: 1, message: `collections nested more than ${MAX_YAML_DEPTH} levels deep` }] };
+      }
+      if (scan === undefined) return { documents: [{ index: 1, value }], problems: [] };
     } catch {
       // Not JSON after all: the YAML parser says what is wrong.
     }
