@@ -59,10 +59,14 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-/** The folders right inside `dir`; none when it cannot be listed (readManifestDirectory reports that). */
+/**
+ * The folders right inside `dir`, by lstat as readManifestDirectory lists them: a symbolic link to a folder
+ * is not followed here either (the reader reports it), so no folder is checked for an interrupted synth
+ * and then skipped; none when `dir` cannot be listed (readManifestDirectory reports that).
+ */
 function subfolders(dir: string): string[] {
   try {
-    return readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory);
+    return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dir, entry.name));
   } catch {
     return [];
   }

@@ -5,7 +5,7 @@
  * loads Ajv and CEL.
  */
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errnoReason, fileNameText, formatBytes, MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, MAX_YAML_DEPTH, parseYamlText } from '../spec/yaml-text';
 import type { Problem, SourcedObject } from './types';
@@ -136,11 +136,18 @@ function listDirectory(dir: string): Buffer[] {
   }
 }
 
-function isDirectory(path: string): boolean {
+/**
+ * What a name inside the directory is, by lstat: symbolic links are not followed, here and where the
+ * command line looks for an interrupted synth (cli.ts), so a folder is either read or reported, never
+ * checked for one and skipped for the other.
+ */
+function entryKind(path: string): 'directory' | 'link to a directory' | 'other' {
   try {
-    return lstatSync(path).isDirectory();
+    const stats = lstatSync(path);
+    if (stats.isDirectory()) return 'directory';
+    return stats.isSymbolicLink() && statSync(path).isDirectory() ? 'link to a directory' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
 }
 
@@ -150,11 +157,16 @@ function kustomizationOf(dir: string, names: readonly string[]): string | undefi
   return name === undefined ? undefined : join(dir, name);
 }
 
+/** The keys synth writes in a kustomization: the only ones that leave the objects as written. */
+const PLAIN_KUSTOMIZATION_KEYS: readonly string[] = ['apiVersion', 'kind', 'resources'];
+
 /**
- * Checks a kustomization against its folder: every listed resource exists here, and every manifest here
- * is listed (kustomize, and so Argo CD, Flux and `kubectl apply -k`, applies only what it lists).
+ * Checks a kustomization against its folder and what validate read: every listed resource exists and was
+ * read here (kustomize applies what it lists, read or not), every manifest here is listed (kustomize, and
+ * so Argo CD, Flux and `kubectl apply -k`, applies only what it lists), and nothing but resources is set
+ * (images, patches, namespace and the like change the objects after validate has judged them).
  */
-function checkKustomization(file: string, dir: string, manifests: readonly string[], problems: Problem[]): void {
+function checkKustomization(file: string, dir: string, manifests: readonly string[], read: ReadonlySet<string>, problems: Problem[]): void {
   const report = (path: string, message: string) => problems.push({ file, kind: 'Kustomization', name: '-', path, message });
   let text: string;
   try {
@@ -172,15 +184,25 @@ function checkKustomization(file: string, dir: string, manifests: readonly strin
     report('(document)', 'is not a YAML mapping');
     return;
   }
+  for (const key of Object.keys(value)) {
+    if (!PLAIN_KUSTOMIZATION_KEYS.includes(key)) {
+      report(key, `changes the objects kustomize applies, and validate checks objects as written; run it on the output of kustomize build ${printable(dir)} instead`);
+    }
+  }
   const resources = (value as { resources?: unknown }).resources ?? [];
   if (!Array.isArray(resources) || !resources.every((entry) => typeof entry === 'string')) {
     report('resources', 'must be a list of file or folder names');
     return;
   }
   resources.forEach((entry: string, index) => {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('/') || entry.split('/').includes('..')) return; // remote or outside: not ours to check
-    const target = join(dir, entry);
-    if (!existsSync(target)) report(`resources[${index}]`, `${printable(entry)} does not exist in ${printable(dir)}`);
+    const path = `resources[${index}]`;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(?:git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)/i.test(entry)) {
+      report(path, `lists ${printable(entry)}, a remote resource validate does not read; run validate on the output of kustomize build ${printable(dir)} instead`);
+      return;
+    }
+    const target = resolve(dir, entry);
+    if (!existsSync(target)) report(path, `${printable(entry)} does not exist in ${printable(dir)}`);
+    else if (!read.has(target)) report(path, `lists ${printable(entry)}, which validate did not read (it reads the manifests of this directory and of the folders right below it that hold a kustomization); validate that folder too, or the output of kustomize build ${printable(dir)}`);
   });
   const listed = new Set(resources.map((entry: string) => entry.replace(/^\.\//, '')));
   for (const name of manifests) {
@@ -198,9 +220,14 @@ export function readManifestDirectory(dir: string): ManifestFiles {
   const shown = printable(dir);
   const byteNames = listDirectory(dir);
   const folders: { readonly dir: string; readonly names: readonly Buffer[] }[] = [{ dir, names: byteNames }];
+  const problems: Problem[] = [];
   for (const name of byteNames) {
     const sub = join(dir, fileNameText(name));
-    if (!isDirectory(sub)) continue;
+    const kind = entryKind(sub);
+    if (kind === 'link to a directory') {
+      problems.push({ file: sub, kind: '?', name: '?', path: '(folder)', message: 'is a symbolic link to a folder, which validate does not follow: nothing in it was checked; validate the folder it points to' });
+    }
+    if (kind !== 'directory') continue;
     const subNames = listDirectory(sub);
     if (kustomizationOf(sub, subNames.map(fileNameText)) !== undefined) folders.push({ dir: sub, names: subNames });
   }
@@ -223,11 +250,12 @@ export function readManifestDirectory(dir: string): ManifestFiles {
     throw new ManifestReadError(`${shown}: its .yaml files add up to ${formatBytes(total)}, more than the ${formatBytes(MAX_MANIFEST_DIRECTORY_BYTES)} the validator reads`);
   }
   const objects: SourcedObject[] = [];
-  const problems: Problem[] = [];
+  // What validate reads, as kustomize would resolve a resources entry: the folders and their manifest files.
+  const read = new Set([...folders.map((folder) => resolve(folder.dir)), ...files.map(({ file }) => resolve(file))]);
   for (const folder of folders) {
     const texts = folder.names.map(fileNameText);
     const kustomization = kustomizationOf(folder.dir, texts);
-    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, texts.filter(isManifestName), problems);
+    if (kustomization !== undefined) checkKustomization(kustomization, folder.dir, texts.filter(isManifestName), read, problems);
   }
   for (const { bytes, file } of files) {
     let text: string;
