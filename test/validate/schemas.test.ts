@@ -254,6 +254,7 @@ suite('downloads through a proxy (Node\'s own fetch ignores HTTPS_PROXY)', () =>
       // A fresh copy of the module and of undici, whose once-per-process warning another test may have used up.
       let fresh: typeof import('../../validate/schema-source') | undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module registry needs require
         fresh = require('../../validate/schema-source');
       });
       const texts = await (fresh as typeof import('../../validate/schema-source')).loadSchemaTexts(throughProxy(server.url));
