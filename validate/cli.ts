@@ -8,14 +8,16 @@
  *
  * Exit codes: 0 no problems, 1 problems found or input that cannot be used, 2 usage error.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { CRDS_DIR } from '../charts-gen/gitops-bundle';
 import { hasPendingJournal, OutputError, readRecord, RECORD_FILE } from '../charts-gen/output-dir';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { printable } from '../spec/text-file';
 import { ManifestReadError, readManifestDirectory } from './manifest-files';
+import { checkCrdFolder } from './pinned-crds';
 import { loadValidatorSchemaTexts } from './schema-bundle';
 import { SchemaSourceError } from './schema-source';
 import { formatProblem } from './types';
@@ -47,6 +49,8 @@ class InputProblem extends Error {}
 
 interface SpecChoice {
   readonly spec?: DeploymentSpec;
+  /** Whether `spec` is the one synth recorded in the folder (then its crds/ must hold the profile's CRDs). */
+  readonly recorded?: boolean;
   /** How the summary names the spec's origin. */
   readonly note: string;
 }
@@ -59,10 +63,23 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-/** The folders right inside `dir`; none when it cannot be listed (readManifestDirectory reports that). */
+/** A directory itself, not a symbolic link to one (readManifestDirectory reads only those). */
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The folders right inside `dir`, by lstat as readManifestDirectory lists them: a symbolic link to a folder
+ * is not followed here either (the reader reports it), so no folder is checked for an interrupted synth
+ * and then skipped; none when `dir` cannot be listed (readManifestDirectory reports that).
+ */
 function subfolders(dir: string): string[] {
   try {
-    return readdirSync(dir).map((name) => join(dir, name)).filter(isDirectory);
+    return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dir, entry.name));
   } catch {
     return [];
   }
@@ -94,7 +111,7 @@ function chooseSpec(dir: string, specFile: string | undefined): SpecChoice {
       `${printable(dir)}: was synthesized from another spec than ${printable(specFile as string)}; run npm run synth -- ${printable(specFile as string)} --out ${printable(dir)}, or leave out the spec to check against the recorded one`,
     );
   }
-  if (recorded) return { spec: recorded, note: `spec: the one synth recorded in ${printable(dir)}/${RECORD_FILE}` };
+  if (recorded) return { spec: recorded, recorded: true, note: `spec: the one synth recorded in ${printable(dir)}/${RECORD_FILE}` };
   if (given) return { spec: given, note: `spec: ${printable(specFile as string)}` };
   return { note: `GPU node pool checks skipped: no spec (${printable(dir)} has no synth record; pass --spec <file>)` };
 }
@@ -132,6 +149,10 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       const verdicts = VerdictCache.load();
       report = validateWithSchemas(files.objects, schemas, { spec: choice.spec, verdicts });
       verdicts.save();
+      const crdsDir = join(dir, CRDS_DIR);
+      if (choice.recorded && choice.spec !== undefined && isRealDirectory(crdsDir)) {
+        report = { ...report, problems: [...report.problems, ...checkCrdFolder(crdsDir, files.objects, schemas, choice.spec, printable(dir))] };
+      }
     }
     const problems = [...files.problems, ...report.problems];
     for (const problem of problems) io.out(formatProblem(problem));

@@ -29,7 +29,7 @@ export const SCHEMA_BUNDLE_PATH = 'schemas/bundle.json';
 export const SCHEMA_BUNDLE_FORMAT = 1;
 export const UPDATE_COMMAND = 'npm run schemas -- --update';
 
-/** A CustomResourceDefinition as the bundle keeps it. */
+/** A CustomResourceDefinition as the bundle keeps it (and synth writes it into crds/, with labels and annotations added). */
 export interface BundledCrd {
   readonly apiVersion: string;
   readonly kind: 'CustomResourceDefinition';
@@ -67,7 +67,7 @@ export function withoutDescriptions(schema: unknown): unknown {
   return out;
 }
 
-function compactCrd(document: Record<string, unknown>, file: string): BundledCrd {
+export function compactCrd(document: Record<string, unknown>, file: string): BundledCrd {
   const metadata = (document.metadata ?? {}) as Record<string, unknown>;
   const spec = (document.spec ?? {}) as Record<string, unknown>;
   if (typeof metadata.name !== 'string' || !Array.isArray(spec.versions)) throw new SchemaSourceError(`${file}: a CustomResourceDefinition without a name or versions`);

@@ -47,7 +47,7 @@ export interface SchemaSourceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Project root, whose sibling `../shared/schemas` is the default mirror. @default found from this file or the working directory */
   readonly projectRoot?: string;
-  /** Download files that are not cached yet. @default false (only the CLI, `npm test`'s setup and `npm run import` download) */
+  /** Download files that are not cached yet. @default false (only `npm run schemas -- --update`, `npm run import`, and `npm run validate` with IGW_SCHEMAS_URL set download) */
   readonly download?: boolean;
   /** Where downloads are kept. @default $IGW_SCHEMAS_CACHE, else <projectRoot>/node_modules/.cache/igw-schemas */
   readonly cacheDir?: string;
@@ -182,7 +182,7 @@ function readCached(schema: PinnedSchema, cacheDir: string): string | undefined 
 }
 
 const OFFLINE_SOURCES = `set ${SCHEMAS_DIR_VARIABLE} to a copy of the schema mirror (../shared/schemas), or ${SCHEMAS_URL_VARIABLE} to the base URL of one`;
-const HOW_TO_GET_THEM = `${OFFLINE_SOURCES}, or run npm test or npm run validate once with network access to download and cache them`;
+const HOW_TO_GET_THEM = `${OFFLINE_SOURCES}, or run npm run schemas -- --update once with network access to download them into that cache`;
 
 function notCached(origin: Extract<SchemaOrigin, { kind: 'download' }>, missing: number): SchemaSourceError {
   const from = origin.baseUrl === undefined ? 'no ../shared/schemas beside the project root' : `${SCHEMAS_URL_VARIABLE} is set`;
@@ -243,25 +243,56 @@ async function cappedText(response: Response): Promise<string> {
 /** The proxy variables curl, npm and Go read; Node's own fetch reads none of them. */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
+/** The first of `names` set (and not empty) in `env`. */
+function variable(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
+  return names.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+}
+
 /**
- * fetch(), through the proxy HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (undici's
- * EnvHttpProxyAgent, which reads them as curl does); Node's global fetch when no proxy is set.
+ * Whether NO_PROXY (or no_proxy) exempts `url`'s host, as curl reads it: names separated by commas or
+ * spaces, `*` alone exempts every host, a name (a leading `.` or `*.` dropped) exempts that host and the
+ * hosts below it, and a `:port` suffix limits the name to that port.
+ */
+export function exemptFromProxy(url: URL, env: NodeJS.ProcessEnv): boolean {
+  const host = url.hostname.toLowerCase();
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return (variable(env, ['NO_PROXY', 'no_proxy']) ?? '').split(/[,\s]+/).some((raw) => {
+    if (raw === '*') return true;
+    const entry = /^(.+?)(?::(\d+))?$/.exec(raw.toLowerCase());
+    if (entry === null) return false;
+    const name = entry[1].replace(/^\*?\./, '');
+    if (entry[2] !== undefined && Number(entry[2]) !== port) return false;
+    return name !== '' && (host === name || host.endsWith(`.${name}`));
+  });
+}
+
+/**
+ * The proxy a download of `url` goes through, from the given environment only: HTTPS_PROXY for https://
+ * (else HTTP_PROXY, as undici's and npm's agents do), HTTP_PROXY for http://, none when NO_PROXY exempts
+ * the host.
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
+  if (exemptFromProxy(url, env)) return undefined;
+  const http = variable(env, ['HTTP_PROXY', 'http_proxy']);
+  return url.protocol === 'https:' ? (variable(env, ['HTTPS_PROXY', 'https_proxy']) ?? http) : http;
+}
+
+/**
+ * fetch(), through the proxy `proxyFor` chooses (undici's ProxyAgent, built here from the chosen variable:
+ * its EnvHttpProxyAgent prints an "experimental" warning and reads the real process.env for whatever it is
+ * not given); Node's global fetch when no proxy applies.
  */
 async function fetchThroughProxy(url: URL, init: { headers: Record<string, string>; signal: AbortSignal }, env: NodeJS.ProcessEnv, read: (response: Response) => Promise<string>): Promise<string> {
-  const value = (names: readonly string[]) => names.map((name) => env[name]).find((v) => v !== undefined && v !== '');
   const check = async (response: Response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return read(response);
   };
-  if (!PROXY_VARIABLES.some((name) => env[name])) return check(await fetch(url, init));
-  // Loaded only when a proxy is set: undici's own fetch, which takes its dispatcher.
+  const proxy = PROXY_VARIABLES.some((name) => env[name]) ? proxyFor(url, env) : undefined;
+  if (proxy === undefined) return check(await fetch(url, init));
+  // Loaded only when a proxy is used: undici's own fetch, which takes its dispatcher.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const undici = require('undici') as typeof import('undici');
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    httpProxy: value(['HTTP_PROXY', 'http_proxy']),
-    httpsProxy: value(['HTTPS_PROXY', 'https_proxy']),
-    noProxy: value(['NO_PROXY', 'no_proxy']) ?? '',
-  });
+  const dispatcher = new undici.ProxyAgent(proxy);
   try {
     return await check((await undici.fetch(url, { ...init, dispatcher })) as unknown as Response);
   } finally {

@@ -15,6 +15,7 @@ import { VerdictCache } from './cel-cache';
 import { validateCustomResource } from './custom-resources';
 import { checkMetadata } from './metadata';
 import { readManifestDirectory } from './manifest-files';
+import { checkPinnedCrds } from './pinned-crds';
 import { groupOf, ObjectSet, type Entry } from './object-set';
 import { loadValidatorSchemaTexts, validatorSchemaTexts } from './schema-bundle';
 import type { SchemaSourceOptions, SchemaTexts } from './schema-source';
@@ -152,6 +153,7 @@ export function validateWithSchemas(objects: readonly SourcedObject[], schemas: 
     seen.set(key, checked.entry);
     entries.push(checked.entry);
   }
+  problems.push(...checkPinnedCrds(objects, schemas, options.spec));
   const context: CheckContext = {
     set: new ObjectSet(entries),
     spec: options.spec,

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_YAML_DEPTH } from '../../spec/yaml-text';
 import { hasDuplicateJsonKey, readManifestDirectory } from '../../validate/manifest-files';
 
 function read(text: string) {
@@ -31,4 +32,17 @@ test('text that only starts like JSON goes to the YAML parser and its messages',
   const { problems } = read('{"apiVersion": "v1", "kind": \n');
   expect(problems).toHaveLength(1);
   expect(problems[0].message).toMatch(/^not valid YAML at line \d+, column \d+/);
+});
+
+test('JSON nested deeper than the YAML limit is refused as the YAML parser refuses it, at the collection past the limit', () => {
+  const deep = (levels: number) => `{"apiVersion": "v1", "kind": "ConfigMap", "x": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}\n`;
+  const limit = read(`# synth's comment\n${deep(MAX_YAML_DEPTH)}`);
+  expect(limit.problems).toEqual([]);
+  expect(limit.objects).toHaveLength(1);
+  const over = read(`# synth's comment\n${deep(5_000)}`);
+  expect(over.objects).toEqual([]);
+  expect(over.problems.map((p) => p.message)).toEqual([`not valid YAML at line 2, column ${47 + MAX_YAML_DEPTH}: collections nested more than ${MAX_YAML_DEPTH} levels deep`]);
+  // The same nesting written as YAML gets the same message from the YAML parser.
+  const yaml = read(`x: ${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}\n`);
+  expect(yaml.problems.map((p) => p.message)).toEqual([expect.stringMatching(new RegExp(`: collections nested more than ${MAX_YAML_DEPTH} levels deep$`))]);
 });

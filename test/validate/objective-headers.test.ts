@@ -33,3 +33,16 @@ test('an objective of another pool does not count', () => {
     `HTTPRoute/my-route: spec.rules[1].filters[0].requestHeaderModifier.set[0].value: sets x-llm-d-inference-objective to "llama3-base-model", but no InferenceObjective of that name refers to InferencePool "${POOL}" (backendRefs[0]): its picker runs these requests at priority 0`,
   );
 });
+
+test("during a migration, an objective of the x-k8s pool named like the v1 pool does not count for the v1 pool", () => {
+  const objects = synthObjects(MIGRATION_SPEC);
+  const gaPool = `${POOL}-ga`;
+  // An x-k8s pool that shares the v1 pool's name (both may exist: they are different kinds to the API server).
+  const oldPool = structuredClone(objects.find((o) => (o.object as Json).kind === 'InferencePool' && (o.object as Json).apiVersion.startsWith('inference.networking.x-k8s.io/')) as { file: string; object: Json });
+  oldPool.object.metadata.name = gaPool;
+  objects.push(oldPool);
+  (find(objects, 'InferenceObjective', 'llama3-base-model') as Json).spec.poolRef = { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: gaPool };
+  expect(lines(validate(objects, MIGRATION_SPEC))).toContain(
+    `HTTPRoute/my-route: spec.rules[1].filters[0].requestHeaderModifier.set[0].value: sets x-llm-d-inference-objective to "llama3-base-model", but no InferenceObjective of that name refers to InferencePool "${gaPool}" (backendRefs[1]): its picker runs these requests at priority 0`,
+  );
+});

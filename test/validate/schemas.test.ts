@@ -1,6 +1,6 @@
 /**
  * The pinned CRD files: their table, where they come from, and the same assertions run twice, once on
- * the local mirror (or the cache npm test's setup filled on a fresh clone) and once with no mirror
+ * the local mirror (or, on a fresh clone, the cache `npm run schemas -- --update` filled) and once with no mirror
  * directory at all, fetched from a mirror URL that a loopback HTTP server serves.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PINNED_SCHEMAS, SchemaSourceError, loadSchemaTextsSync, upstreamUrl, validateWithSchemas, type SchemaTexts } from '../../validate';
 import { pinnedSources } from '../pinned-sources';
-import { loadSchemaTexts, localSchemasDir, schemaOrigin, sha256, type SchemaSourceOptions } from '../../validate/schema-source';
+import { exemptFromProxy, loadSchemaTexts, localSchemasDir, proxyFor, schemaOrigin, sha256, type SchemaSourceOptions } from '../../validate/schema-source';
 import { defaultSpec, find, synthObjects } from './helpers';
 
 const origin = schemaOrigin();
@@ -246,6 +246,67 @@ suite('downloads through a proxy (Node\'s own fetch ignores HTTPS_PROXY)', () =>
     }
   });
 
+  test('a download through the proxy prints no process warning (undici\'s EnvHttpProxyAgent warns that it is experimental)', async () => {
+    const server = await proxy();
+    const warnings: unknown[] = [];
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation((warning: string | Error) => void warnings.push(warning));
+    try {
+      // A fresh copy of the module and of undici, whose once-per-process warning another test may have used up.
+      let fresh: typeof import('../../validate/schema-source') | undefined;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module registry needs require
+        fresh = require('../../validate/schema-source');
+      });
+      const texts = await (fresh as typeof import('../../validate/schema-source')).loadSchemaTexts(throughProxy(server.url));
+      expect(texts.size).toBe(PINNED_SCHEMAS.length);
+      expect(server.requests).not.toEqual([]);
+      expect(warnings).toEqual([]);
+    } finally {
+      emitWarning.mockRestore();
+      await server.close();
+    }
+  });
+
+  test('only the environment given is read: HTTPS_PROXY there and HTTP_PROXY in process.env send an http:// download direct', async () => {
+    const mirror = await serve(mirrorFiles());
+    const saved = process.env.HTTP_PROXY;
+    // A proxy nobody listens on: a download that went through it would fail.
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    try {
+      const options = overHttp(mirror.url);
+      const texts = await loadSchemaTexts({ ...options, env: { ...options.env, HTTPS_PROXY: 'http://127.0.0.1:9' } });
+      expect(texts.size).toBe(PINNED_SCHEMAS.length);
+      expect(mirror.requests.length).toBe(PINNED_SCHEMAS.length);
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+      await mirror.close();
+    }
+  });
+
+  test.each([
+    ['mirror.example', 'http://mirror.example/x', true],
+    ['.example', 'http://mirror.example/x', true],
+    ['*.example', 'http://mirror.example/x', true],
+    ['example', 'http://mirror.example/x', true],
+    ['ample', 'http://mirror.example/x', false],
+    ['mirror.example:8080', 'http://mirror.example/x', false],
+    ['mirror.example:8080', 'http://mirror.example:8080/x', true],
+    ['a, *', 'https://mirror.example/x', true],
+    ['', 'https://mirror.example/x', false],
+  ])('NO_PROXY=%s exempts %s: %s (as curl reads it)', (noProxy, url, exempt) => {
+    expect(exemptFromProxy(new URL(url), { NO_PROXY: noProxy })).toBe(exempt);
+    expect(proxyFor(new URL(url), { NO_PROXY: noProxy, HTTP_PROXY: 'http://proxy:3128' })).toBe(exempt ? undefined : 'http://proxy:3128');
+  });
+
+  test('https:// takes HTTPS_PROXY, else HTTP_PROXY; http:// takes HTTP_PROXY only', () => {
+    const both = { HTTPS_PROXY: 'http://secure:3128', HTTP_PROXY: 'http://plain:3128' };
+    expect(proxyFor(new URL('https://h/x'), both)).toBe('http://secure:3128');
+    expect(proxyFor(new URL('http://h/x'), both)).toBe('http://plain:3128');
+    expect(proxyFor(new URL('https://h/x'), { http_proxy: 'http://plain:3128' })).toBe('http://plain:3128');
+    expect(proxyFor(new URL('http://h/x'), { HTTPS_PROXY: 'http://secure:3128' })).toBeUndefined();
+  });
+
   test('NO_PROXY exempts the host: the download goes direct and the proxy sees nothing', async () => {
     const server = await proxy();
     try {
@@ -293,7 +354,7 @@ suite('schema resolution', () => {
   test('no mirror, nothing cached and no download allowed: one line that says how to get them', () => {
     expect(() => loadSchemaTextsSync({ env: {}, projectRoot: '/nonexistent/project' })).toThrow(
       new SchemaSourceError(
-        `the pinned CRD schemas are not available offline: no ../shared/schemas beside the project root, and ${PINNED_SCHEMAS.length} of ${PINNED_SCHEMAS.length} files are not in the cache /nonexistent/project/node_modules/.cache/igw-schemas; set IGW_SCHEMAS_DIR to a copy of the schema mirror (../shared/schemas), or IGW_SCHEMAS_URL to the base URL of one, or run npm test or npm run validate once with network access to download and cache them`,
+        `the pinned CRD schemas are not available offline: no ../shared/schemas beside the project root, and ${PINNED_SCHEMAS.length} of ${PINNED_SCHEMAS.length} files are not in the cache /nonexistent/project/node_modules/.cache/igw-schemas; set IGW_SCHEMAS_DIR to a copy of the schema mirror (../shared/schemas), or IGW_SCHEMAS_URL to the base URL of one, or run npm run schemas -- --update once with network access to download them into that cache`,
       ),
     );
   });

@@ -186,28 +186,32 @@ export function checkInferencePools(ctx: CheckContext): void {
   }
 }
 
+/** The pool a `poolRef` names, or the most specific wrong field and why. */
+export type PoolRefLookup = { readonly pool: Entry } | { readonly pool?: undefined; readonly path: string; readonly message: string };
+
 /**
- * The pool a `poolRef` names (group and kind already defaulted by the CRD), or undefined after reporting
- * why not: the most specific wrong field, with the group a same-named pool does have.
+ * The pool an object's `poolRef` names, by group, kind, name and the object's namespace (group and kind
+ * already defaulted by the CRD), reporting nothing: a same-named pool of the other API group is not it.
+ * When there is none, the most specific wrong field, with the group a same-named pool does have.
  */
-function resolvePoolRef(ctx: CheckContext, owner: Entry): Entry | undefined {
+export function lookupPoolRef(ctx: CheckContext, owner: Entry): PoolRefLookup {
   const ref = asRecord(asRecord(owner.object.spec).poolRef);
   const group = asString(ref.group) ?? owner.group;
   const kind = asString(ref.kind) ?? 'InferencePool';
   const name = asString(ref.name) ?? '';
   const pool = ctx.set.find(group, kind, name, owner.namespace);
-  if (pool && isInferencePool(pool)) return pool;
-  if (pool) {
-    ctx.report(owner, 'spec.poolRef.kind', `${kind} "${name}" is not an InferencePool`);
-    return undefined;
-  }
+  if (pool && isInferencePool(pool)) return { pool };
+  if (pool) return { path: 'spec.poolRef.kind', message: `${kind} "${name}" is not an InferencePool` };
   const other = INFERENCE_GROUPS.map((g) => ctx.set.find(g, 'InferencePool', name, owner.namespace)).find((e) => e !== undefined);
-  if (other && kind === 'InferencePool') {
-    ctx.report(owner, 'spec.poolRef.group', `InferencePool "${name}" is in group ${other.group}, not ${group}`);
-    return undefined;
-  }
-  ctx.report(owner, 'spec.poolRef.name', `${kind} "${name}" (group ${group}) is not in namespace ${owner.namespace ?? 'default'} of the manifests`);
-  return undefined;
+  if (other && kind === 'InferencePool') return { path: 'spec.poolRef.group', message: `InferencePool "${name}" is in group ${other.group}, not ${group}` };
+  return { path: 'spec.poolRef.name', message: `${kind} "${name}" (group ${group}) is not in namespace ${owner.namespace ?? 'default'} of the manifests` };
+}
+
+/** The pool a `poolRef` names (see lookupPoolRef), or undefined after reporting why not. */
+function resolvePoolRef(ctx: CheckContext, owner: Entry): Entry | undefined {
+  const found = lookupPoolRef(ctx, owner);
+  if (found.pool === undefined) ctx.report(owner, found.path, found.message);
+  return found.pool;
 }
 
 /** InferenceModel `targetModels` (or `modelName`) must be served by the pool's pods. */

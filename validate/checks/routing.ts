@@ -7,7 +7,7 @@
 import type { Entry } from '../object-set';
 import { asArray, asRecord, asString, fieldPath } from '../types';
 import { GATEWAY_GROUP, INFERENCE_GROUPS, MODEL_NAME_HEADER, OBJECTIVE_HEADER, type CheckContext } from './context';
-import { isInferencePool, OBJECTIVE_GROUPS, poolAcceptedModels, poolPods, poolView, V1_POOL_GROUP } from './inference';
+import { isInferencePool, lookupPoolRef, OBJECTIVE_GROUPS, poolAcceptedModels, poolPods, poolView, V1_POOL_GROUP } from './inference';
 import { checkServicePort, containerPorts, describePorts, servicePods } from './services';
 
 function describeRef(group: string, kind: string, name: string): string {
@@ -66,7 +66,6 @@ function matchKey(raw: unknown): string {
   return JSON.stringify([asString(path.type) ?? 'PathPrefix', asString(path.value) ?? '/', match.method ?? null, sorted(match.headers, true), sorted(match.queryParams, false)]);
 }
 
-/** Gateways an HTTPRoute attaches to (only those in the manifests), keyed `namespace/name`. */
 /**
  * The listeners a route attaches to, as `namespace/gateway#listener`: the one its `sectionName` names, or
  * every listener of the Gateway. Two rules compete for traffic only on a listener they share (an HTTPS
@@ -85,6 +84,7 @@ function routeListeners(ctx: CheckContext, route: Entry): string[] {
   });
 }
 
+/** Gateways an HTTPRoute attaches to (only those in the manifests), keyed `namespace/name`. */
 function routeGateways(ctx: CheckContext, route: Entry): string[] {
   const out: string[] = [];
   asArray(asRecord(route.object.spec).parentRefs).forEach((raw, index) => {
@@ -167,9 +167,10 @@ function checkObjectiveHeaders(ctx: CheckContext, route: Entry, rule: Record<str
       for (const backend of backends) {
         if (!isInferencePool(backend.target) || backend.target.group !== V1_POOL_GROUP || backend.weight === 0) continue;
         const pool = backend.target;
+        // By the pool's group too: during a migration the x-k8s pool may share the v1 pool's name.
         const found = OBJECTIVE_GROUPS.some((group) => {
           const entry = ctx.set.find(group, 'InferenceObjective', objective, pool.namespace);
-          return entry !== undefined && asString(asRecord(asRecord(entry.object.spec).poolRef).name) === pool.name;
+          return entry !== undefined && lookupPoolRef(ctx, entry).pool === pool;
         });
         if (!found) {
           ctx.report(
