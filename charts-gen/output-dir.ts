@@ -52,7 +52,6 @@ export const RECORD_FILE = '.inference-gateway-synth';
 /** Every name synth creates for its own bookkeeping starts with this prefix. */
 export const OWN_PREFIX = `${RECORD_FILE}.`;
 export const JOURNAL_FILE = `${OWN_PREFIX}journal`;
-export const LOCK_FILE = `${OWN_PREFIX}lock`;
 
 /**
  * Whose directory this is: the record's name (every bookkeeping name starts with it and a dot), the
@@ -342,16 +341,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid of a live process other than this one that holds the directory's lock, if any. */
-function lockHolder(dir: string): number | undefined {
+/**
+ * The pid of a live process other than this one that holds the directory's lock, if any. An unreadable
+ * lock is treated like one whose holder is gone.
+ */
+function lockHolder(dir: string, layout: OutputLayout): number | undefined {
   let holder = NaN;
   try {
-    holder = Number.parseInt(readRegularFile(join(dir, LOCK_FILE), 64).toString('utf8'), 10);
+    holder = Number.parseInt(readRegularFile(join(dir, bookkeeping(layout).lock), 64).toString('utf8'), 10);
   } catch {
     return undefined;
   }
   return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder) ? holder : undefined;
 }
+
+const lockedMessage = (shownDir: string, holder: number, layout: OutputLayout) =>
+  `${printable(shownDir)}: another ${layout.tool} (process ${holder}) is writing here; wait for it, or delete ${bookkeeping(layout).lock} if no ${layout.tool} is running`;
 
 /** Takes the directory's lock (a file holding our pid); a lock left by a process that is gone is taken over. */
 function lock(dir: string, shownDir: string, layout: OutputLayout): () => void {
@@ -366,15 +371,8 @@ function lock(dir: string, shownDir: string, layout: OutputLayout): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError([`${printable(shownDir)}: cannot write here (${errnoReason(error)})`]);
     }
-    let holder = NaN;
-    try {
-      holder = Number.parseInt(readRegularFile(path, 64).toString('utf8'), 10);
-    } catch {
-      // An unreadable lock is treated like one whose holder is gone.
-    }
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new OutputError([`${printable(shownDir)}: another ${layout.tool} (process ${holder}) is writing here; wait for it, or delete ${lockName} if no ${layout.tool} is running`]);
-    }
+    const holder = lockHolder(dir, layout);
+    if (holder !== undefined) throw new OutputError([lockedMessage(shownDir, holder, layout)]);
     if (attempt > 0) throw new OutputError([`${printable(shownDir)}: cannot take the lock ${lockName}`]);
     rmSync(path, { force: true });
   }
@@ -389,6 +387,49 @@ function removeLeftovers(dir: string, layout: OutputLayout): void {
 }
 
 const changed = (tool: string) => `changed while ${tool} was writing; move it away, then run ${tool} again to finish`;
+
+interface Classified {
+  readonly write: WriteStep[];
+  readonly unchanged: string[];
+  readonly remove: RemoveStep[];
+  /** Files this tool will not replace or remove: each a reason to write nothing at all. */
+  readonly problems: string[];
+}
+
+/**
+ * The rules of this file for one folder, decided once, for publishing and for the check made before any
+ * folder is written: given the sha256 of every file to write (by name) and the folder's record, which files
+ * are written, left as they are, removed, or refused.
+ */
+function classify(dir: string, shownDir: string, wanted: ReadonlyMap<string, string>, previous: SynthRecord | undefined, layout: OutputLayout): Classified {
+  const tool = layout.tool;
+  const show = (name: string) => `${printable(shownDir)}/${printable(name)}`;
+  const write: WriteStep[] = [];
+  const unchanged: string[] = [];
+  const remove: RemoveStep[] = [];
+  const problems: string[] = [];
+  // Code-unit order, not localeCompare: the first locale comparison loads ICU collation (6 ms of a
+  // 200 ms synth), and the record only needs an order that is the same on every machine.
+  for (const [name, after] of [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const current = inspect(dir, name);
+    const recorded = previous?.files[name];
+    if (current.kind === 'absent') write.push({ name, before: null, after });
+    else if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; ${tool} writes only regular files and leaves this alone (move it away)`);
+    // Byte-identical to what synth would write: adopting it loses nothing, even if synth did not write it.
+    else if (current.sha256 === after) unchanged.push(name);
+    else if (recorded === undefined) problems.push(`${show(name)}: exists and was not written by ${tool}; move it away or choose another output directory`);
+    else if (current.sha256 === recorded) write.push({ name, before: current.sha256, after });
+    else problems.push(`${show(name)}: changed since ${tool} wrote it; move it away (or restore it) so ${tool} can replace it`);
+  }
+  for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
+    if (wanted.has(name)) continue;
+    const current = inspect(dir, name);
+    if (current.kind === 'absent') continue;
+    if (current.kind === 'file' && current.sha256 === recorded) remove.push({ name, sha256: recorded });
+    else problems.push(`${show(name)}: ${tool} wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
+  }
+  return { write, unchanged, remove, problems };
+}
 
 /**
  * Checks a journal found on disk before acting on it (see the top of this file): throws OutputError, with
@@ -528,7 +569,6 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
   const layout = options.layout ?? SYNTH_LAYOUT;
   const tool = layout.tool;
   const dir = resolveOutputDir(outdir, created);
-  const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
   const unlock = lock(dir, outdir, layout);
   try {
     if (hasPendingJournal(dir, layout)) {
@@ -548,34 +588,10 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
       const files = stagedFiles(staging, layout);
       pausePoint('staged');
 
-      const write: WriteStep[] = [];
-      const unchanged: string[] = [];
-      const remove: RemoveStep[] = [];
-      const problems: string[] = [];
-      const recordedFiles: Record<string, string> = {};
-      // Code-unit order, not localeCompare: the first locale comparison loads ICU collation (6 ms of a
-      // 200 ms synth), and the record only needs an order that is the same on every machine.
-      for (const [name, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const after = sha256(bytes);
-        recordedFiles[name] = after;
-        const current = inspect(dir, name);
-        const recorded = previous?.files[name];
-        if (current.kind === 'absent') write.push({ name, before: null, after });
-        else if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; ${tool} writes only regular files and leaves this alone (move it away)`);
-        // Byte-identical to what synth would write: adopting it loses nothing, even if synth did not write it.
-        else if (current.sha256 === after) unchanged.push(name);
-        else if (recorded === undefined) problems.push(`${show(name)}: exists and was not written by ${tool}; move it away or choose another output directory`);
-        else if (current.sha256 === recorded) write.push({ name, before: current.sha256, after });
-        else problems.push(`${show(name)}: changed since ${tool} wrote it; move it away (or restore it) so ${tool} can replace it`);
-      }
-      for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
-        if (files.has(name)) continue;
-        const current = inspect(dir, name);
-        if (current.kind === 'absent') continue;
-        if (current.kind === 'file' && current.sha256 === recorded) remove.push({ name, sha256: recorded });
-        else problems.push(`${show(name)}: ${tool} wrote it and would remove it (it is no longer produced), but it changed since; move it away`);
-      }
+      const wanted = new Map([...files].map(([name, bytes]) => [name, sha256(bytes)]));
+      const { write, unchanged, remove, problems } = classify(dir, outdir, wanted, previous, layout);
       if (problems.length > 0) throw new OutputError(problems);
+      const recordedFiles = Object.fromEntries([...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
       const record: SynthRecord = { tool: 'inference-gateway', format: RECORD_FORMAT, toolVersion: TOOL_VERSION, files: recordedFiles, spec: options.spec };
       const nothingToDo = write.length === 0 && remove.length === 0 && previous !== undefined && isDeepStrictEqual(previous, JSON.parse(JSON.stringify(record)));
@@ -611,33 +627,15 @@ export function preflightOutput(outdir: string, files: ReadonlyMap<string, strin
     } catch (error) {
       return [`${printable(outdir)}: cannot write here (${errnoReason(error)})`];
     }
-    const holder = lockHolder(dir);
-    if (holder !== undefined) {
-      return [`${printable(outdir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`];
-    }
+    const holder = lockHolder(dir, layout);
+    if (holder !== undefined) return [lockedMessage(outdir, holder, layout)];
     // writeOutput finishes a pending journal first; one it could not read would stop it there.
     if (hasPendingJournal(dir, layout)) {
       readJournal(dir, outdir, layout);
       return [];
     }
-    const previous = readRecord(dir, outdir, layout);
-    const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
-    const problems: string[] = [];
-    for (const [name, text] of files) {
-      const current = inspect(dir, name);
-      if (current.kind === 'absent' || (current.kind === 'file' && current.sha256 === sha256(text))) continue;
-      if (current.kind === 'other') problems.push(`${show(name)}: is ${current.what}; synth writes only regular files and leaves this alone (move it away)`);
-      else if (previous?.files[name] === undefined) problems.push(`${show(name)}: exists and was not written by synth; move it away or choose another output directory`);
-      else if (current.sha256 !== previous.files[name]) problems.push(`${show(name)}: changed since synth wrote it; move it away (or restore it) so synth can replace it`);
-    }
-    for (const [name, recorded] of Object.entries(previous?.files ?? {})) {
-      if (files.has(name)) continue;
-      const current = inspect(dir, name);
-      if (current.kind !== 'absent' && !(current.kind === 'file' && current.sha256 === recorded)) {
-        problems.push(`${show(name)}: synth wrote it and would remove it (the spec no longer produces it), but it changed since; move it away`);
-      }
-    }
-    return problems;
+    const wanted = new Map([...files].map(([name, text]) => [name, sha256(text)]));
+    return classify(dir, outdir, wanted, readRecord(dir, outdir, layout), layout).problems;
   } catch (error) {
     if (error instanceof OutputError) return [...error.problems];
     throw error;
