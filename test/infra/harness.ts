@@ -1,6 +1,6 @@
 /** Shared helpers of the infra tests: one program run under mocks, and lookups over what it registered. */
 import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../plan/mocks';
-import { runWithMocks, type MockRun } from '../../plan/program';
+import { registeredBefore, runWithMocks, type MockRun } from '../../plan/program';
 
 export const PROJECT = 'example-project';
 export const HF_TOKEN = 'hf_test_token_never_in_plain_text';
@@ -59,12 +59,23 @@ export function proxyOnlySubnets(run: MockRun): RecordedResource[] {
   return ofType(run, SUBNETWORK).filter((subnet) => subnet.inputs.purpose === 'REGIONAL_MANAGED_PROXY');
 }
 
-/** Runs the program expecting one of its checks to fail (quota, version gate), and returns the error. */
-export async function runExpectingFailure(options: Parameters<typeof runWithMocks>[0]): Promise<Error> {
+/** A run that a check failed: its error, and what the program had registered by then. */
+export interface FailedRun {
+  readonly error: Error;
+  readonly resources: readonly RecordedResource[];
+}
+
+/**
+ * Runs the program expecting one of its checks to fail (quota, version gate), and returns the error with
+ * the resources registered before it, so a test can say what the check kept from being created.
+ */
+export async function runExpectingFailure(options: Parameters<typeof runWithMocks>[0]): Promise<FailedRun> {
   const outcome = await runWithMocks(options).then(
     () => undefined,
     (error: Error) => error,
   );
   if (outcome === undefined) throw new Error('the program ran to the end; expected a check to fail');
-  return outcome;
+  const resources = registeredBefore(outcome);
+  if (resources === undefined) throw new Error(`the run failed without a failed check: ${outcome.message}`);
+  return { error: outcome, resources };
 }

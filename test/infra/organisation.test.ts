@@ -7,7 +7,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ADC_ARGUMENT } from '../../infra/kubeconfig';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type Recorder } from '../../plan/mocks';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type RecordedResource, type Recorder } from '../../plan/mocks';
 import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
 import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
 import { compareRuns } from '../../plan/plan-model';
@@ -22,6 +22,17 @@ const HOST = 'host-project';
 const VLLM = 'pool-vllm-llama3-8b-instruct:default/vllm-llama3-8b-instruct';
 const withConfig = (options: Omit<Parameters<typeof runWithMocks>[0], 'config'>, spec: unknown = {}) =>
   ({ config: { ...REQUIRED_CONFIG, 'inference-gateway:spec': JSON.stringify(spec) }, secretKeys: [HF_TOKEN_KEY], ...options }) as const;
+
+/**
+ * A failed check kept the cluster from being registered, while what does not wait for the checks (the
+ * APIs, the network) was: the run got that far, so the cluster's absence is the check's doing.
+ */
+function expectStoppedBeforeCluster(resources: readonly RecordedResource[]): void {
+  const types = resources.map((resource) => resource.type);
+  expect(types).toEqual(expect.arrayContaining(['gcp:projects/service:Service', 'gcp:compute/network:Network']));
+  expect(types).not.toContain(CLUSTER);
+  expect(types).not.toContain(NODE_POOL);
+}
 
 let defaults: MockRun;
 let sharedVpc: MockRun;
@@ -119,7 +130,8 @@ describe('GPU quota, read before anything costly', () => {
   });
 
   test('with a quota of 0 the program fails before the cluster, naming the quota, the need and the value', async () => {
-    const error = await runExpectingFailure(withConfig({ quotas: { 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region': 0 } }));
+    const { error, resources } = await runExpectingFailure(withConfig({ quotas: { 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region': 0 } }));
+    expectStoppedBeforeCluster(resources);
     expect(error).toBeInstanceOf(pulumi.RunError);
     expect(error.message).toBe(
       'GPU quota PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region (region=us-central1) of project example-project is 0, but cluster.gpuPool needs 3 (maxNodes x acceleratorCount); ' +
@@ -128,7 +140,7 @@ describe('GPU quota, read before anything costly', () => {
   });
 
   test('GPUS_ALL_REGIONS counts too, and on-demand pools read the per-family quota', async () => {
-    const error = await runExpectingFailure(withConfig({ quotas: { 'GPUS-ALL-REGIONS-per-project': 8 } }, { cluster: { gpuPool: { acceleratorCount: 8, maxNodes: 2, provisioning: 'on-demand' } } }));
+    const { error } = await runExpectingFailure(withConfig({ quotas: { 'GPUS-ALL-REGIONS-per-project': 8 } }, { cluster: { gpuPool: { acceleratorCount: 8, maxNodes: 2, provisioning: 'on-demand' } } }));
     expect(error.message).toMatch(/^GPU quota GPUS-ALL-REGIONS-per-project of project example-project is 8, but cluster.gpuPool needs 16 /);
     const onDemand = resolveSpec({ cluster: { gpuPool: { acceleratorCount: 8, provisioning: 'on-demand' } } }).cluster.gpuPool;
     expect(gpuQuotaNeeds(onDemand, 'us-east5')[0]).toEqual({ quotaId: 'GPUS-PER-GPU-FAMILY-per-project-region', dimensions: { region: 'us-east5', gpu_family: 'NVIDIA_H100' }, gpus: 24 });
@@ -149,7 +161,8 @@ describe('GPU quota, read before anything costly', () => {
 
 describe('GKE version gate', () => {
   test('the GA profile in a region offering GKE 1.33 at most fails naming 1.34.0-gke.1626000', async () => {
-    const error = await runExpectingFailure(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000', '1.32.3-gke.1785000'] } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }));
+    const { error, resources } = await runExpectingFailure(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000', '1.32.3-gke.1785000'] } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }));
+    expectStoppedBeforeCluster(resources);
     expect(error.message).toBe(
       'cluster.version: us-central1 offers GKE 1.33.5-gke.1080000 at most on the RAPID channel, but this deployment needs 1.34.0-gke.1626000 or later; choose another region or release channel (gcloud container get-server-config --region us-central1)',
     );
@@ -157,7 +170,7 @@ describe('GKE version gate', () => {
 
   test("the guide's profile runs there, and the channel's own newest version decides when the region names one", async () => {
     await expect(runWithMocks(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000'] } }))).resolves.toBeDefined();
-    const error = await runExpectingFailure(
+    const { error } = await runExpectingFailure(
       withConfig({ offeredVersions: { validMasterVersions: ['1.35.1-gke.1396000'], releaseChannelLatestVersion: { RAPID: '1.33.5-gke.1080000' } } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }),
     );
     expect(error.message).toMatch(/offers GKE 1.33.5-gke.1080000 at most on the RAPID channel/);
