@@ -1,5 +1,6 @@
 /** Shared helpers of the infra tests: one program run under mocks, and lookups over what it registered. */
-import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../plan/mocks';
+import * as pulumi from '@pulumi/pulumi';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, isSecretValue, unwrapSecrets, type RecordedResource, type Recorder } from '../../plan/mocks';
 import { registeredBefore, runWithMocks, type MockRun } from '../../plan/program';
 
 export const PROJECT = 'example-project';
@@ -78,4 +79,17 @@ export async function runExpectingFailure(options: Parameters<typeof runWithMock
   const resources = registeredBefore(outcome);
   if (resources === undefined) throw new Error(`the run failed without a failed check: ${outcome.message}`);
   return { error: outcome, resources };
+}
+
+/**
+ * Runs a small program `body` under fresh recording mocks (project p) and waits a fixed time for its
+ * registrations to settle. A slow machine can cut that wait short, so a test that expects no violation
+ * also asserts that the resources it is about were registered.
+ */
+export async function program(body: () => void): Promise<Recorder> {
+  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
+  pulumi.runtime.setAllConfig({}, []);
+  body();
+  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
+  return recorder;
 }

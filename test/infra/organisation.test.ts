@@ -7,7 +7,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ADC_ARGUMENT } from '../../infra/kubeconfig';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type RecordedResource, type Recorder } from '../../plan/mocks';
+import { poolDeletionRespectsPdbs, type RecordedResource } from '../../plan/mocks';
 import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
 import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
 import { compareRuns } from '../../plan/plan-model';
@@ -15,7 +15,7 @@ import { describeViolation } from '../../plan/cli';
 import { runWithMocks, type MockRun } from '../../plan/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
 import { resolveSpec } from '../../spec';
-import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, runExpectingFailure, runSpec, type Inputs } from './harness';
+import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, program, runExpectingFailure, runSpec, type Inputs } from './harness';
 
 const CLUSTER = 'gcp:container/cluster:Cluster';
 const HOST = 'host-project';
@@ -217,15 +217,6 @@ describe('replacements that keep serving', () => {
   });
 });
 
-/** Runs `body` under fresh recording mocks and waits until every registration has settled. */
-async function program(body: () => void): Promise<Recorder> {
-  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
-  pulumi.runtime.setAllConfig({}, []);
-  body();
-  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
-  return recorder;
-}
-
 const AGENT = 'serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com';
 
 describe('the new mock models catch the defects they are for', () => {
@@ -243,6 +234,7 @@ describe('the new mock models catch the defects they are for', () => {
       const identity = new gcp.projects.ServiceIdentity('agent', { project: 'p', service: 'container.googleapis.com' });
       new gcp.projects.IAMMember('grant', { project: 'h', role: 'roles/container.hostServiceAgentUser', member: AGENT }, { dependsOn: [identity] });
     });
+    expect(run.resources.map((resource) => resource.name)).toEqual(['agent', 'grant']);
     expect(run.violations.filter((violation) => violation.kind === 'agent')).toEqual([]);
   });
 
@@ -253,6 +245,7 @@ describe('the new mock models catch the defects they are for', () => {
       const manager = new gcp.projects.Service('manager', { project: 'p', service: 'cloudresourcemanager.googleapis.com' });
       new gcp.projects.Service('ordered', { project: 'p', service: 'compute.googleapis.com' }, { dependsOn: [usage, manager] });
     });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['early', 'usage', 'manager', 'ordered']));
     expect(run.violations.map((violation) => `${violation.name} ${violation.api}`)).toEqual(['early serviceusage.googleapis.com', 'early cloudresourcemanager.googleapis.com']);
   });
 
