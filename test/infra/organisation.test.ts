@@ -34,6 +34,13 @@ function expectStoppedBeforeCluster(resources: readonly RecordedResource[]): voi
   expect(types).not.toContain(NODE_POOL);
 }
 
+/** Hours in a Go duration of hours and minutes ("3h", "90m", "1h30m"), as Pulumi's customTimeouts take. */
+function goDurationHours(duration: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(duration);
+  if (match === null || duration === '') throw new Error(`not a duration of hours and minutes: ${duration}`);
+  return Number(match[1] ?? 0) + Number(match[2] ?? 0) / 60;
+}
+
 let defaults: MockRun;
 let sharedVpc: MockRun;
 let flex: MockRun;
@@ -181,22 +188,31 @@ describe('replacements that keep serving', () => {
   test('both pools respect PodDisruptionBudgets when deleted, and the GPU pool waits long enough for its pods to move', () => {
     for (const pool of ofType(defaults, NODE_POOL)) {
       expect(plain(pool).nodeDrainConfigs).toEqual([NODE_DRAIN_CONFIG]);
+      expect(plain(pool).nodeDrainConfigs).toEqual([{ respectPdbDuringNodePoolDeletion: true }]);
       expect(poolDeletionRespectsPdbs(plain(pool))).toBe(true);
     }
     expect(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout).toBe(GPU_POOL_DELETE_TIMEOUT);
+    // Moving each model server means a new H100 node, the image and the model: far beyond the
+    // provider's 30-minute default for a node pool delete; at least an hour.
+    const deleteTimeout = String(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout);
+    expect(deleteTimeout).toBe('3h');
+    expect(goDurationHours(deleteTimeout)).toBeGreaterThanOrEqual(1);
   });
 
   test('the wait for the model servers is bounded: 40 minutes, an hour with flex-start capacity', () => {
     const timeout = (run: MockRun) => run.objects.find((entry) => entry.name === VLLM)?.object.metadata?.annotations?.['pulumi.com/timeoutSeconds'];
     expect(timeout(defaults)).toBe(String(MODEL_SERVER_TIMEOUT_SECONDS));
+    expect(timeout(defaults)).toBe('2400');
     expect(MODEL_SERVER_TIMEOUT_SECONDS).toBeLessThan(3600);
     expect(timeout(flex)).toBe(String(FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS));
+    expect(timeout(flex)).toBe('3600');
   });
 
   test('flex-start pools send no upgrade settings (GKE upgrades them short-lived); Spot keeps surge-free upgrades', () => {
     expect(plain(one(flex, NODE_POOL, GPU_POOL))).not.toHaveProperty('upgradeSettings');
     expect((plain(one(flex, NODE_POOL, GPU_POOL)).management as Inputs).autoRepair).toBe(false);
     expect(plain(one(defaults, NODE_POOL, GPU_POOL)).upgradeSettings).toEqual(GPU_UPGRADE_SETTINGS);
+    expect(plain(one(defaults, NODE_POOL, GPU_POOL)).upgradeSettings).toEqual({ strategy: 'SURGE', maxSurge: 0, maxUnavailable: 1 });
   });
 
   test('the plan says outage when the pool being deleted ignores PodDisruptionBudgets, and a move one at a time when it does not', () => {
