@@ -22,6 +22,15 @@ export function runSpec(spec: unknown): Promise<MockRun> {
 
 export type Inputs = Record<string, unknown>;
 
+/** A closed Gateway as production runs it: HTTPS for two domains, source ranges with a rate limit, Model Armor. */
+export const SECURE_GATEWAY_SPEC = {
+  gateway: {
+    tls: { domains: ['llm.example.com', 'api.example.com'] },
+    access: { allowedSourceRanges: ['203.0.113.0/24'], rateLimit: { requestsPerMinute: 600 } },
+    modelArmor: { enabled: true, project: 'example-project' },
+  },
+};
+
 export function ofType(run: MockRun, type: string): RecordedResource[] {
   return run.resources.filter((resource) => resource.type === type);
 }
