@@ -40,6 +40,9 @@ function kustomization(dir: string): { apiVersion: string; kind: string; resourc
   return parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
 }
 
+/** The manifest files in a folder as the file system lists them (kustomization.yaml aside). */
+const manifestsOnDisk = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.yaml') && name !== 'kustomization.yaml').sort();
+
 /** The files synth recorded as its own in a folder. */
 const recorded = (dir: string): string[] => Object.keys(JSON.parse(readFileSync(join(dir, '.inference-gateway-synth'), 'utf8')).files).sort();
 
@@ -117,6 +120,11 @@ describe.each(PROFILES)('%s', (name, spec) => {
     const crds = kustomization(join(dir, 'crds'));
     expect([...crds.resources].sort()).toEqual(recorded(join(dir, 'crds')).filter((file) => file !== 'kustomization.yaml'));
     expect(recorded(join(dir, 'crds'))).toContain('kustomization.yaml');
+    // Against the folder itself, not synth's record of it: what kustomize and Argo CD would read.
+    expect([...top.resources].sort()).toEqual(manifestsOnDisk(dir));
+    expect(top.resources).toContain('gateway.k8s.yaml');
+    expect([...crds.resources].sort()).toEqual(manifestsOnDisk(join(dir, 'crds')));
+    expect(crds.resources.length).toBeGreaterThan(0);
     // Split for Flux: the workloads' kustomization does not apply the CRDs (their own Kustomization does, first).
     expect(top.resources).not.toContain('crds');
   });
