@@ -15,6 +15,7 @@ import { resolveSpec, type DeploymentSpec } from '../../spec';
 import { lines, schemas, synthObjects } from '../validate/helpers';
 import { validateWithSchemas } from '../../validate';
 import { findAll, findObject, synthApp, type K8sObject } from './helpers';
+import { snapshot } from '../safety/helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
 const work = mkdtempSync(join(tmpdir(), 'igw-benchmark-'));
@@ -105,10 +106,12 @@ describe('npm run benchmark -- --out DIR', () => {
   test("refuses synth's output directory and writes nothing there", () => {
     const dist = join(work, 'dist');
     synthesize(resolveSpec({}, 'defaults'), dist);
+    const before = snapshot(dist);
     const result = run(['--out', dist]);
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/holds synth's manifests/);
     expect(() => readFileSync(join(dist, BENCHMARK_FILE))).toThrow();
+    expect(snapshot(dist)).toEqual(before);
   });
 
   test("keeps its own record, so a synth into the same directory leaves the benchmark's file alone", () => {

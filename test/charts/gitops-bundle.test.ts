@@ -251,6 +251,10 @@ describe('a synth that would change nothing', () => {
     expect(report.unchanged).toContain('crds/inferencepools.inference.networking.x-k8s.io.yaml');
     expect(report.unchanged).toContain('namespace.k8s.yaml');
     expect(['gateway.k8s.yaml', 'crds/kustomization.yaml', '.inference-gateway-synth'].map(stat)).toEqual(before);
+    const bookkeeping = (folder: string) => readdirSync(folder).filter((name) => name.startsWith('.inference-gateway-synth.'));
+    expect(readdirSync(dir)).toContain('.inference-gateway-synth');
+    expect(bookkeeping(dir)).toEqual([]);
+    expect(bookkeeping(join(dir, 'crds'))).toEqual([]);
   });
 
   test("a killed run's leftover in an otherwise up-to-date folder is cleaned up by the next run", () => {
