@@ -102,3 +102,16 @@ export async function program(body: () => void): Promise<Recorder> {
   await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
   return recorder;
 }
+
+/**
+ * The same run as a stack made before the node pools set nodeDrainConfigs (respectPdbDuringNodePoolDeletion)
+ * records it: GKE deletes such a pool ignoring PodDisruptionBudgets.
+ */
+export function withoutDrainConfigs(run: MockRun): MockRun {
+  return {
+    ...run,
+    resources: run.resources.map((resource) =>
+      resource.type === NODE_POOL ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
+    ),
+  };
+}

@@ -15,7 +15,7 @@ import { describeViolation } from '../../plan/cli';
 import { runWithMocks, type MockRun } from '../../plan/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
 import { resolveSpec } from '../../spec';
-import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, program, runExpectingFailure, runSpec, type Inputs } from './harness';
+import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, program, runExpectingFailure, runSpec, withoutDrainConfigs, type Inputs } from './harness';
 
 const CLUSTER = 'gcp:container/cluster:Cluster';
 const HOST = 'host-project';
@@ -220,12 +220,7 @@ describe('replacements that keep serving', () => {
     expect(respecting?.reasons.join('; ')).toMatch(/respects the PodDisruptionBudget: pods move one at a time/);
     expect(respecting?.impact).toBe('rolling');
     // A stack made before this change: its pool carries no drain config.
-    const legacy: MockRun = {
-      ...defaults,
-      resources: defaults.resources.map((resource) =>
-        resource.type === NODE_POOL ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
-      ),
-    };
+    const legacy = withoutDrainConfigs(defaults);
     const ignoring = compareRuns(legacy, flex).find((change) => change.name === VLLM);
     expect(ignoring?.restarts).toBe(true);
     expect(ignoring?.reasons.join('; ')).toMatch(/ignores PodDisruptionBudgets/);
