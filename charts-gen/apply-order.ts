@@ -12,10 +12,9 @@
  */
 import type { ApiObject } from 'cdk8s';
 
-/** The annotation Pulumi's ConfigGroup, Config Sync and kpt read. */
-export const DEPENDS_ON_ANNOTATION = 'config.kubernetes.io/depends-on';
-/** The annotation Argo CD orders a sync by. */
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+import { DEPENDS_ON_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../spec/kubernetes-keys';
+
+export { DEPENDS_ON_ANNOTATION, SYNC_WAVE_ANNOTATION };
 
 /** `<group>/namespaces/<namespace>/<kind>/<name>`, or `<group>/<kind>/<name>` when cluster-scoped. */
 export function dependsOnReference(object: ApiObject): string {

@@ -22,15 +22,29 @@ const CHART_FILE = new RegExp(`^(${GATEWAY_CHART}|${METRICS_READER_CHART}|${METR
  * The GitOps bundle's files (gitops-bundle.ts): the Namespace and the kustomization beside the charts, and
  * in crds/ one file per CRD of the inference API groups (`<plural>.<group>.yaml`) and its kustomization.
  */
-const BUNDLE_FILE = /^(namespace\.k8s\.yaml|kustomization\.yaml|[a-z][a-z0-9]{0,62}\.(inference\.networking\.x-k8s\.io|inference\.networking\.k8s\.io|llm-d\.ai)\.yaml)$/;
+const TOP_BUNDLE_FILE = /^(namespace\.k8s\.yaml|kustomization\.yaml)$/;
+const CRD_FOLDER_FILE = /^(kustomization\.yaml|[a-z][a-z0-9]{0,62}\.(inference\.networking\.x-k8s\.io|inference\.networking\.k8s\.io|llm-d\.ai)\.yaml)$/;
 
-/**
- * True for a name synth can write: `gateway.k8s.yaml`, `metrics-reader.k8s.yaml`, `metrics-adapter.k8s.yaml`,
- * `pool-<pool name>.k8s.yaml`, and the GitOps bundle's `namespace.k8s.yaml`, `kustomization.yaml` and CRD files.
- */
-export function isChartFileName(name: string): boolean {
-  return CHART_FILE.test(name) || BUNDLE_FILE.test(name);
+/** True for a name synth writes in the output folder: the charts, `namespace.k8s.yaml`, `kustomization.yaml`. */
+export function isTopFolderFileName(name: string): boolean {
+  return CHART_FILE.test(name) || TOP_BUNDLE_FILE.test(name);
 }
 
-/** The rule above, in words, for messages. */
+/** True for a name synth writes in crds/: a CRD file or `kustomization.yaml`. */
+export function isCrdFolderFileName(name: string): boolean {
+  return CRD_FOLDER_FILE.test(name);
+}
+
+/**
+ * True for a name synth writes in either folder: `gateway.k8s.yaml`, `metrics-reader.k8s.yaml`,
+ * `metrics-adapter.k8s.yaml`, `pool-<pool name>.k8s.yaml`, and the GitOps bundle's `namespace.k8s.yaml`,
+ * `kustomization.yaml` and CRD files. Publishing checks each folder against its own rule above.
+ */
+export function isChartFileName(name: string): boolean {
+  return isTopFolderFileName(name) || isCrdFolderFileName(name);
+}
+
+/** The rules above, in words, for messages. */
+export const TOP_FOLDER_FILE_NAMES = `${GATEWAY_CHART}${MANIFEST_EXTENSION}, ${METRICS_READER_CHART}${MANIFEST_EXTENSION}, ${METRICS_ADAPTER_CHART}${MANIFEST_EXTENSION}, ${poolChartId('<pool>')}${MANIFEST_EXTENSION}, namespace${MANIFEST_EXTENSION} and kustomization.yaml`;
+export const CRD_FOLDER_FILE_NAMES = '<plural>.<inference API group>.yaml and kustomization.yaml';
 export const CHART_FILE_NAMES = `${GATEWAY_CHART}${MANIFEST_EXTENSION}, ${METRICS_READER_CHART}${MANIFEST_EXTENSION}, ${METRICS_ADAPTER_CHART}${MANIFEST_EXTENSION}, ${poolChartId('<pool>')}${MANIFEST_EXTENSION}, namespace${MANIFEST_EXTENSION}, kustomization.yaml and, in crds/, <plural>.<inference API group>.yaml`;

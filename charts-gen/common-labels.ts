@@ -19,10 +19,9 @@ import { ApiObject, type App } from 'cdk8s';
 import type { DeploymentSpec } from '../spec';
 import { version as TOOL_VERSION } from '../package.json';
 
-export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-export const VERSION_LABEL = 'app.kubernetes.io/version';
+import { INSTANCE_LABEL, MANAGED_BY_LABEL, PART_OF_LABEL, VERSION_LABEL } from '../spec/kubernetes-keys';
+
+export { INSTANCE_LABEL, MANAGED_BY_LABEL, PART_OF_LABEL, VERSION_LABEL };
 /** The value of `part-of` and `managed-by`: this tool. */
 export const TOOL_NAME = 'inference-gateway';
 

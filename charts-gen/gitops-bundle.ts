@@ -17,14 +17,13 @@
  */
 import { activeVersions, extensionRelease, type DeploymentSpec, type ExtensionVersion } from '../spec';
 import { bundledCrds, bundledCrdSource } from '../validate/schema-bundle';
+import { SYNC_WAVE_ANNOTATION } from '../spec/kubernetes-keys';
 import { manifestYaml } from '../spec/yaml-writer';
 import { commonLabels, withCommonLabels } from './common-labels';
 
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 export const NAMESPACE_FILE = 'namespace.k8s.yaml';
 export const CRDS_DIR = 'crds';
-/** Argo CD applies lower waves first and waits for them to be healthy (a CRD: established). */
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const FIRST_WAVE = '-1';
 /**
  * Deleting a CRD deletes every custom resource of its kind in the cluster (other deployments' too), and

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadSpecFile, resolveSpec, SPEC_FILE_VARIABLE, SpecError, type DeploymentSpec } from '../spec';
 import { parseCommandLine, pathFromArgumentOrVariable, UsageError, userPath } from '../spec/command-line';
 import { describeFileType, errnoReason, printable } from '../spec/text-file';
-import { hasPendingJournal, OutputError, preflightOutput, reportWriteFailure, writeOutput, type OutputReport } from './output-dir';
+import { CRD_FOLDER_LAYOUT, hasPendingJournal, OutputError, preflightOutput, reportWriteFailure, TOP_FOLDER_LAYOUT, writeOutput, type OutputReport } from './output-dir';
 
 /** The output directory variable, as the cdk8s CLI sets it for its app. */
 export const OUTDIR_VARIABLE = 'CDK8S_OUTDIR';
@@ -74,6 +74,22 @@ export function renderOutput(spec: DeploymentSpec): ReadonlyMap<string, Rendered
 }
 
 /**
+ * A folder synth makes inside the output folder (crds/) must be a real directory or absent: a symbolic
+ * link there would have synth write into, and remove files from, wherever it points.
+ */
+function innerFolderProblem(dir: string): string | undefined {
+  let stats: Stats;
+  try {
+    stats = lstatSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (stats.isDirectory()) return undefined;
+  const what = stats.isSymbolicLink() ? 'a symbolic link' : 'not a directory';
+  return `${printable(dir)}: is ${what}; synth writes this folder itself inside the output folder and follows no link there (move it away)`;
+}
+
+/**
  * Synthesizes `spec` into `outdir`; see output-dir.ts for what is and is not touched. The CRD folder is
  * an output directory of its own (its own record), published first, so the CRDs are in place before the
  * objects that use them.
@@ -85,9 +101,14 @@ export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: str
   const folders = renderOutput(spec);
   // Every folder is checked before any is written, so a refusal in one leaves all of them untouched. The
   // output folder first: when it cannot be used, what it says is the whole story.
-  const top = preflightOutput(outdir, folders.get('') ?? new Map());
+  const top = preflightOutput(outdir, folders.get('') ?? new Map(), TOP_FOLDER_LAYOUT);
   if (top.length > 0) throw new OutputError(top);
-  const inner = [...folders].flatMap(([folder, files]) => (folder === '' ? [] : preflightOutput(join(outdir, folder), files)));
+  const inner = [...folders].flatMap(([folder, files]) => {
+    const dir = join(outdir, folder);
+    if (folder === '') return [];
+    const notOurs = innerFolderProblem(dir);
+    return notOurs === undefined ? preflightOutput(dir, files, CRD_FOLDER_LAYOUT) : [notOurs];
+  });
   if (inner.length > 0) throw new OutputError(inner);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { isUpToDate } = require('./check-output') as typeof import('./check-output');
@@ -112,7 +133,7 @@ export function synthesize(spec: DeploymentSpec, outdir: string, log: (line: str
     const render = (staging: string): void => {
       for (const [name, text] of files) writeFileSync(join(staging, name), text);
     };
-    const report = writeOutput(dir, { render, spec, log });
+    const report = writeOutput(dir, { render, spec, log, layout: folder === '' ? TOP_FOLDER_LAYOUT : CRD_FOLDER_LAYOUT });
     written.push(...report.written.map(named));
     unchanged.push(...report.unchanged.map(named));
     removed.push(...report.removed.map(named));

@@ -45,7 +45,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describeFileType, errnoReason, MiB, printable, readRegularFile, TextFileError } from '../spec/text-file';
 import { version as TOOL_VERSION } from '../package.json';
-import { CHART_FILE_NAMES, isChartFileName } from './chart-files';
+import { CHART_FILE_NAMES, CRD_FOLDER_FILE_NAMES, isChartFileName, isCrdFolderFileName, isTopFolderFileName, TOP_FOLDER_FILE_NAMES } from './chart-files';
 
 /** The record of what synth wrote. No .yaml or .json extension, so GitOps tools do not read it as a manifest. */
 export const RECORD_FILE = '.inference-gateway-synth';
@@ -67,7 +67,14 @@ export interface OutputLayout {
   readonly ownNames: string;
 }
 
+/** Any folder synth writes, for reading its record (validate, --check). */
 export const SYNTH_LAYOUT: OutputLayout = { record: RECORD_FILE, tool: 'synth', isOwnName: isChartFileName, ownNames: CHART_FILE_NAMES };
+/**
+ * What synth publishes in each of its folders: a record or journal in crds/ naming a chart file (or one
+ * beside the charts naming a CRD file) is refused, so neither folder's record can remove the other's files.
+ */
+export const TOP_FOLDER_LAYOUT: OutputLayout = { ...SYNTH_LAYOUT, isOwnName: isTopFolderFileName, ownNames: TOP_FOLDER_FILE_NAMES };
+export const CRD_FOLDER_LAYOUT: OutputLayout = { ...SYNTH_LAYOUT, isOwnName: isCrdFolderFileName, ownNames: CRD_FOLDER_FILE_NAMES };
 
 const bookkeeping = (layout: OutputLayout) => ({
   journal: `${layout.record}.journal`,
@@ -594,7 +601,7 @@ function publish(outdir: string, options: WriteOutputOptions, created: string[])
  * and must refuse all of them before writing any. A folder with an unfinished journal is left to
  * writeOutput, which finishes the journal first; a folder that does not exist yet has nothing to refuse.
  */
-export function preflightOutput(outdir: string, files: ReadonlyMap<string, string>): string[] {
+export function preflightOutput(outdir: string, files: ReadonlyMap<string, string>, layout: OutputLayout = SYNTH_LAYOUT): string[] {
   let dir: string;
   try {
     if (lstatOrUndefined(outdir) === undefined) return [];
@@ -609,11 +616,11 @@ export function preflightOutput(outdir: string, files: ReadonlyMap<string, strin
       return [`${printable(outdir)}: another synth (process ${holder}) is writing here; wait for it, or delete ${LOCK_FILE} if no synth is running`];
     }
     // writeOutput finishes a pending journal first; one it could not read would stop it there.
-    if (hasPendingJournal(dir)) {
-      readJournal(dir, outdir, SYNTH_LAYOUT);
+    if (hasPendingJournal(dir, layout)) {
+      readJournal(dir, outdir, layout);
       return [];
     }
-    const previous = readRecord(dir, outdir);
+    const previous = readRecord(dir, outdir, layout);
     const show = (name: string) => `${printable(outdir)}/${printable(name)}`;
     const problems: string[] = [];
     for (const [name, text] of files) {

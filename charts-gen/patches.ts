@@ -34,6 +34,19 @@ function child(parent: Json, token: string): Json {
 }
 
 /**
+ * Equality of two JSON values as JSON Patch's `test` defines it (RFC 6902 section 4.6): objects are equal
+ * with the same members in any order, whatever their prototypes (the spec loader's objects have none).
+ */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, index) => jsonEqual(item, (b as unknown[])[index]));
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  return keysA.length === keysB.length && keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/**
  * Applies one operation to `document` in place, as RFC 6902 section 4 says: remove, replace and test need
  * the target to exist, add needs its parent. Returns a message when it cannot, else undefined.
  */
@@ -54,14 +67,14 @@ export function applyOperation(document: Json, operation: PatchOperationSpec): s
     if (operation.op === 'add') parent.splice(index, 0, structuredClone(operation.value));
     else if (operation.op === 'remove') parent.splice(index, 1);
     else if (operation.op === 'replace') parent[index] = structuredClone(operation.value);
-    else if (JSON.stringify(parent[index]) !== JSON.stringify(operation.value)) return `test failed: the value there is ${JSON.stringify(parent[index]).slice(0, 80)}`;
+    else if (!jsonEqual(parent[index], operation.value)) return `test failed: the value there is ${JSON.stringify(parent[index]).slice(0, 80)}`;
     return undefined;
   }
   const members = parent as Record<string, Json>;
   if (!adding && !Object.hasOwn(members, last)) return 'does not exist';
   if (operation.op === 'add' || operation.op === 'replace') members[last] = structuredClone(operation.value);
   else if (operation.op === 'remove') delete members[last];
-  else if (JSON.stringify(members[last]) !== JSON.stringify(operation.value)) return `test failed: the value there is ${JSON.stringify(members[last]).slice(0, 80)}`;
+  else if (!jsonEqual(members[last], operation.value)) return `test failed: the value there is ${JSON.stringify(members[last]).slice(0, 80)}`;
   return undefined;
 }
 

@@ -3,14 +3,12 @@
  * The constructs write them, the validator checks them and the Pulumi program reads them: one spelling.
  */
 
-/** The guide selects model server pods (and the endpoint picker's) by the `app` label. */
-export const APP_LABEL = 'app';
+import { APP_LABEL } from '../spec/kubernetes-keys';
+
+export { APP_LABEL, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL } from '../spec/kubernetes-keys';
 
 /** RBAC API group; every binding names it in `roleRef` (the v0.3.0 chart forgot, the API server refuses). */
 export const RBAC_API_GROUP = 'rbac.authorization.k8s.io';
-
-/** Node label GKE puts on GPU nodes; the model server selects its accelerator with it. */
-export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
 
 /** Extended resource name of NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -62,9 +60,3 @@ export const READY_REPLICAS_ANNOTATION = 'inference-gateway/ready-replicas';
  */
 export const OBJECTIVE_HEADER = 'x-llm-d-inference-objective';
 
-/**
- * Pod label the GA picker's core metrics extractor reads to pick, per model server pod, which metric names
- * to scrape (llm-d-router v0.10.0 extractor/metrics: `engineLabelKey` default, unlabelled pods get
- * `defaultEngine`).
- */
-export const ENGINE_TYPE_LABEL = 'llm-d.ai/engine-type';

@@ -8,3 +8,5 @@ export const CONFIG_NAMESPACE = 'inference-gateway';
 export const SPEC_KEY = 'spec';
 export const SPEC_FILE_KEY = 'specFile';
 export const HF_TOKEN_KEY = 'hfToken';
+/** The token's full config key, as `pulumi config set --secret` names it. */
+export const HF_TOKEN_CONFIG = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;

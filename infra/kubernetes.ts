@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { GATEWAY_CHART, poolChartId } from '../charts-gen/app';
 import { ModelServer } from '../charts-gen/model-server';
 import { activeVersions, EXTENSION_RELEASES, type DeploymentSpec } from '../spec';
+import { namespaceObject } from '../charts-gen/gitops-bundle';
 import { crdManifestFile } from './crd-files';
 import type { Cluster } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
@@ -21,10 +22,7 @@ export interface KubernetesArgs {
 }
 
 /** The key the model servers read from the token Secret (`secretKeyRef.key` in the guide). */
-export const HF_TOKEN_KEY = ModelServer.HF_TOKEN_KEY;
-
-/** Namespaces every cluster already has. */
-const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+export const HF_TOKEN_SECRET_KEY = ModelServer.HF_TOKEN_KEY;
 
 /** What the gateway chart's Gateway object tells us about where to read its status. */
 interface GatewayRef {
@@ -92,10 +90,10 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
     });
 
     const prerequisites: pulumi.Resource[] = [...this.crds];
-    if (!BUILT_IN_NAMESPACES.has(spec.namespace)) {
-      // The charts put every object in spec.namespace but do not create it.
-      prerequisites.push(new k8s.core.v1.Namespace(spec.namespace, { metadata: { name: spec.namespace } }, onCluster));
-    }
+    // The Namespace synth writes (none for a namespace every cluster has), applied before the charts, which
+    // put every object in it.
+    const namespace = namespaceObject(spec);
+    if (namespace !== undefined) prerequisites.push(new k8s.core.v1.Namespace(spec.namespace, { metadata: namespace.metadata }, onCluster));
 
     // Pools may share one Secret; create each name once.
     const secretNames = [...new Set(spec.pools.map((pool) => pool.modelServer.hfTokenSecret))];
@@ -108,7 +106,7 @@ export class KubernetesWorkloads extends pulumi.ComponentResource {
             type: 'Opaque',
             // pulumi.secret again, even though config.requireSecret already returns a secret: the
             // token must stay encrypted in the state whatever Output the caller passes in.
-            stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
+            stringData: { [HF_TOKEN_SECRET_KEY]: pulumi.secret(args.hfToken) },
           },
           after(prerequisites.slice(this.crds.length)),
         ),

@@ -12,9 +12,10 @@ import * as pulumi from '@pulumi/pulumi';
 import type { GpuPoolSpec } from '../spec';
 import { ACCELERATORS } from '../spec/machines';
 import { precondition } from './preconditions';
+import { API } from './service-apis';
 
 /** The service whose quotas bound GPU VMs. */
-export const COMPUTE_SERVICE = 'compute.googleapis.com';
+export const COMPUTE_SERVICE = API.compute;
 
 /**
  * Quota ids of each accelerator live in the one machine table (spec/machines.ts, `ACCELERATORS`): on-demand

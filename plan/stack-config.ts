@@ -10,7 +10,7 @@ import { SPEC_FILE_VARIABLE } from '../spec';
 import { UsageError } from '../spec/command-line';
 import { MiB, printable, readTextFile, TextFileError } from '../spec/text-file';
 import { formatYamlProblem, parseYamlText } from '../spec/yaml-text';
-import { CONFIG_NAMESPACE, HF_TOKEN_KEY, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
+import { CONFIG_NAMESPACE, HF_TOKEN_CONFIG, SPEC_FILE_KEY, SPEC_KEY } from '../infra/config-keys';
 
 /** The project the plan pretends to deploy to when no stack names one. */
 export const PLAN_PROJECT = 'example-project';
@@ -19,7 +19,6 @@ export const PLACEHOLDER_TOKEN = 'hf_placeholder_for_plan';
 /** Stands in for any other secret value of a stack file. */
 export const PLACEHOLDER_SECRET = 'secret-placeholder-for-plan';
 
-const TOKEN_KEY = `${CONFIG_NAMESPACE}:${HF_TOKEN_KEY}`;
 
 /** A problem with the command line (a stack name, a stack that does not exist): one line, exit code 2 (the commands' one class). */
 export { UsageError };
@@ -35,9 +34,11 @@ const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
 
 /**
  * Google Cloud's project id grammar: 6 to 30 lower-case letters, digits and hyphens, starting with a
- * letter and not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects).
+ * letter and not ending with a hyphen (https://cloud.google.com/resource-manager/docs/creating-managing-projects),
+ * after an optional `<domain>:` of the older domain-scoped projects (`example.com:my-project`), which
+ * Google Cloud and `pulumi up` still accept.
  */
-export const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+export const PROJECT_ID = /^(?:[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** A stack file is a few keys; this is far beyond any and still reads in milliseconds. */
 const MAX_STACK_FILE_BYTES = 1 * MiB;
@@ -96,12 +97,17 @@ export function readStackConfig(dir: string, stack: string, flag = '--stack'): P
     const shown = typeof project === 'string' ? `"${printable(project.length > 60 ? `${project.slice(0, 60)}...` : project)}"` : `a ${Array.isArray(project) ? 'list' : typeof project}`;
     throw new StackFileError(`${fileName}: gcp:project must be a Google Cloud project id (6 to 30 lower-case letters, digits and "-", starting with a letter, not ending with "-"), got ${shown}`);
   }
+  const token = (values as Record<string, unknown>)[HF_TOKEN_CONFIG];
+  if (token !== undefined && !isSecure(token)) {
+    // Pulumi.yaml declares the token secret, and pulumi up refuses it in plain text; its value is not shown.
+    throw new StackFileError(`${fileName}: ${HF_TOKEN_CONFIG} is in plain text, and Pulumi.yaml declares it secret (pulumi up refuses it); set it with pulumi config set --secret ${HF_TOKEN_CONFIG} <token>`);
+  }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const placeholders: string[] = [];
   for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
     if (isSecure(value)) {
-      config[key] = key === TOKEN_KEY ? PLACEHOLDER_TOKEN : PLACEHOLDER_SECRET;
+      config[key] = key === HF_TOKEN_CONFIG ? PLACEHOLDER_TOKEN : PLACEHOLDER_SECRET;
       secretKeys.push(key);
       placeholders.push(key);
     } else if (typeof value === 'string') {
@@ -127,12 +133,12 @@ export function specConfig(specFile: string | undefined, source: string): PlanCo
   return {
     config: {
       'gcp:project': PLAN_PROJECT,
-      [TOKEN_KEY]: PLACEHOLDER_TOKEN,
+      [HF_TOKEN_CONFIG]: PLACEHOLDER_TOKEN,
       ...(specFile ? { [`${CONFIG_NAMESPACE}:${SPEC_FILE_KEY}`]: specFile } : {}),
     },
-    secretKeys: [TOKEN_KEY],
+    secretKeys: [HF_TOKEN_CONFIG],
     specSource: source,
-    placeholders: [TOKEN_KEY],
+    placeholders: [HF_TOKEN_CONFIG],
   };
 }
 

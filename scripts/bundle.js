@@ -3,7 +3,7 @@
 // no TypeScript compiler and no ts-node at run time. esbuild itself is loaded only to rebuild.
 const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -96,8 +96,9 @@ function ensureBundle(entry) {
  * against the source's length and its own version and flags, so the cache starts with a sha256 of the
  * source and Node's version and is used only when that matches; a changed bundle of the same length
  * never runs old code. The cache is written when the process exits, so it holds the functions the run
- * compiled lazily too, and only when there was none or V8 refused it. Failing to write it (a read-only
- * checkout) costs speed, nothing else.
+ * compiled lazily too: only when there was none or V8 refused it, and only after a run that succeeded (a
+ * refused spec or --help compiles little of what the next real run needs). Where the bundle's folder
+ * cannot be written (a read-only checkout) no cache is made or looked for twice.
  */
 function loadWithCodeCache(file) {
   const source = readFileSync(file, 'utf8');
@@ -116,8 +117,9 @@ function loadWithCodeCache(file) {
   module.paths = Module._nodeModulePaths(dirname(file));
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   module.loaded = true;
-  if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => {
+  if ((cachedData === undefined || script.cachedDataRejected) && isWritable(dirname(file))) {
+    process.once('exit', (code) => {
+      if (code !== 0) return;
       try {
         writeAtomically(cacheFile, Buffer.concat([key, script.createCachedData()]));
       } catch {
@@ -126,6 +128,15 @@ function loadWithCodeCache(file) {
     });
   }
   return module.exports;
+}
+
+function isWritable(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The exports of `entry`'s up-to-date bundle (see ensureBundle), loaded with its code cache. */

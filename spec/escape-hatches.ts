@@ -6,12 +6,16 @@
  *
  * - vLLM's parser (FlexibleArgumentParser) reads `--max_model_len` as `--max-model-len` and `--x=1` as
  *   `--x 1`, so a flag is compared in that normal form; `--no-x` is the negation BooleanOptionalAction
- *   adds to `--x`.
+ *   adds to `--x`. Being Python's argparse, it also takes an unambiguous prefix of a long flag for the
+ *   flag (`--por 9000` is `--port 9000`; allow_abbrev is on), so a prefix of a flag we set or refuse is
+ *   refused too.
  * - The kubelet expands `$(NAME)` in a container's args and env values with the container's variables
  *   (Kubernetes API, "Define dependent environment variables"): `$(HUGGING_FACE_HUB_TOKEN)` would put the
  *   token on vLLM's command line, visible in `ps` and in the pod's events. No shell runs the args, so shell
  *   syntax would reach vLLM as literal text, which is never what was meant.
  */
+
+import { APP_LABEL, DEPENDS_ON_ANNOTATION, ENGINE_TYPE_LABEL, GKE_ACCELERATOR_LABEL, SYNC_WAVE_ANNOTATION } from './kubernetes-keys';
 
 /** The flags the model server construct sets (charts-gen/model-server.ts), and the aliases vLLM gives them. */
 export const MANAGED_VLLM_FLAGS: Readonly<Record<string, string>> = {
@@ -52,8 +56,12 @@ export const MANAGED_ENV: Readonly<Record<string, string>> = {
   VLLM_CACHE_ROOT: "vLLM's cache on the data volume",
 };
 
-/** Variable names whose values are credentials: those belong in a Secret, not in the manifests. */
-const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE/i;
+/**
+ * Variable names whose values are credentials: those belong in a Secret, not in the manifests. Whole
+ * `_`-separated words, so `HF_TOKEN` and `OPENAI_API_KEY` are refused but `TOKENIZERS_PARALLELISM` (a
+ * common Hugging Face setting) is not.
+ */
+const SECRET_VARIABLE = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|API_?KEY|PRIVATE_KEY|ACCESS_KEY)(?:_|$)/i;
 /** `$(` (kubelet expansion), backquotes, `;`, `|`, `&`, `<`, `>`, and control characters. */
 const SYNTAX = /\$\(|[`;|&<>\r\n\t\0]/;
 /** In an env value only the kubelet's `$(` expansion and line breaks or NUL mean something else. */
@@ -88,6 +96,9 @@ export function checkExtraArgs(args: unknown, at: string, report: Report, manage
     if (managed !== undefined) report(path, `${flag} is a flag this tool sets (${managed})`);
     const forbidden = FORBIDDEN_VLLM_FLAGS[positive];
     if (forbidden !== undefined) report(path, `${flag} is not allowed: ${forbidden}`);
+    if (managed !== undefined || forbidden !== undefined || !positive.startsWith('--') || positive.length <= 2) return;
+    const abbreviated = [...Object.keys(managedFlags), ...Object.keys(FORBIDDEN_VLLM_FLAGS)].filter((full) => full.startsWith(positive));
+    if (abbreviated.length > 0) report(path, `${flag} is a prefix of ${abbreviated.join(' and ')}, which vLLM's parser would take it for; ${abbreviated.length > 1 ? 'those are' : 'that is'} set or refused by this tool`);
   });
 }
 
@@ -130,13 +141,13 @@ export function checkTolerations(tolerations: unknown, at: string, report: Repor
  */
 const MANAGED_METADATA_PREFIXES: readonly string[] = ['app.kubernetes.io/', 'inference-gateway/'];
 export const MANAGED_METADATA_KEYS: Readonly<Record<string, string>> = {
-  app: 'the selector label of the pods, their Service and PodDisruptionBudget',
-  'llm-d.ai/engine-type': "the endpoint picker's engine label",
-  'config.kubernetes.io/depends-on': 'the apply order Pulumi, Config Sync and kpt read',
-  'argocd.argoproj.io/sync-wave': 'the apply order Argo CD reads',
+  [APP_LABEL]: 'the selector label of the pods, their Service and PodDisruptionBudget',
+  [ENGINE_TYPE_LABEL]: "the endpoint picker's engine label",
+  [DEPENDS_ON_ANNOTATION]: 'the apply order Pulumi, Config Sync and kpt read',
+  [SYNC_WAVE_ANNOTATION]: 'the apply order Argo CD reads',
 };
 /** The node label GKE puts on GPU nodes, which the pods select from modelServer.accelerator. */
-export const GKE_ACCELERATOR_NODE_LABEL = 'cloud.google.com/gke-accelerator';
+export const GKE_ACCELERATOR_NODE_LABEL = GKE_ACCELERATOR_LABEL;
 /** The node label of Spot VMs (GKE docs, "Spot VMs": `cloud.google.com/gke-spot: "true"`). */
 export const GKE_SPOT_NODE_LABEL = 'cloud.google.com/gke-spot';
 

@@ -5,6 +5,7 @@
  * references, the name registry and Pulumi's resource identity rest on them) and the common labels that
  * `kubectl apply --prune -l` and GitOps pruning select by.
  */
+import { INSTANCE_LABEL, MANAGED_BY_LABEL, PART_OF_LABEL } from './kubernetes-keys';
 import type { ObjectPatchSpec } from './types';
 
 type Report = (path: string, message: string) => void;
@@ -15,10 +16,13 @@ export const PROTECTED_POINTERS: readonly string[] = [
   '/kind',
   '/metadata/name',
   '/metadata/namespace',
-  '/metadata/labels/app.kubernetes.io~1part-of',
-  '/metadata/labels/app.kubernetes.io~1managed-by',
-  '/metadata/labels/app.kubernetes.io~1instance',
+  ...[PART_OF_LABEL, MANAGED_BY_LABEL, INSTANCE_LABEL].map((label) => `/metadata/labels/${pointerToken(label)}`),
 ];
+
+/** A key as one JSON pointer token (RFC 6901 section 3: `~` as `~0`, then `/` as `~1`). */
+function pointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
 
 /** The pointer's tokens, `~1` and `~0` decoded (RFC 6901 section 4: `~1` first, then `~0`). */
 export function pointerTokens(pointer: string): string[] {

@@ -33,9 +33,9 @@ const PLAIN = /^(?:[A-Za-z/]|-{1,2}[A-Za-z])[A-Za-z0-9 _./:@=+,()-]*$/;
 const NOT_PLAIN = /: |[: ]$/;
 /**
  * Words that read back as booleans, null or (in YAML 1.1, whose floats need no digit before the exponent:
- * `e1`) numbers in either version; the library quotes some of them, by version.
+ * `e1`, `-e9`, `E-4`) numbers in either version; the library quotes some of them, by version.
  */
-const TYPED_WORDS = /^(?:[eE][0-9]+|[yYnN~]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL)$/;
+const TYPED_WORDS = /^(?:[-+]?[eE][-+]?[0-9]+|[yYnN~]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL)$/;
 /**
  * Strings starting with a digit that are still plain: two dots or more (versions, addresses, CIDR ranges)
  * match no number of either version (a float has one dot), nor a date (four digits, then "-").

@@ -1,5 +1,4 @@
-// The two tiers of the test suite and the jest settings they share, in one place (jest.config.js,
-// jest.processes.config.js and test/tiers.test.ts read it).
+// The two tiers of the test suite, jest's two projects (jest.config.js; test/tiers.test.ts reads it too).
 //
 // `npm test`: everything that runs in jest's own processes: the spec, the charts, the validator, the
 // Pulumi program under mocks, the plan model, the docs.
@@ -22,21 +21,4 @@ const PROCESS_SUITES = [
   'test/validate/cli.test.ts',
 ];
 
-/** Settings both tiers share. */
-const SHARED_SETTINGS = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  // esbuild strips types (fast); `tsc --noEmit` in `npm test` checks them once for the whole project.
-  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild.js' },
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  testTimeout: 60000,
-  // A temporary directory for the whole run (removed after it), and the pinned CRD schemas (checked, or
-  // downloaded into the cache on a fresh clone).
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
-  // Jest's default leaves one core idle (cores - 1 workers); on the 2-core CI machine that is a single
-  // worker. The suites are independent processes' worth of work, so use every core.
-  maxWorkers: '100%',
-};
-
-module.exports = { PROCESS_SUITES, SHARED_SETTINGS };
+module.exports = { PROCESS_SUITES };

@@ -19,8 +19,8 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** Node's process module, or the helper of test/safety that runs an entry point as a child process. */
-const STARTS_PROCESSES = /from 'node:child_process'|\brunTool\(/;
+/** Node's process module (imported or required, with or without `node:`), or test/safety's runTool. */
+const STARTS_PROCESSES = /child_process|\brunTool\(/;
 
 test('exactly the suites that start child processes are in the processes tier', () => {
   const starting = testFiles(join(root, 'test'))

@@ -16,6 +16,15 @@ const POOL = 'vllm-llama3-8b-instruct';
 /** The spec and synth errors of a document, as `path: message` lines: patches are applied by synth, after the spec rules. */
 const errorsOf = (document: unknown): string[] => specErrorLines(() => synthApp(resolveSpec(document, 'spec.yaml')));
 
+test('a test operation compares values as JSON Patch does: the order of an object\'s keys does not matter', () => {
+  const selector = findObject(synthApp(resolveSpec({})), 'Deployment', POOL).spec.selector.matchLabels as Record<string, string>;
+  const reversed = Object.fromEntries(Object.entries({ ...selector, extra: 'x' }).reverse());
+  const patched = (value: unknown) => ({ patches: [{ kind: 'Deployment', name: POOL, patch: [{ op: 'add', path: '/spec/selector/matchLabels/extra', value: 'x' }, { op: 'test', path: '/spec/selector/matchLabels', value }] }] });
+  expect(Object.keys(reversed)).not.toEqual(Object.keys({ ...selector, extra: 'x' }));
+  expect(errorsOf(patched(reversed))).toEqual([]);
+  expect(errorsOf(patched({ ...selector, extra: 'y' }))).toEqual([expect.stringContaining('test failed')]);
+});
+
 describe('a patch reaches the objects it names', () => {
   const spec = resolveSpec({
     patches: [

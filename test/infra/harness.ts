@@ -2,10 +2,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ENABLEMENT_DELAY_MS, installRecordingMocks, isSecretValue, unwrapSecrets, type RecordedResource, type Recorder } from '../../plan/mocks';
 import { registeredBefore, runWithMocks, type MockRun } from '../../plan/program';
+import { HF_TOKEN_CONFIG } from '../../infra/config-keys';
 
 export const PROJECT = 'example-project';
 export const HF_TOKEN = 'hf_test_token_never_in_plain_text';
-export const HF_TOKEN_KEY = 'inference-gateway:hfToken';
+/** The token's config key (infra/config-keys.ts). */
+export const HF_TOKEN_KEY = HF_TOKEN_CONFIG;
 
 /** Only the required config: gcp:project and the secret token, as after the README's two commands. */
 export const REQUIRED_CONFIG: Readonly<Record<string, string>> = { 'gcp:project': PROJECT, [HF_TOKEN_KEY]: HF_TOKEN };

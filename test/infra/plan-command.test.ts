@@ -93,6 +93,18 @@ describe('reading the stack', () => {
     expect(result.stdout).not.toContain('v1:AAAABBBB');
   });
 
+  test('a domain-scoped project id is a project id; a token in plain text is refused as pulumi up refuses it, without showing it', async () => {
+    const scoped = await plan(project({ 'Pulumi.dev.yaml': stack(undefined, { 'gcp:project': 'example.com:my-project' }) }), ['--stack', 'dev']);
+    expect(scoped.code).toBe(0);
+    expect(scoped.stdout).toContain('in project example.com:my-project');
+    const plain = await plan(project({ 'Pulumi.dev.yaml': stack(undefined, { 'inference-gateway:hfToken': 'hf_plaintext_value' }) }), ['--stack', 'dev']);
+    expect(plain).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'plan: Pulumi.dev.yaml: inference-gateway:hfToken is in plain text, and Pulumi.yaml declares it secret (pulumi up refuses it); set it with pulumi config set --secret inference-gateway:hfToken <token>\n',
+    });
+  });
+
   test('npm run plan --stack dev (without --) works too: npm keeps the flag and passes the name alone', async () => {
     const result = await plan(dir, ['dev'], { npm_config_stack: 'true' });
     expect(result.code).toBe(0);

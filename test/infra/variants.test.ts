@@ -10,6 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { A3_LOCAL_SSD_COUNT, GPU_UPGRADE_SETTINGS, provisioningSettings } from '../../infra/node-pools';
 import { withPulumiAwait, type KubeObject } from '../../infra/manifests';
 import { creationVersion } from '../../infra/cluster';
+import { namespaceObject } from '../../charts-gen/gitops-bundle';
 import { runWithMocks, type MockRun } from '../../plan/program';
 import { completionsRequest } from '../../infra/stack';
 import { A3_MACHINE_TYPES, resolveSpec } from '../../spec';
@@ -210,8 +211,15 @@ describe('other spec settings', () => {
   test('a namespace other than default is created before the Secret, which lives in it', async () => {
     const result = await runSpec({ namespace: 'inference' });
     expect(plain(one(result, 'kubernetes:core/v1:Namespace'))).toMatchObject({ metadata: { name: 'inference' } });
+    // The very Namespace synth writes: its labels and annotations too, not a copy kept by hand.
+    const written = namespaceObject(resolveSpec({ namespace: 'inference' }));
+    expect(plain(one(result, 'kubernetes:core/v1:Namespace')).metadata).toEqual(written?.metadata);
     expect(plain(one(result, 'kubernetes:core/v1:Secret')).metadata).toEqual({ name: 'hf-token', namespace: 'inference' });
     expect(one(result, 'kubernetes:gateway.networking.k8s.io/v1:Gateway').readId).toBe('inference/inference-gateway');
+  });
+
+  test('a namespace every cluster has (kube-node-lease included) is not created', async () => {
+    for (const namespace of ['kube-system', 'kube-node-lease']) expect(ofType(await runSpec({ namespace }), 'kubernetes:core/v1:Namespace')).toEqual([]);
   });
 
   test('pools sharing a token Secret name get one Secret; each pool gets its own ConfigGroup', async () => {

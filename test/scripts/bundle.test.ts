@@ -3,7 +3,7 @@
  * whole (temporary file, then rename), so no run trusts a half-written one. Uses its own small entry so
  * the bundles other tests run are never disturbed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,16 @@ describe('the code cache of a bundle', () => {
     writeFileSync(cacheFile, Buffer.concat([keyOf(source('cccc')), Buffer.from('not code at all')]));
     expect(load()).toBe('cccc 42');
     expect(readFileSync(cacheFile).length).toBeGreaterThan(32 + 'not code at all'.length);
+  });
+
+  test('a run that fails writes no cache: the next successful run does', () => {
+    writeFileSync(file, source('eeee'));
+    rmSync(cacheFile, { force: true });
+    const failing = `const m = require(${JSON.stringify(join(root, 'scripts', 'bundle.js'))}).loadWithCodeCache(${JSON.stringify(file)}); process.exitCode = 1`;
+    expect(spawnSync(process.execPath, ['-e', failing]).status).toBe(1);
+    expect(existsSync(cacheFile)).toBe(false);
+    expect(load()).toBe('eeee 42');
+    expect(existsSync(cacheFile)).toBe(true);
   });
 
   test('a cache that cannot be written costs nothing but speed', () => {

@@ -74,6 +74,21 @@ describe('what is refused', () => {
     expect(specProblems(withServer({ extraArgs: ['--max-model-len', '8192', '--seed', '-1', '--download-dir', '/data/models'] }))).toEqual([]);
   });
 
+  test('extraArgs: a prefix of a flag we set or refuse is refused (argparse takes it for the flag); other flags are not', () => {
+    expect(specProblems(withServer({ extraArgs: ['--por=9000', '--served_model', 'x', '--max-lora', '8', '--max-model-len', '8192', '--p', '1'] }))).toEqual([
+      "pools[0].modelServer.extraArgs[0]: --por is a prefix of --port, which vLLM's parser would take it for; that is set or refused by this tool",
+      "pools[0].modelServer.extraArgs[1]: --served-model is a prefix of --served-model-name, which vLLM's parser would take it for; that is set or refused by this tool",
+      "pools[0].modelServer.extraArgs[3]: --max-lora is a prefix of --max-loras and --max-lora-rank, which vLLM's parser would take it for; those are set or refused by this tool",
+      "pools[0].modelServer.extraArgs[7]: --p is a prefix of --port, which vLLM's parser would take it for; that is set or refused by this tool",
+    ]);
+  });
+
+  test('env: a credential is a whole word of the name, not any part of it', () => {
+    const names = ['HF_TOKEN', 'TOKEN', 'OPENAI_API_KEY', 'APIKEY', 'DB_PASSWORD', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SECRET_ACCESS_KEY', 'SSH_PRIVATE_KEY', 'TOKENIZERS_PARALLELISM', 'MAX_TOKENS', 'PRIVATE_MODE'];
+    const refused = names.filter((name) => specProblems(withServer({ env: [{ name, value: 'x' }] })).length > 0);
+    expect(refused).toEqual(['HF_TOKEN', 'TOKEN', 'OPENAI_API_KEY', 'APIKEY', 'DB_PASSWORD', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SECRET_ACCESS_KEY', 'SSH_PRIVATE_KEY']);
+  });
+
   test('env: our variables, credentials, $(...) and a name twice, all at once', () => {
     expect(specProblems(withServer({ env: [{ name: 'PORT', value: '1' }, { name: 'HF_TOKEN', value: 'x' }, { name: 'A', value: '$(HUGGING_FACE_HUB_TOKEN)' }, { name: 'A', value: 'b' }] }))).toEqual([
       'pools[0].modelServer.env[0].name: PORT is a variable this tool sets (set from modelServer.port)',
