@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
-import { METRICS_ADAPTER, METRICS_ADAPTER_API_SERVICES } from '../spec';
+import { METRICS_ADAPTER, METRICS_ADAPTER_API_SERVICES, metricsAdapterNames } from '../spec';
 import { applyAfter } from './apply-order';
 import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
 import { RBAC_API_GROUP } from './well-known';
@@ -32,23 +32,24 @@ export class MetricsAdapter extends Construct {
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: accountName, namespace } });
     applyAfter(serviceAccount, ns);
     const subject = { kind: 'ServiceAccount', name: accountName, namespace };
+    const names = metricsAdapterNames(namespace);
 
     new k8s.KubeClusterRoleBinding(this, 'AuthDelegator', {
-      metadata: { name: `${namespace}:system:auth-delegator` },
+      metadata: { name: names.authDelegator },
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: 'system:auth-delegator' },
       subjects: [subject],
     });
     new k8s.KubeRoleBinding(this, 'AuthReader', {
-      metadata: { name: `${namespace}-auth-reader`, namespace: 'kube-system' },
+      metadata: { name: names.authReader, namespace: 'kube-system' },
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: 'extension-apiserver-authentication-reader' },
       subjects: [subject],
     });
     const resourceReader = new k8s.KubeClusterRole(this, 'ResourceReader', {
-      metadata: { name: `${namespace}-resource-reader` },
+      metadata: { name: names.resourceReader },
       rules: [{ apiGroups: [''], resources: ['pods', 'nodes', 'nodes/stats'], verbs: ['get', 'list', 'watch'] }],
     });
     new k8s.KubeClusterRoleBinding(this, 'ResourceReaderBinding', {
-      metadata: { name: `${namespace}-resource-reader` },
+      metadata: { name: names.resourceReader },
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: resourceReader.name },
       subjects: [subject],
     });
@@ -100,7 +101,7 @@ export class MetricsAdapter extends Construct {
 
     for (const [group, version, versionPriority] of METRICS_ADAPTER_API_SERVICES) {
       new k8s.KubeApiService(this, `ApiService-${group}-${version}`, {
-        metadata: { name: `${version}.${group}` },
+        metadata: { name: names.apiService(group, version) },
         spec: {
           group,
           version,
@@ -114,11 +115,11 @@ export class MetricsAdapter extends Construct {
     }
 
     const externalReader = new k8s.KubeClusterRole(this, 'ExternalMetricsReader', {
-      metadata: { name: 'external-metrics-reader' },
+      metadata: { name: names.externalMetricsReader },
       rules: [{ apiGroups: ['external.metrics.k8s.io'], resources: ['*'], verbs: ['list', 'get', 'watch'] }],
     });
     new k8s.KubeClusterRoleBinding(this, 'ExternalMetricsReaderBinding', {
-      metadata: { name: 'external-metrics-reader' },
+      metadata: { name: names.externalMetricsReader },
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: externalReader.name },
       subjects: [{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }],
     });

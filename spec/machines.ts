@@ -6,6 +6,30 @@ import { SERIES_ZONES, type MachineSeries, type SeriesRegion } from './regions';
  * GKE node (kube-proxy, logging, metadata server, Managed Prometheus collector) have theirs.
  */
 
+/**
+ * GiB of memory per vCPU of the families whose shape a machine type's name encodes. The newer families
+ * give highcpu types 2 GiB a vCPU, not the 1 of N2 and N2D (SkyPilot's GCP catalog, skypilot-org/skypilot-catalog
+ * catalogs/v8/gcp/vms.csv at 006059e0f18acb1341e22a27751e9f80df6ba92f: c2d-standard-4 16 GiB, c3d-highcpu-8
+ * 16 GiB, c3d-highmem-16 128 GiB, c3-standard-4 16 GiB; its largest c3d-highcpu types have slightly less,
+ * 118 GiB for 60 vCPUs). A shape not read from a source is left out (C3 highcpu and highmem, C4A and N4
+ * beyond standard, all of C4 and C4D, whose standard is not 4 GiB a vCPU), so a pool on it gets no fit
+ * check rather than a wrong one.
+ */
+const MEMORY_PER_CPU: Readonly<Record<string, Partial<Record<'standard' | 'highmem' | 'highcpu', number>>>> = {
+  n1: { standard: 3.75, highmem: 6.5, highcpu: 0.9 },
+  e2: { standard: 4, highmem: 8, highcpu: 1 },
+  n2: { standard: 4, highmem: 8, highcpu: 1 },
+  n2d: { standard: 4, highmem: 8, highcpu: 1 },
+  c2: { standard: 4, highmem: 8, highcpu: 1 },
+  t2d: { standard: 4, highmem: 8, highcpu: 1 },
+  t2a: { standard: 4, highmem: 8, highcpu: 1 },
+  c2d: { standard: 4, highmem: 8, highcpu: 2 },
+  c3: { standard: 4 },
+  c3d: { standard: 4, highmem: 8, highcpu: 2 },
+  c4a: { standard: 4 },
+  n4: { standard: 4 },
+};
+
 /** vCPUs and GiB of memory of a machine type, for the families whose shape its name encodes. */
 export function machineShape(machineType: string): { readonly cpus: number; readonly memoryGiB: number } | undefined {
   const shared: Record<string, { cpus: number; memoryGiB: number }> = {
@@ -14,12 +38,12 @@ export function machineShape(machineType: string): { readonly cpus: number; read
     'e2-medium': { cpus: 2, memoryGiB: 4 },
   };
   if (shared[machineType]) return shared[machineType];
-  const match = /^(e2|n1|n2|n2d|n4|c2|c2d|c3|c3d|c4|c4a|c4d|t2d|t2a)-(standard|highmem|highcpu)-(\d+)$/.exec(machineType);
-  if (!match) return undefined;
-  const [, family, shape, count] = match;
-  const perCpu = family === 'n1' ? { standard: 3.75, highmem: 6.5, highcpu: 0.9 } : { standard: 4, highmem: 8, highcpu: family === 'c2d' ? 2 : 1 };
-  const cpus = Number(count);
-  return { cpus, memoryGiB: cpus * perCpu[shape as keyof typeof perCpu] };
+  const match = /^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$/.exec(machineType);
+  const family = match !== null && Object.prototype.hasOwnProperty.call(MEMORY_PER_CPU, match[1]) ? MEMORY_PER_CPU[match[1]] : undefined;
+  const perCpu = match === null ? undefined : family?.[match[2] as 'standard' | 'highmem' | 'highcpu'];
+  if (match === null || perCpu === undefined) return undefined;
+  const cpus = Number(match[3]);
+  return { cpus, memoryGiB: cpus * perCpu };
 }
 
 /** CPU GKE reserves for the kubelet and the system: 6% of the first core, 1% of the next, 0.5% of the next two, 0.25% above four. */

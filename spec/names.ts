@@ -110,6 +110,19 @@ export const METRICS_ADAPTER_API_SERVICES: readonly (readonly [group: string, ve
   ['external.metrics.k8s.io', 'v1beta1', 100],
 ];
 
+/** Names of the metrics adapter's cluster-wide RBAC objects and of its APIServices (metrics-adapter.ts). */
+export function metricsAdapterNames(namespace: string) {
+  return {
+    authDelegator: `${namespace}:system:auth-delegator`,
+    /** The RoleBinding in kube-system that lets it read the extension API server's authentication config. */
+    authReader: `${namespace}-auth-reader`,
+    resourceReader: `${namespace}-resource-reader`,
+    /** The ClusterRole and binding that let the HPA controller read external metrics. */
+    externalMetricsReader: 'external-metrics-reader',
+    apiService: (group: string, version: string) => `${version}.${group}`,
+  } as const;
+}
+
 /** One object synth writes, named from one spec field. */
 export interface NameClaim {
   readonly group: string;
@@ -228,13 +241,14 @@ export function claimAppNames(app: NamedApp, registry: NameRegistry = new NameRe
     const at = (group: string, kind: string, name: string, inNamespace: string | undefined) => registry.claim({ group, kind, namespace: inNamespace, name, field, what });
     at(core, 'Namespace', adapterNamespace, undefined);
     for (const [group, kind] of [[core, 'ServiceAccount'], [apps, 'Deployment'], [core, 'Service']] as const) at(group, kind, serviceAccount, adapterNamespace);
-    at(rbac, 'ClusterRoleBinding', `${adapterNamespace}:system:auth-delegator`, undefined);
-    at(rbac, 'RoleBinding', `${adapterNamespace}-auth-reader`, 'kube-system');
+    const names = metricsAdapterNames(adapterNamespace);
+    at(rbac, 'ClusterRoleBinding', names.authDelegator, undefined);
+    at(rbac, 'RoleBinding', names.authReader, 'kube-system');
     for (const kind of ['ClusterRole', 'ClusterRoleBinding']) {
-      at(rbac, kind, `${adapterNamespace}-resource-reader`, undefined);
-      at(rbac, kind, 'external-metrics-reader', undefined);
+      at(rbac, kind, names.resourceReader, undefined);
+      at(rbac, kind, names.externalMetricsReader, undefined);
     }
-    for (const [group, version] of METRICS_ADAPTER_API_SERVICES) at(apiregistration, 'APIService', `${version}.${group}`, undefined);
+    for (const [group, version] of METRICS_ADAPTER_API_SERVICES) at(apiregistration, 'APIService', names.apiService(group, version), undefined);
   }
   claim(gateway, 'Gateway', app.gatewayName, 'gateway.name', 'the Gateway');
   app.routeNames.forEach((name) => claim(gateway, 'HTTPRoute', name, 'gateway.route.name', 'an HTTPRoute'));
