@@ -40,6 +40,17 @@ export interface MockRun {
   };
 }
 
+/**
+ * What had been registered when a check failed, by the error the run rejected with: a WeakMap, so the
+ * error itself (its message, its class, how the plan prints it) stays what the check threw.
+ */
+const registeredBeforeFailure = new WeakMap<object, readonly RecordedResource[]>();
+
+/** The resources a run had registered when it rejected with `error` (undefined for other errors). */
+export function registeredBefore(error: unknown): readonly RecordedResource[] | undefined {
+  return typeof error === 'object' && error !== null ? registeredBeforeFailure.get(error) : undefined;
+}
+
 /** Resolves an Output's value (mocks never leave values unknown outside a preview). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
@@ -78,9 +89,12 @@ async function runProgram(options: MockRunOptions): Promise<MockRun> {
   const [clusterName, gatewayAddress, curlCommand, dnsRecords] = await Promise.race([
     recorder.failedCheck.catch(async (error: unknown) => {
       await new Promise((resolve) => setTimeout(resolve, 5 * ENABLEMENT_DELAY_MS));
+      if (typeof error === 'object' && error !== null) registeredBeforeFailure.set(error, [...recorder.resources]);
       throw error;
     }),
-    Promise.all([valueOf(outputs.clusterName), valueOf(outputs.gatewayAddress), valueOf(outputs.curlCommand), valueOf(outputs.dnsRecords)]),
+    // The checks too: in `pulumi up` a failed check fails the run even when nothing waits for it, and
+    // whatever did not wait has been created by then; here the run rejects the same way.
+    Promise.all([valueOf(outputs.clusterName), valueOf(outputs.gatewayAddress), valueOf(outputs.curlCommand), valueOf(outputs.dnsRecords), valueOf(pulumi.all([...outputs.preconditions]))]),
   ]);
   // Let registrations queued behind the last outputs (registerOutputs of components) reach the mocks.
   await new Promise((resolve) => setTimeout(resolve, 10));

@@ -2,26 +2,13 @@
  * Issue 19: a pool with `autoscaling` gets an HPA on a vLLM serving signal, read through the Custom
  * Metrics Stackdriver Adapter from Managed Prometheus; the Deployment leaves its size to the HPA.
  */
-import { autoscalingMetricName, GUIDE_POOL_NAME, METRICS_ADAPTER, resolveSpec, SpecError, stackdriverMetricName, vllmMetrics } from '../../spec';
-import { findObject, synthDocument, type K8sObject } from './helpers';
+import { autoscalingMetricName, GUIDE_POOL_NAME, METRICS_ADAPTER, resolveSpec, stackdriverMetricName, vllmMetrics } from '../../spec';
+import { findAll, findObject, synthDocument, type K8sObject } from './helpers';
+import { specProblems } from '../spec/helpers';
 import { lines, synthObjects, validate } from '../validate/helpers';
 
 const ACCEPTANCE = { cluster: { gpuPool: { maxNodes: 4 } }, pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1, maxReplicas: 4 } }] };
 const GA = { inferenceExtension: { version: 'llm-d-v0.10.0' }, cluster: { gpuPool: { maxNodes: 4 } } };
-
-function ofKind(objects: readonly K8sObject[], kind: string): K8sObject[] {
-  return objects.filter((object) => object.kind === kind);
-}
-
-function specErrors(document: unknown): string[] {
-  try {
-    resolveSpec(document, 'test spec');
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe('the acceptance spec: autoscaling 1..4 on a 4-node pool', () => {
   const objects = synthDocument(ACCEPTANCE);
@@ -55,9 +42,9 @@ describe('the acceptance spec: autoscaling 1..4 on a 4-node pool', () => {
   });
 
   test('the Custom Metrics Stackdriver Adapter serves custom.metrics.k8s.io as its Workload Identity account', () => {
-    const apiServices = ofKind(objects, 'APIService').map((service) => service.metadata.name).sort();
+    const apiServices = findAll(objects, 'APIService').map((service) => service.metadata.name).sort();
     expect(apiServices).toEqual(['v1beta1.custom.metrics.k8s.io', 'v1beta1.external.metrics.k8s.io', 'v1beta2.custom.metrics.k8s.io']);
-    for (const service of ofKind(objects, 'APIService')) {
+    for (const service of findAll(objects, 'APIService')) {
       expect(service.spec.service).toEqual({ name: METRICS_ADAPTER.serviceAccount, namespace: METRICS_ADAPTER.namespace });
     }
     const adapter = findObject(objects, 'Deployment', METRICS_ADAPTER.serviceAccount);
@@ -131,15 +118,15 @@ describe('without autoscaling nothing changes', () => {
   const objects = synthDocument({});
 
   test('no HPA or adapter; the Deployment keeps its replicas', () => {
-    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
-    expect(ofKind(objects, 'APIService')).toEqual([]);
+    expect(findAll(objects, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(findAll(objects, 'APIService')).toEqual([]);
     expect(findObject(objects, 'Deployment', GUIDE_POOL_NAME).spec.replicas).toBe(3);
   });
 });
 
 describe('spec errors', () => {
   test('maxReplicas 9 on a 2-node pool of 1 GPU per node names both numbers', () => {
-    const errors = specErrors({ cluster: { gpuPool: { maxNodes: 2, acceleratorCount: 1 } }, pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1, maxReplicas: 9 } }] });
+    const errors = specProblems({ cluster: { gpuPool: { maxNodes: 2, acceleratorCount: 1 } }, pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1, maxReplicas: 9 } }] });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^pools\[0\]\.autoscaling\.maxReplicas: must be at most 2,/);
     expect(errors[0]).toContain('got 9');
@@ -148,18 +135,18 @@ describe('spec errors', () => {
   test('a pod of 2 GPUs on 4-GPU nodes: maxNodes 3 holds 6 such pods', () => {
     const base = { cluster: { gpuPool: { maxNodes: 3, acceleratorCount: 4 } } };
     const pool = (maxReplicas: number) => ({ name: GUIDE_POOL_NAME, modelServer: { gpus: 2, tensorParallelSize: 2 }, autoscaling: { minReplicas: 1, maxReplicas } });
-    expect(specErrors({ ...base, pools: [pool(6)] })).toEqual([]);
-    expect(specErrors({ ...base, pools: [pool(7)] })[0]).toMatch(/maxReplicas: must be at most 6/);
+    expect(specProblems({ ...base, pools: [pool(6)] })).toEqual([]);
+    expect(specProblems({ ...base, pools: [pool(7)] })[0]).toMatch(/maxReplicas: must be at most 6/);
   });
 
   test('two autoscaled pools that each fit but not together are refused on the GPU pool', () => {
     const pool = (name: string) => ({ name, routePathPrefix: `/${name}`, autoscaling: { minReplicas: 1, maxReplicas: 2 } });
-    const errors = specErrors({ cluster: { gpuPool: { maxNodes: 3 } }, pools: [pool('a'), pool('b')] });
+    const errors = specProblems({ cluster: { gpuPool: { maxNodes: 3 } }, pools: [pool('a'), pool('b')] });
     expect(errors).toEqual([expect.stringMatching(/^cluster\.gpuPool\.maxNodes: the pools need 4 GPUs/)]);
   });
 
   test('bounds, metric and target are checked, all at once', () => {
-    const errors = specErrors({
+    const errors = specProblems({
       cluster: { gpuPool: { maxNodes: 4 } },
       pools: [
         { name: 'a', autoscaling: { minReplicas: 3, maxReplicas: 2 } },
@@ -178,7 +165,7 @@ describe('spec errors', () => {
   });
 
   test('maxReplicas is required', () => {
-    expect(specErrors({ pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1 } }] })).toEqual([expect.stringMatching(/^pools\[0\]\.autoscaling\.maxReplicas: /)]);
+    expect(specProblems({ pools: [{ name: GUIDE_POOL_NAME, autoscaling: { minReplicas: 1 } }] })).toEqual([expect.stringMatching(/^pools\[0\]\.autoscaling\.maxReplicas: /)]);
   });
 });
 
@@ -203,6 +190,6 @@ describe('the validator holds an HPA to what its consumers need', () => {
 });
 
 test("the pools' namespace may not be the adapter's (its Namespace object would be created twice)", () => {
-  expect(specErrors({ namespace: 'custom-metrics', ...ACCEPTANCE })).toEqual([expect.stringMatching(/^namespace: custom-metrics is the Custom Metrics Stackdriver Adapter's own namespace/)]);
-  expect(specErrors({ namespace: 'custom-metrics' })).toEqual([]);
+  expect(specProblems({ namespace: 'custom-metrics', ...ACCEPTANCE })).toEqual([expect.stringMatching(/^namespace: custom-metrics is the Custom Metrics Stackdriver Adapter's own namespace/)]);
+  expect(specProblems({ namespace: 'custom-metrics' })).toEqual([]);
 });

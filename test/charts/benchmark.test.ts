@@ -14,21 +14,15 @@ import { renderCharts } from '../../charts-gen/app';
 import { resolveSpec, type DeploymentSpec } from '../../spec';
 import { lines, schemas, synthObjects } from '../validate/helpers';
 import { validateWithSchemas } from '../../validate';
-import { findAll, findObject, synthApp, type K8sObject } from './helpers';
+import { findAll, findObject, selects, synthApp, type K8sObject } from './helpers';
+import { runMain, snapshot } from '../safety/helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
 const work = mkdtempSync(join(tmpdir(), 'igw-benchmark-'));
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMain(main, args, { env });
 
 const benchmarkObjects = (spec: DeploymentSpec): K8sObject[] => renderCharts(buildBenchmarkApp(spec, '/nonexistent')).flatMap((chart) => chart.objects as K8sObject[]);
-
-const selects = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([key, value]) => labels[key] === value);
 
 /** inference-perf v0.6.1's Config fields and data types (inference_perf/config/config.py, datagen/config.py). */
 const INFERENCE_PERF_KEYS = ['api', 'data', 'load', 'metrics', 'report', 'storage', 'server', 'tokenizer', 'circuit_breakers'];
@@ -105,10 +99,12 @@ describe('npm run benchmark -- --out DIR', () => {
   test("refuses synth's output directory and writes nothing there", () => {
     const dist = join(work, 'dist');
     synthesize(resolveSpec({}, 'defaults'), dist);
+    const before = snapshot(dist);
     const result = run(['--out', dist]);
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/holds synth's manifests/);
     expect(() => readFileSync(join(dist, BENCHMARK_FILE))).toThrow();
+    expect(snapshot(dist)).toEqual(before);
   });
 
   test("keeps its own record, so a synth into the same directory leaves the benchmark's file alone", () => {

@@ -14,7 +14,7 @@ import { version as TOOL_VERSION } from '../../package.json';
 import { loadSpecFile, resolveSpec, type DeploymentSpec } from '../../spec';
 import { bundledCrds } from '../../validate';
 import { main as validateMain } from '../../validate/cli';
-import { snapshot } from '../safety/helpers';
+import { runMain, snapshot } from '../safety/helpers';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 
@@ -40,15 +40,15 @@ function kustomization(dir: string): { apiVersion: string; kind: string; resourc
   return parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
 }
 
+/** The manifest files in a folder as the file system lists them (kustomization.yaml aside). */
+const manifestsOnDisk = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.yaml') && name !== 'kustomization.yaml').sort();
+
 /** The files synth recorded as its own in a folder. */
 const recorded = (dir: string): string[] => Object.keys(JSON.parse(readFileSync(join(dir, '.inference-gateway-synth'), 'utf8')).files).sort();
 
-async function run(main: (args: string[], io: { out: (l: string) => void; err: (l: string) => void; env: NodeJS.ProcessEnv }) => number | Promise<number>, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out, err };
-}
+/** synth and validate in process, with an empty environment. */
+const synthRun = (args: string[]) => runMain(synthMain, args, { env: {} });
+const validateRun = (args: string[]) => runMain(validateMain, args, { env: {} });
 
 const PROFILES: [string, DeploymentSpec][] = [
   ['the defaults (v0.3.0)', resolveSpec({}, 'defaults')],
@@ -117,12 +117,17 @@ describe.each(PROFILES)('%s', (name, spec) => {
     const crds = kustomization(join(dir, 'crds'));
     expect([...crds.resources].sort()).toEqual(recorded(join(dir, 'crds')).filter((file) => file !== 'kustomization.yaml'));
     expect(recorded(join(dir, 'crds'))).toContain('kustomization.yaml');
+    // Against the folder itself, not synth's record of it: what kustomize and Argo CD would read.
+    expect([...top.resources].sort()).toEqual(manifestsOnDisk(dir));
+    expect(top.resources).toContain('gateway.k8s.yaml');
+    expect([...crds.resources].sort()).toEqual(manifestsOnDisk(join(dir, 'crds')));
+    expect(crds.resources.length).toBeGreaterThan(0);
     // Split for Flux: the workloads' kustomization does not apply the CRDs (their own Kustomization does, first).
     expect(top.resources).not.toContain('crds');
   });
 
   test('npm run validate of the folder, CRDs and kustomizations included, is clean', async () => {
-    const result = await run(validateMain, [dir]);
+    const result = await validateRun([dir]);
     expect(result.out.at(-1)).toMatch(/: \d+ object\(s\) checked, no problems;/);
     expect(result.code).toBe(0);
   });
@@ -149,10 +154,10 @@ describe('with namespace llm', () => {
     const specFile = join(work, 'llm.yaml');
     writeFileSync(specFile, 'namespace: llm\n');
     const before = snapshot(dir);
-    const same = await run(synthMain, [specFile, '--out', dir, '--check']);
+    const same = synthRun([specFile, '--out', dir, '--check']);
     expect(same).toEqual({ code: 0, out: [`${dir}: up to date with the spec`], err: [] });
     writeFileSync(specFile, 'namespace: llm\ngateway: { listenerPort: 8080 }\n');
-    const changed = await run(synthMain, [specFile, '--out', dir, '--check']);
+    const changed = synthRun([specFile, '--out', dir, '--check']);
     expect(changed.code).toBe(1);
     expect(changed.out).toEqual([
       `${dir}/crds/.inference-gateway-synth: records another spec than this one`,
@@ -166,17 +171,17 @@ describe('with namespace llm', () => {
   test('synth --check names a hand-edited file, a missing one and one the spec no longer produces', async () => {
     const copy = synthTo('llm-check-edited', spec);
     writeFileSync(join(copy, 'gateway.k8s.yaml'), `${readFileSync(join(copy, 'gateway.k8s.yaml'), 'utf8')}# edited\n`);
-    const defaults = await run(synthMain, ['--out', copy, '--check']);
+    const defaults = synthRun(['--out', copy, '--check']);
     expect(defaults.code).toBe(1);
     expect(defaults.out).toContain(`${copy}/namespace.k8s.yaml: no longer produced by the spec (synth would remove it)`);
     expect(defaults.out).toContain(`${copy}/gateway.k8s.yaml: differs from what the spec synthesizes`);
-    const missing = await run(synthMain, ['--out', join(work, 'never-written'), '--check']);
+    const missing = synthRun(['--out', join(work, 'never-written'), '--check']);
     expect(missing.out.slice(0, 2)).toEqual([`${join(work, 'never-written')}/crds: missing (synth would create it)`, `${join(work, 'never-written')}: missing (synth would create it)`]);
     expect(readdirSync(work)).not.toContain('never-written');
   });
 
   test('--check cannot be combined with the cdk8s CLI flag', async () => {
-    expect(await run(synthMain, ['--check', '--cdk8s-cli'])).toMatchObject({ code: 2, err: ['synth: --check cannot be combined with --cdk8s-cli', 'run npm run synth -- --help for usage'] });
+    expect(synthRun(['--check', '--cdk8s-cli'])).toMatchObject({ code: 2, err: ['synth: --check cannot be combined with --cdk8s-cli', 'run npm run synth -- --help for usage'] });
   });
 });
 
@@ -186,7 +191,7 @@ describe('validate checks a kustomization against its folder', () => {
     writeFileSync(join(dir, 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra, namespace: default }\n');
     const text = readFileSync(join(dir, 'kustomization.yaml'), 'utf8').replace('  - gateway.k8s.yaml\n', '  - gateway.k8s.yaml\n  - gone.k8s.yaml\n');
     writeFileSync(join(dir, 'kustomization.yaml'), text);
-    const result = await run(validateMain, [dir]);
+    const result = await validateRun([dir]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`${dir}/kustomization.yaml: Kustomization/-: resources[3]: gone.k8s.yaml does not exist in ${dir}`);
     expect(result.out).toContain(`${dir}/kustomization.yaml: Kustomization/-: resources: does not list extra.yaml, so kustomize (Argo CD, Flux, kubectl apply -k) will not apply it`);
@@ -243,6 +248,10 @@ describe('a synth that would change nothing', () => {
     expect(report.unchanged).toContain('crds/inferencepools.inference.networking.x-k8s.io.yaml');
     expect(report.unchanged).toContain('namespace.k8s.yaml');
     expect(['gateway.k8s.yaml', 'crds/kustomization.yaml', '.inference-gateway-synth'].map(stat)).toEqual(before);
+    const bookkeeping = (folder: string) => readdirSync(folder).filter((name) => name.startsWith('.inference-gateway-synth.'));
+    expect(readdirSync(dir)).toContain('.inference-gateway-synth');
+    expect(bookkeeping(dir)).toEqual([]);
+    expect(bookkeeping(join(dir, 'crds'))).toEqual([]);
   });
 
   test("a killed run's leftover in an otherwise up-to-date folder is cleaned up by the next run", () => {

@@ -151,7 +151,11 @@ export function allContainers(objects: readonly K8sObject[]): K8sObject[] {
     .flatMap((object) => [...(object.spec.template.spec.containers ?? []), ...(object.spec.template.spec.initContainers ?? [])]);
 }
 
-/** Whether a label selector (`matchLabels` map) selects pods with these labels. */
-export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+/**
+ * Whether a label selector (`matchLabels` map) selects pods with these labels (none: unlabelled). An empty
+ * selector selects nothing here: a Service without a selector gets no endpoints from Kubernetes, and
+ * every selector the charts write names at least one label, so an empty one is a defect to catch.
+ */
+export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
 }

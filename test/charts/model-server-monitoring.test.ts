@@ -4,14 +4,9 @@
  * the picker's own scrape, in both profiles and during a migration.
  */
 import { extensionRelease, resolveSpec, type DeploymentSpec } from '../../spec';
-import { findAll, findObject, synthApp, type K8sObject } from './helpers';
+import { findAll, findObject, selects, synthApp, type K8sObject } from './helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
-
-/** Whether a matchLabels selector selects a pod with these labels. */
-function selects(matchLabels: Record<string, string>, podLabels: Record<string, string> = {}): boolean {
-  return Object.keys(matchLabels).length > 0 && Object.entries(matchLabels).every(([key, value]) => podLabels[key] === value);
-}
 
 /** Every pod template of the app with the Deployment that owns it. */
 function podTemplates(objects: readonly K8sObject[]): { owner: string; labels: Record<string, string>; spec: K8sObject }[] {

@@ -4,24 +4,17 @@
  * patch that matches nothing, misses a path or touches what names or prunes an object is a spec error
  * naming the entry.
  */
-import { resolveSpec, SpecError } from '../../spec';
+import { resolveSpec } from '../../spec';
 import { buildApp, renderCharts } from '../../charts-gen/app';
 import { applyOperation } from '../../charts-gen/patches';
 import { lines, validate } from '../validate/helpers';
 import { findObject, synthApp } from './helpers';
+import { specErrorLines } from '../spec/helpers';
 
 const POOL = 'vllm-llama3-8b-instruct';
 
-/** The spec and synth errors of a document, as `path: message` lines. */
-function errorsOf(document: unknown): string[] {
-  try {
-    synthApp(resolveSpec(document, 'spec.yaml'));
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+/** The spec and synth errors of a document, as `path: message` lines: patches are applied by synth, after the spec rules. */
+const errorsOf = (document: unknown): string[] => specErrorLines(() => synthApp(resolveSpec(document, 'spec.yaml')));
 
 test('a test operation compares values as JSON Patch does: the order of an object\'s keys does not matter', () => {
   const selector = findObject(synthApp(resolveSpec({})), 'Deployment', POOL).spec.selector.matchLabels as Record<string, string>;

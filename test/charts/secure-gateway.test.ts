@@ -6,7 +6,7 @@
  */
 import { resolveSpec, type DeploymentSpec } from '../../spec';
 import { lines, synthObjects, validate } from '../validate/helpers';
-import { synthApp, type K8sObject } from './helpers';
+import { findAll, synthApp, type K8sObject } from './helpers';
 
 const CLOSED = {
   tls: { domains: ['llm.example.com'] },
@@ -24,26 +24,25 @@ const MIGRATION = {
 
 const spec = (document: Record<string, unknown>, gateway: Record<string, unknown> = CLOSED): DeploymentSpec =>
   resolveSpec({ ...document, gateway: { ...(document.gateway as object | undefined), ...gateway } }, 'test');
-const ofKind = (objects: readonly K8sObject[], kind: string): K8sObject[] => objects.filter((object) => object.kind === kind);
 const only = (objects: readonly K8sObject[], kind: string): K8sObject => {
-  const found = ofKind(objects, kind);
+  const found = findAll(objects, kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0];
 };
 const routesToPools = (objects: readonly K8sObject[]): K8sObject[] =>
-  ofKind(objects, 'HTTPRoute').filter((route) => route.spec.rules.some((rule: { backendRefs?: unknown[] }) => (rule.backendRefs ?? []).length > 0));
+  findAll(objects, 'HTTPRoute').filter((route) => route.spec.rules.some((rule: { backendRefs?: unknown[] }) => (rule.backendRefs ?? []).length > 0));
 
 describe("the guide's default", () => {
   const objects = synthApp();
 
   test('one plain HTTP listener on 80, routes attached to the whole Gateway, no redirect', () => {
     expect(only(objects, 'Gateway').spec.listeners).toEqual([{ name: 'http', port: 80, protocol: 'HTTP' }]);
-    expect(ofKind(objects, 'HTTPRoute').map((route) => route.spec.parentRefs)).toEqual([[{ name: 'inference-gateway' }]]);
+    expect(findAll(objects, 'HTTPRoute').map((route) => route.spec.parentRefs)).toEqual([[{ name: 'inference-gateway' }]]);
   });
 
   test('no security policy on the backend policy and no traffic extension', () => {
-    expect(ofKind(objects, 'GCPBackendPolicy').map((policy) => policy.spec.default.securityPolicy)).toEqual([undefined]);
-    expect(ofKind(objects, 'GCPTrafficExtension')).toEqual([]);
+    expect(findAll(objects, 'GCPBackendPolicy').map((policy) => policy.spec.default.securityPolicy)).toEqual([undefined]);
+    expect(findAll(objects, 'GCPTrafficExtension')).toEqual([]);
   });
 });
 
@@ -74,12 +73,12 @@ describe('HTTPS', () => {
 
   test('plain HTTP gets one route, which only redirects to https with 301 (port from the scheme: 443)', () => {
     const objects = synthApp(spec({}));
-    const redirect = ofKind(objects, 'HTTPRoute').find((route) => route.metadata.name === 'my-route-https-redirect');
+    const redirect = findAll(objects, 'HTTPRoute').find((route) => route.metadata.name === 'my-route-https-redirect');
     expect(redirect?.spec).toEqual({
       parentRefs: [{ name: 'inference-gateway', sectionName: 'http' }],
       rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
     });
-    const onHttp = ofKind(objects, 'HTTPRoute').filter((route) => route.spec.parentRefs.some((ref: { sectionName?: string }) => ref.sectionName !== 'https'));
+    const onHttp = findAll(objects, 'HTTPRoute').filter((route) => route.spec.parentRefs.some((ref: { sectionName?: string }) => ref.sectionName !== 'https'));
     expect(onHttp.map((route) => route.metadata.name)).toEqual(['my-route-https-redirect']);
   });
 });
@@ -92,8 +91,8 @@ describe('access control', () => {
     ['the GA profile', { inferenceExtension: { version: 'llm-d-v0.10.0' } }],
   ])('every InferencePool of %s has the Cloud Armor policy on its GCPBackendPolicy', (_name, document) => {
     const objects = synthApp(spec(document, { access: { allowedSourceRanges: ['203.0.113.0/24'] } }));
-    const pools = ofKind(objects, 'InferencePool').map((pool) => `${pool.apiVersion.split('/')[0]}/${pool.metadata.name}`);
-    const policies = ofKind(objects, 'GCPBackendPolicy');
+    const pools = findAll(objects, 'InferencePool').map((pool) => `${pool.apiVersion.split('/')[0]}/${pool.metadata.name}`);
+    const policies = findAll(objects, 'GCPBackendPolicy');
     expect(policies.map((policy) => `${policy.spec.targetRef.group}/${policy.spec.targetRef.name}`).sort()).toEqual(pools.sort());
     for (const policy of policies) expect(policy.spec.default.securityPolicy).toBe('inference-gateway-gateway-access');
   });

@@ -2,25 +2,16 @@
  * Issue 19: `modelServer.weightsFrom: gcs`: a Job fills the bucket from Hugging Face (the only user of the
  * token) and vLLM streams the model from the bucket as its own service account.
  */
-import { GUIDE_POOL_NAME, resolveSpec, SpecError } from '../../spec';
+import { GUIDE_POOL_NAME, resolveSpec } from '../../spec';
 import { DEPENDS_ON_ANNOTATION } from '../../charts-gen/apply-order';
 import { findObject, synthDocument, type K8sObject } from './helpers';
+import { specProblems } from '../spec/helpers';
 import { lines, synthObjects, validate } from '../validate/helpers';
 
 const GA = { version: 'llm-d-v0.10.0' };
 const GCS = { inferenceExtension: GA, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'my-weights' } }] };
 const FILL = `${GUIDE_POOL_NAME}-fill`;
 const URI = 'gs://my-weights/meta-llama/Llama-3.1-8B-Instruct';
-
-function errors(document: unknown): string[] {
-  try {
-    resolveSpec(document, 'test spec');
-    return [];
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-}
 
 /** Every place an object reads the Hugging Face token Secret. */
 function tokenReaders(objects: readonly K8sObject[]): string[] {
@@ -93,22 +84,22 @@ describe('without weightsFrom nothing changes', () => {
 
 describe('spec errors', () => {
   test("the guide profile's vLLM 0.8.5 cannot stream from gs://: the error names the version", () => {
-    expect(errors({ pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'my-weights' } }] })).toEqual([
+    expect(specProblems({ pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'my-weights' } }] })).toEqual([
       expect.stringMatching(/^pools\[0\]\.modelServer\.weightsFrom: gcs needs vLLM 0\.11\.1 or later.*this pool runs vLLM 0\.8\.5/),
     ]);
   });
 
   test('gcs without a bucket, and a bucket without gcs', () => {
-    expect(errors({ inferenceExtension: GA, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs' } }] })).toEqual([
+    expect(specProblems({ inferenceExtension: GA, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs' } }] })).toEqual([
       expect.stringMatching(/^pools\[0\]\.modelServer\.weightsBucket: is required when weightsFrom is gcs/),
     ]);
-    expect(errors({ pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsBucket: 'my-weights' } }] })).toEqual([
+    expect(specProblems({ pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsBucket: 'my-weights' } }] })).toEqual([
       expect.stringMatching(/^pools\[0\]\.modelServer\.weightsBucket: is read only with weightsFrom gcs/),
     ]);
   });
 
   test('a bucket name is checked before it reaches gs:// URIs and gcloud', () => {
-    expect(errors({ inferenceExtension: GA, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'Bad Bucket/../x' } }] })).toEqual([
+    expect(specProblems({ inferenceExtension: GA, pools: [{ name: GUIDE_POOL_NAME, modelServer: { weightsFrom: 'gcs', weightsBucket: 'Bad Bucket/../x' } }] })).toEqual([
       expect.stringMatching(/^pools\[0\]\.modelServer\.weightsBucket: must be a bucket name/),
     ]);
   });

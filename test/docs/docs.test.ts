@@ -92,6 +92,11 @@ describe('the quick start', () => {
   test('the mistake it shows (replicas: 3) is refused with the message it quotes', () => {
     const document = parse(specText.replace('replicas: 2', 'replicas: 3'));
     expect(specProblems(document)).toEqual([expect.stringMatching(/^cluster\.gpuPool\.maxNodes: the pools need 3 GPUs .* raise maxNodes to at least 3 or lower the replicas$/)]);
+    // The quote as the page has it (its `...` stands for the part it leaves out), so editing either side fails here.
+    const quote = /the same spec says\s+`([^`]+)`/.exec(text)?.[1];
+    expect(quote).toMatch(/^cluster\.gpuPool\.maxNodes: /);
+    const quoted = new RegExp(`^${String(quote).split('...').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    expect(specProblems(document)).toEqual([expect.stringMatching(quoted)]);
   });
 
   test('every npm run it shows is a script of package.json', () => {

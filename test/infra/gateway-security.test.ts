@@ -8,15 +8,9 @@ import { SPEC_FILE_KEY } from '../../infra/config';
 import { compareRuns, waitsFor } from '../../plan/plan-model';
 import type { MockRun } from '../../plan/program';
 import type { RecordedResource } from '../../plan/mocks';
-import { CONFIG_GROUP, one, ofType, plain, run, runSpec, type Inputs } from './harness';
+import { CONFIG_GROUP, SECURE_GATEWAY_SPEC, one, ofType, plain, run, runSpec, type Inputs } from './harness';
 
-const PRODUCTION = {
-  gateway: {
-    tls: { domains: ['llm.example.com', 'api.example.com'] },
-    access: { allowedSourceRanges: ['203.0.113.0/24'], rateLimit: { requestsPerMinute: 600 } },
-    modelArmor: { enabled: true, project: 'example-project' },
-  },
-};
+const PRODUCTION = SECURE_GATEWAY_SPEC;
 const DNS_AUTHORIZATION = 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization';
 const CERTIFICATE = 'gcp:certificatemanager/certificate:Certificate';
 const SECURITY_POLICY = 'gcp:compute/regionSecurityPolicy:RegionSecurityPolicy';

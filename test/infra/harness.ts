@@ -1,6 +1,7 @@
 /** Shared helpers of the infra tests: one program run under mocks, and lookups over what it registered. */
-import { isSecretValue, unwrapSecrets, type RecordedResource } from '../../plan/mocks';
-import { runWithMocks, type MockRun } from '../../plan/program';
+import * as pulumi from '@pulumi/pulumi';
+import { ENABLEMENT_DELAY_MS, installRecordingMocks, isSecretValue, unwrapSecrets, type RecordedResource, type Recorder } from '../../plan/mocks';
+import { registeredBefore, runWithMocks, type MockRun } from '../../plan/program';
 import { HF_TOKEN_CONFIG } from '../../infra/config-keys';
 
 export const PROJECT = 'example-project';
@@ -22,6 +23,15 @@ export function runSpec(spec: unknown): Promise<MockRun> {
 }
 
 export type Inputs = Record<string, unknown>;
+
+/** A closed Gateway as production runs it: HTTPS for two domains, source ranges with a rate limit, Model Armor. */
+export const SECURE_GATEWAY_SPEC = {
+  gateway: {
+    tls: { domains: ['llm.example.com', 'api.example.com'] },
+    access: { allowedSourceRanges: ['203.0.113.0/24'], rateLimit: { requestsPerMinute: 600 } },
+    modelArmor: { enabled: true, project: 'example-project' },
+  },
+};
 
 export function ofType(run: MockRun, type: string): RecordedResource[] {
   return run.resources.filter((resource) => resource.type === type);
@@ -61,12 +71,49 @@ export function proxyOnlySubnets(run: MockRun): RecordedResource[] {
   return ofType(run, SUBNETWORK).filter((subnet) => subnet.inputs.purpose === 'REGIONAL_MANAGED_PROXY');
 }
 
-/** Runs the program expecting one of its checks to fail (quota, version gate), and returns the error. */
-export async function runExpectingFailure(options: Parameters<typeof runWithMocks>[0]): Promise<Error> {
+/** A run that a check failed: its error, and what the program had registered by then. */
+export interface FailedRun {
+  readonly error: Error;
+  readonly resources: readonly RecordedResource[];
+}
+
+/**
+ * Runs the program expecting one of its checks to fail (quota, version gate), and returns the error with
+ * the resources registered before it, so a test can say what the check kept from being created.
+ */
+export async function runExpectingFailure(options: Parameters<typeof runWithMocks>[0]): Promise<FailedRun> {
   const outcome = await runWithMocks(options).then(
     () => undefined,
     (error: Error) => error,
   );
   if (outcome === undefined) throw new Error('the program ran to the end; expected a check to fail');
-  return outcome;
+  const resources = registeredBefore(outcome);
+  if (resources === undefined) throw new Error(`the run failed without a failed check: ${outcome.message}`);
+  return { error: outcome, resources };
+}
+
+/**
+ * Runs a small program `body` under fresh recording mocks (project p) and waits a fixed time for its
+ * registrations to settle. A slow machine can cut that wait short, so a test that expects no violation
+ * also asserts that the resources it is about were registered.
+ */
+export async function program(body: () => void): Promise<Recorder> {
+  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
+  pulumi.runtime.setAllConfig({}, []);
+  body();
+  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
+  return recorder;
+}
+
+/**
+ * The same run as a stack made before the node pools set nodeDrainConfigs (respectPdbDuringNodePoolDeletion)
+ * records it: GKE deletes such a pool ignoring PodDisruptionBudgets.
+ */
+export function withoutDrainConfigs(run: MockRun): MockRun {
+  return {
+    ...run,
+    resources: run.resources.map((resource) =>
+      resource.type === NODE_POOL ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
+    ),
+  };
 }

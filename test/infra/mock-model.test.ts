@@ -5,17 +5,8 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, type Recorder } from '../../plan/mocks';
 import { compareRuns } from '../../plan/plan-model';
-
-/** Runs `body` under fresh recording mocks and waits until every registration has settled. */
-async function program(body: () => void): Promise<Recorder> {
-  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
-  pulumi.runtime.setAllConfig({}, []);
-  body();
-  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
-  return recorder;
-}
+import { program } from './harness';
 
 const enableContainer = () => new gcp.projects.Service('container', { project: 'p', service: 'container.googleapis.com', disableOnDestroy: false });
 
@@ -46,6 +37,7 @@ describe('API enablement (Google Cloud answers 403 SERVICE_DISABLED before it co
       api.id.apply(() => new gcp.container.Cluster('late', { project: 'p', location: 'us-central1', deletionProtection: false, initialNodeCount: 1 }));
       new gcp.container.Cluster('ordered', { project: 'p', location: 'us-central1', deletionProtection: false, initialNodeCount: 1 }, { dependsOn: [api] });
     });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['late', 'ordered']));
     expect(run.violations.map((violation) => violation.name)).toEqual(['late']);
   });
 
@@ -118,7 +110,9 @@ describe('replacement (ForceNew inputs, and the order the engine and providers c
     const cluster = (version: string) => () => {
       new gcp.container.Cluster('c', { location: 'us-central1', minMasterVersion: version, deletionProtection: false, initialNodeCount: 1 }, { ignoreChanges: ['minMasterVersion'] });
     };
-    expect(compareRuns(await program(cluster('1.33.1')), await program(cluster('1.34.2')))).toEqual([expect.objectContaining({ action: 'same' })]);
+    const [before, after] = [await program(cluster('1.33.1')), await program(cluster('1.34.2'))];
+    for (const run of [before, after]) expect(run.resources.map((resource) => resource.name)).toEqual(['c']);
+    expect(compareRuns(before, after)).toEqual([expect.objectContaining({ action: 'same' })]);
   });
 
   test("a Deployment whose selector changes is replaced (an immutable field), old first since it keeps its name; its pods restart", async () => {

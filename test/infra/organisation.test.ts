@@ -7,7 +7,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ADC_ARGUMENT } from '../../infra/kubeconfig';
-import { ENABLEMENT_DELAY_MS, installRecordingMocks, poolDeletionRespectsPdbs, type Recorder } from '../../plan/mocks';
+import { poolDeletionRespectsPdbs, type RecordedResource } from '../../plan/mocks';
 import { GPU_POOL_DELETE_TIMEOUT, GPU_UPGRADE_SETTINGS, NODE_DRAIN_CONFIG } from '../../infra/node-pools';
 import { FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS, MODEL_SERVER_TIMEOUT_SECONDS } from '../../infra/manifests';
 import { compareRuns } from '../../plan/plan-model';
@@ -15,13 +15,31 @@ import { describeViolation } from '../../plan/cli';
 import { runWithMocks, type MockRun } from '../../plan/program';
 import { gpuQuotaNeeds, quotaValue, type QuotaDimensionsInfo } from '../../infra/quota';
 import { resolveSpec } from '../../spec';
-import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, runExpectingFailure, runSpec, type Inputs } from './harness';
+import { GPU_POOL, HF_TOKEN_KEY, NODE_POOL, REQUIRED_CONFIG, SYSTEM_POOL, one, ofType, plain, program, runExpectingFailure, runSpec, withoutDrainConfigs, type Inputs } from './harness';
 
 const CLUSTER = 'gcp:container/cluster:Cluster';
 const HOST = 'host-project';
 const VLLM = 'pool-vllm-llama3-8b-instruct:default/vllm-llama3-8b-instruct';
 const withConfig = (options: Omit<Parameters<typeof runWithMocks>[0], 'config'>, spec: unknown = {}) =>
   ({ config: { ...REQUIRED_CONFIG, 'inference-gateway:spec': JSON.stringify(spec) }, secretKeys: [HF_TOKEN_KEY], ...options }) as const;
+
+/**
+ * A failed check kept the cluster from being registered, while what does not wait for the checks (the
+ * APIs, the network) was: the run got that far, so the cluster's absence is the check's doing.
+ */
+function expectStoppedBeforeCluster(resources: readonly RecordedResource[]): void {
+  const types = resources.map((resource) => resource.type);
+  expect(types).toEqual(expect.arrayContaining(['gcp:projects/service:Service', 'gcp:compute/network:Network']));
+  expect(types).not.toContain(CLUSTER);
+  expect(types).not.toContain(NODE_POOL);
+}
+
+/** Hours in a Go duration of hours and minutes ("3h", "90m", "1h30m"), as Pulumi's customTimeouts take. */
+function goDurationHours(duration: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(duration);
+  if (match === null || duration === '') throw new Error(`not a duration of hours and minutes: ${duration}`);
+  return Number(match[1] ?? 0) + Number(match[2] ?? 0) / 60;
+}
 
 let defaults: MockRun;
 let sharedVpc: MockRun;
@@ -119,7 +137,8 @@ describe('GPU quota, read before anything costly', () => {
   });
 
   test('with a quota of 0 the program fails before the cluster, naming the quota, the need and the value', async () => {
-    const error = await runExpectingFailure(withConfig({ quotas: { 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region': 0 } }));
+    const { error, resources } = await runExpectingFailure(withConfig({ quotas: { 'PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region': 0 } }));
+    expectStoppedBeforeCluster(resources);
     expect(error).toBeInstanceOf(pulumi.RunError);
     expect(error.message).toBe(
       'GPU quota PREEMPTIBLE-NVIDIA-H100-GPUS-per-project-region (region=us-central1) of project example-project is 0, but cluster.gpuPool needs 3 (maxNodes x acceleratorCount); ' +
@@ -128,7 +147,7 @@ describe('GPU quota, read before anything costly', () => {
   });
 
   test('GPUS_ALL_REGIONS counts too, and on-demand pools read the per-family quota', async () => {
-    const error = await runExpectingFailure(withConfig({ quotas: { 'GPUS-ALL-REGIONS-per-project': 8 } }, { cluster: { gpuPool: { acceleratorCount: 8, maxNodes: 2, provisioning: 'on-demand' } } }));
+    const { error } = await runExpectingFailure(withConfig({ quotas: { 'GPUS-ALL-REGIONS-per-project': 8 } }, { cluster: { gpuPool: { acceleratorCount: 8, maxNodes: 2, provisioning: 'on-demand' } } }));
     expect(error.message).toMatch(/^GPU quota GPUS-ALL-REGIONS-per-project of project example-project is 8, but cluster.gpuPool needs 16 /);
     const onDemand = resolveSpec({ cluster: { gpuPool: { acceleratorCount: 8, provisioning: 'on-demand' } } }).cluster.gpuPool;
     expect(gpuQuotaNeeds(onDemand, 'us-east5')[0]).toEqual({ quotaId: 'GPUS-PER-GPU-FAMILY-per-project-region', dimensions: { region: 'us-east5', gpu_family: 'NVIDIA_H100' }, gpus: 24 });
@@ -149,7 +168,8 @@ describe('GPU quota, read before anything costly', () => {
 
 describe('GKE version gate', () => {
   test('the GA profile in a region offering GKE 1.33 at most fails naming 1.34.0-gke.1626000', async () => {
-    const error = await runExpectingFailure(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000', '1.32.3-gke.1785000'] } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }));
+    const { error, resources } = await runExpectingFailure(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000', '1.32.3-gke.1785000'] } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }));
+    expectStoppedBeforeCluster(resources);
     expect(error.message).toBe(
       'cluster.version: us-central1 offers GKE 1.33.5-gke.1080000 at most on the RAPID channel, but this deployment needs 1.34.0-gke.1626000 or later; choose another region or release channel (gcloud container get-server-config --region us-central1)',
     );
@@ -157,7 +177,7 @@ describe('GKE version gate', () => {
 
   test("the guide's profile runs there, and the channel's own newest version decides when the region names one", async () => {
     await expect(runWithMocks(withConfig({ offeredVersions: { validMasterVersions: ['1.33.5-gke.1080000'] } }))).resolves.toBeDefined();
-    const error = await runExpectingFailure(
+    const { error } = await runExpectingFailure(
       withConfig({ offeredVersions: { validMasterVersions: ['1.35.1-gke.1396000'], releaseChannelLatestVersion: { RAPID: '1.33.5-gke.1080000' } } }, { inferenceExtension: { version: 'llm-d-v0.10.0' } }),
     );
     expect(error.message).toMatch(/offers GKE 1.33.5-gke.1080000 at most on the RAPID channel/);
@@ -168,22 +188,31 @@ describe('replacements that keep serving', () => {
   test('both pools respect PodDisruptionBudgets when deleted, and the GPU pool waits long enough for its pods to move', () => {
     for (const pool of ofType(defaults, NODE_POOL)) {
       expect(plain(pool).nodeDrainConfigs).toEqual([NODE_DRAIN_CONFIG]);
+      expect(plain(pool).nodeDrainConfigs).toEqual([{ respectPdbDuringNodePoolDeletion: true }]);
       expect(poolDeletionRespectsPdbs(plain(pool))).toBe(true);
     }
     expect(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout).toBe(GPU_POOL_DELETE_TIMEOUT);
+    // Moving each model server means a new H100 node, the image and the model: far beyond the
+    // provider's 30-minute default for a node pool delete; at least an hour.
+    const deleteTimeout = String(one(defaults, NODE_POOL, GPU_POOL).options.deleteTimeout);
+    expect(deleteTimeout).toBe('3h');
+    expect(goDurationHours(deleteTimeout)).toBeGreaterThanOrEqual(1);
   });
 
   test('the wait for the model servers is bounded: 40 minutes, an hour with flex-start capacity', () => {
     const timeout = (run: MockRun) => run.objects.find((entry) => entry.name === VLLM)?.object.metadata?.annotations?.['pulumi.com/timeoutSeconds'];
     expect(timeout(defaults)).toBe(String(MODEL_SERVER_TIMEOUT_SECONDS));
+    expect(timeout(defaults)).toBe('2400');
     expect(MODEL_SERVER_TIMEOUT_SECONDS).toBeLessThan(3600);
     expect(timeout(flex)).toBe(String(FLEX_START_MODEL_SERVER_TIMEOUT_SECONDS));
+    expect(timeout(flex)).toBe('3600');
   });
 
   test('flex-start pools send no upgrade settings (GKE upgrades them short-lived); Spot keeps surge-free upgrades', () => {
     expect(plain(one(flex, NODE_POOL, GPU_POOL))).not.toHaveProperty('upgradeSettings');
     expect((plain(one(flex, NODE_POOL, GPU_POOL)).management as Inputs).autoRepair).toBe(false);
     expect(plain(one(defaults, NODE_POOL, GPU_POOL)).upgradeSettings).toEqual(GPU_UPGRADE_SETTINGS);
+    expect(plain(one(defaults, NODE_POOL, GPU_POOL)).upgradeSettings).toEqual({ strategy: 'SURGE', maxSurge: 0, maxUnavailable: 1 });
   });
 
   test('the plan says outage when the pool being deleted ignores PodDisruptionBudgets, and a move one at a time when it does not', () => {
@@ -191,27 +220,13 @@ describe('replacements that keep serving', () => {
     expect(respecting?.reasons.join('; ')).toMatch(/respects the PodDisruptionBudget: pods move one at a time/);
     expect(respecting?.impact).toBe('rolling');
     // A stack made before this change: its pool carries no drain config.
-    const legacy: MockRun = {
-      ...defaults,
-      resources: defaults.resources.map((resource) =>
-        resource.type === NODE_POOL ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
-      ),
-    };
+    const legacy = withoutDrainConfigs(defaults);
     const ignoring = compareRuns(legacy, flex).find((change) => change.name === VLLM);
     expect(ignoring?.restarts).toBe(true);
     expect(ignoring?.reasons.join('; ')).toMatch(/ignores PodDisruptionBudgets/);
     expect(ignoring?.impact).toBe('outage');
   });
 });
-
-/** Runs `body` under fresh recording mocks and waits until every registration has settled. */
-async function program(body: () => void): Promise<Recorder> {
-  const recorder = await installRecordingMocks({ defaultProject: 'p' }, 'model', 'test');
-  pulumi.runtime.setAllConfig({}, []);
-  body();
-  await new Promise((resolve) => setTimeout(resolve, ENABLEMENT_DELAY_MS * 5));
-  return recorder;
-}
 
 const AGENT = 'serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com';
 
@@ -230,6 +245,7 @@ describe('the new mock models catch the defects they are for', () => {
       const identity = new gcp.projects.ServiceIdentity('agent', { project: 'p', service: 'container.googleapis.com' });
       new gcp.projects.IAMMember('grant', { project: 'h', role: 'roles/container.hostServiceAgentUser', member: AGENT }, { dependsOn: [identity] });
     });
+    expect(run.resources.map((resource) => resource.name)).toEqual(['agent', 'grant']);
     expect(run.violations.filter((violation) => violation.kind === 'agent')).toEqual([]);
   });
 
@@ -240,6 +256,7 @@ describe('the new mock models catch the defects they are for', () => {
       const manager = new gcp.projects.Service('manager', { project: 'p', service: 'cloudresourcemanager.googleapis.com' });
       new gcp.projects.Service('ordered', { project: 'p', service: 'compute.googleapis.com' }, { dependsOn: [usage, manager] });
     });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['early', 'usage', 'manager', 'ordered']));
     expect(run.violations.map((violation) => `${violation.name} ${violation.api}`)).toEqual(['early serviceusage.googleapis.com', 'early cloudresourcemanager.googleapis.com']);
   });
 

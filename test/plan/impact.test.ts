@@ -5,7 +5,7 @@
  */
 import { compareRuns, type PlannedChange } from '../../plan/plan-model';
 import type { MockRun } from '../../plan/program';
-import { runSpec } from '../infra/harness';
+import { runSpec, withoutDrainConfigs } from '../infra/harness';
 
 const POOL = 'vllm-llama3-8b-instruct';
 const VLLM = `pool-${POOL}:default/${POOL}`;
@@ -159,12 +159,7 @@ describe('serving impact', () => {
     expect(row(changes, 'kubernetes:apps/v1:Deployment', VLLM)).toMatchObject({ impact: 'rolling', impactReasons: [expect.stringMatching(/keeps 2 of 3 pods/)] });
     expect(row(changes, 'gcp:container/nodePool:NodePool', 'inference-gateway-gpu')).toMatchObject({ action: 'replace', impact: 'rolling' });
     // A state written before that setting: GKE deletes the old pool ignoring the budget.
-    const legacy: MockRun = {
-      ...runs.base,
-      resources: runs.base.resources.map((resource) =>
-        resource.type === 'gcp:container/nodePool:NodePool' ? { ...resource, inputs: Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => key !== 'nodeDrainConfigs')) } : resource,
-      ),
-    };
+    const legacy = withoutDrainConfigs(runs.base);
     const fromLegacy = compareRuns(legacy, eight);
     expect(row(fromLegacy, 'kubernetes:apps/v1:Deployment', VLLM)).toMatchObject({ impact: 'outage', impactReasons: [expect.stringMatching(/without honouring PodDisruptionBudgets: all 3 pods/)] });
     expect(row(fromLegacy, 'gcp:container/nodePool:NodePool', 'inference-gateway-gpu')).toMatchObject({ impact: 'outage' });

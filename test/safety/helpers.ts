@@ -124,5 +124,35 @@ export function snapshot(dir: string): Record<string, string> {
   return entries;
 }
 
+/** What a command's `main` printed and returned when run in process: its lines, not process output. */
+export interface CommandRun {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+/** The line sinks every command's io has; the rest of its io (env, root) is the caller's. */
+interface Lines {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/**
+ * Runs a command's `main` in this process (synth, validate, benchmark, schemas), collecting the lines it
+ * prints; `io` is the rest of its io, such as `env`. A synchronous main gives its result at once, an
+ * asynchronous one a promise of it, as each command itself returns.
+ */
+export function runMain<M extends (args: readonly string[], io: never) => number>(main: M, args: readonly string[], io: RestOfIo<M>): CommandRun;
+export function runMain<M extends (args: readonly string[], io: never) => Promise<number>>(main: M, args: readonly string[], io: RestOfIo<M>): Promise<CommandRun>;
+export function runMain(main: (args: readonly string[], io: Lines) => number | Promise<number>, args: readonly string[], io: object): CommandRun | Promise<CommandRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(args, { ...io, out: (line: string) => out.push(line), err: (line: string) => err.push(line) });
+  return typeof code === 'number' ? { code, out, err } : code.then((resolved) => ({ code: resolved, out, err }));
+}
+
+/** A command's io without the line sinks runMain supplies. */
+type RestOfIo<M extends (args: readonly string[], io: never) => unknown> = Omit<NonNullable<Parameters<M>[1]>, keyof Lines>;
+
 /** A stack trace line, as Node prints them. */
 export const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|\(<anonymous>\))$/m;

@@ -9,9 +9,9 @@ import {
   modelArmorSettings,
   modelArmorTemplatePath,
   resolveSpec,
-  SpecError,
   type DeploymentSpec,
 } from '../../spec';
+import { specProblems } from './helpers';
 
 const PRODUCTION = {
   gateway: {
@@ -20,17 +20,6 @@ const PRODUCTION = {
     modelArmor: { enabled: true, project: 'my-project' },
   },
 };
-
-/** Every problem of a refused document, as `path: message`. */
-function problems(document: unknown): string[] {
-  try {
-    resolveSpec(document, 'test');
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const spec = (document: unknown): DeploymentSpec => resolveSpec(document, 'test');
 
@@ -43,7 +32,7 @@ describe('defaults', () => {
   });
 
   test('the production trio resolves without a problem', () => {
-    expect(problems(PRODUCTION)).toEqual([]);
+    expect(specProblems(PRODUCTION)).toEqual([]);
   });
 });
 
@@ -64,17 +53,17 @@ describe('refused', () => {
     ['IAP, which the spec does not offer', { gateway: { access: { allowedSourceRanges: ['203.0.113.0/24'], iap: true } } }, 'gateway.access.iap: unknown field'],
     ['the TLS Secret named like the metrics reader token', { gateway: { tls: { secretName: 'inference-gateway-sa-metrics-reader-secret' } } }, "gateway.tls.secretName: names the metrics reader's token Secret"],
   ])('%s', (_name, document, expected) => {
-    expect(problems(document).some((line) => line.startsWith(expected))).toBe(true);
+    expect(specProblems(document).some((line) => line.startsWith(expected))).toBe(true);
   });
 
   test.each([true, false])('cluster.enableModelArmor: %s is refused and names the field that replaced it', (value) => {
-    expect(problems({ cluster: { enableModelArmor: value } })).toEqual([
+    expect(specProblems({ cluster: { enableModelArmor: value } })).toEqual([
       'cluster.enableModelArmor: was replaced by gateway.modelArmor.enabled, which enables the Model Armor API and also creates the template, its grants and the traffic extension that uses it; remove this field',
     ]);
   });
 
   test('every problem of the section is reported at once', () => {
-    const found = problems({ gateway: { listenerPort: 443, tls: {}, modelArmor: { enabled: true } } });
+    const found = specProblems({ gateway: { listenerPort: 443, tls: {}, modelArmor: { enabled: true } } });
     expect(found.map((line) => line.split(':')[0]).sort()).toEqual(['gateway.listenerPort', 'gateway.modelArmor.project', 'gateway.tls']);
   });
 });
@@ -92,7 +81,7 @@ describe('GatewayClass capabilities', () => {
   });
 
   test('the whole trio is accepted on the internal class too', () => {
-    expect(problems({ gateway: { ...PRODUCTION.gateway, className: 'gke-l7-rilb' } })).toEqual([]);
+    expect(specProblems({ gateway: { ...PRODUCTION.gateway, className: 'gke-l7-rilb' } })).toEqual([]);
   });
 });
 

@@ -49,15 +49,23 @@ export function guidePool(overrides: Record<string, unknown>): Record<string, un
   return { pools: [{ name: 'vllm-llama3-8b-instruct', ...overrides }] };
 }
 
-/** The problems `resolveSpec` reports for a document, as `path: message` lines in report order; none when accepted. */
-export function specProblems(document: unknown): string[] {
+/**
+ * The SpecError problems `action` throws, as `path: message` lines in report order; none when it returns.
+ * Anything but a SpecError (a crash in a rule) fails the test.
+ */
+export function specErrorLines(action: () => unknown): string[] {
   try {
-    resolveSpec(document, 'spec.yaml');
+    action();
   } catch (error) {
     if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
     throw error;
   }
   return [];
+}
+
+/** The problems `resolveSpec` reports for a document, as `path: message` lines in report order; none when accepted. */
+export function specProblems(document: unknown): string[] {
+  return specErrorLines(() => resolveSpec(document, 'spec.yaml'));
 }
 
 /**

@@ -3,19 +3,10 @@
  * machine series), and a region without known zones for the machine type is reported at the field the user
  * wrote, naming the regions that offer it.
  */
-import { resolveSpec, SpecError } from '../../spec';
+import { resolveSpec } from '../../spec';
 import { GPU_MACHINES, machineRegions, machineZones } from '../../spec/machines';
 import { SERIES_ZONES } from '../../spec/regions';
-
-function problems(document: unknown): string[] {
-  try {
-    resolveSpec(document);
-  } catch (error) {
-    if (error instanceof SpecError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+import { specProblems } from './helpers';
 
 /**
  * A GPU pool of `machineType` (with its own GPU count) in `region`, zones not written, and one model pool
@@ -61,7 +52,7 @@ describe('every machine series takes the cited zones of its region', () => {
     ['a3-ultragpu-8g', 'us-south1', ['us-south1-b']],
     ['a4-highgpu-8g', 'us-west3', ['us-west3-b', 'us-west3-c']],
   ])('%s in %s', (machineType, region, zones) => {
-    expect(problems(gpuPoolIn(machineType, region))).toEqual([]);
+    expect(specProblems(gpuPoolIn(machineType, region))).toEqual([]);
     expect(resolveSpec(gpuPoolIn(machineType, region)).cluster.gpuPool.nodeLocations).toEqual(zones);
   });
 
@@ -77,28 +68,28 @@ describe('every machine series takes the cited zones of its region', () => {
 });
 
 test('a region the table does not know is reported at cluster.region, naming the known regions and nodeLocations, never at a field the user did not write', () => {
-  const found = problems({ cluster: { region: 'southamerica-east1' } });
+  const found = specProblems({ cluster: { region: 'southamerica-east1' } });
   expect(found).toHaveLength(1);
   expect(found[0]).toMatch(/^cluster\.region: has no known zones offering a3-highgpu-1g \(nvidia-h100-80gb\); use one of us-central1, us-east4, .*, or set cluster\.gpuPool\.nodeLocations to zones of southamerica-east1 that offer it, got southamerica-east1$/);
 });
 
 test('a region without the machine series names exactly the regions that offer that machine type', () => {
   // us-west4 offers L4 and H100 but not H200 (A3 Ultra).
-  expect(problems(gpuPoolIn('a3-ultragpu-8g', 'us-west4'))).toEqual([
+  expect(specProblems(gpuPoolIn('a3-ultragpu-8g', 'us-west4'))).toEqual([
     'cluster.region: has no known zones offering a3-ultragpu-8g (nvidia-h200-141gb); use one of asia-south1, asia-south2, europe-west1, europe-west4, us-central1, us-east4, us-east5, us-south1, us-west1, ' +
       'or set cluster.gpuPool.nodeLocations to zones of us-west4 that offer it, got us-west4',
   ]);
-  expect(problems(gpuPoolIn('a4-highgpu-8g', 'europe-west1'))[0]).toMatch(/^cluster\.region: has no known zones offering a4-highgpu-8g \(nvidia-b200\); use one of asia-northeast1, asia-southeast1, europe-north1, .*us-west3, or set/);
+  expect(specProblems(gpuPoolIn('a4-highgpu-8g', 'europe-west1'))[0]).toMatch(/^cluster\.region: has no known zones offering a4-highgpu-8g \(nvidia-b200\); use one of asia-northeast1, asia-southeast1, europe-north1, .*us-west3, or set/);
 });
 
 test('such a region works once nodeLocations is written', () => {
-  expect(problems({ cluster: { region: 'southamerica-east1', gpuPool: { nodeLocations: ['southamerica-east1-a'] } } })).toEqual([]);
-  expect(problems(gpuPoolIn('a3-ultragpu-8g', 'us-west4', ['us-west4-a']))).toEqual([]);
+  expect(specProblems({ cluster: { region: 'southamerica-east1', gpuPool: { nodeLocations: ['southamerica-east1-a'] } } })).toEqual([]);
+  expect(specProblems(gpuPoolIn('a3-ultragpu-8g', 'us-west4', ['us-west4-a']))).toEqual([]);
 });
 
 test('a region that lacks the 8-GPU machine is reported for acceleratorCount 8 only', () => {
-  expect(problems({ cluster: { region: 'europe-west8' } })).toEqual([]);
-  expect(problems({ cluster: { region: 'europe-west8', gpuPool: { acceleratorCount: 8 } } })[0]).toMatch(/^cluster\.region: has no known zones offering a3-highgpu-8g/);
+  expect(specProblems({ cluster: { region: 'europe-west8' } })).toEqual([]);
+  expect(specProblems({ cluster: { region: 'europe-west8', gpuPool: { acceleratorCount: 8 } } })[0]).toMatch(/^cluster\.region: has no known zones offering a3-highgpu-8g/);
   expect(machineRegions('a3-highgpu-1g')).toContain('europe-west8');
   expect(machineRegions('a3-highgpu-8g')).not.toContain('europe-west8');
 });

@@ -8,6 +8,7 @@ import { loadSpecFile } from '../../spec';
 import { main } from '../../validate/cli';
 import { MAX_MANIFEST_BYTES } from '../../validate/validator';
 import { defaultSpec, POOL } from './helpers';
+import { runMain } from '../safety/helpers';
 
 let root: string;
 let clean: string;
@@ -20,12 +21,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out, err };
-}
+const run = (args: string[]) => runMain(main, args, { env: {} });
 
 function brokenCopy(name: string, edits: Record<string, (text: string) => string>): string {
   const dir = join(root, name);

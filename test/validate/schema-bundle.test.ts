@@ -11,15 +11,12 @@ import { buildSchemaBundle, bundledCrds, bundledSchemaTexts, bundleMismatch, bun
 import { main } from '../../validate/schema-bundle-cli';
 import { describeWithSources, pinnedSources } from '../pinned-sources';
 import { defaultSpec, find, synthObjects } from './helpers';
+import { runMain } from '../safety/helpers';
 
 const root = join(__dirname, '..', '..');
 const committed = readFileSync(join(root, SCHEMA_BUNDLE_PATH), 'utf8');
 
-function run(args: string[], env: NodeJS.ProcessEnv, projectRoot: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return main(args, { out: (line) => out.push(line), err: (line) => err.push(line), env, root: projectRoot }).then((code) => ({ code, out, err }));
-}
+const run = (args: string[], env: NodeJS.ProcessEnv, projectRoot: string) => runMain(main, args, { env, root: projectRoot });
 
 test('the bundle names exactly the pinned files, with their refs and sha256', () => {
   const bundle = readSchemaBundle();
