@@ -1,7 +1,9 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { METRICS_ADAPTER, METRICS_ADAPTER_API_SERVICES, metricsAdapterNames } from '../spec';
 import { applyAfter } from './apply-order';
+import { NEVER_PRUNE_ANNOTATIONS } from './gitops-bundle';
 import { containerSecurity, RUNTIME_DEFAULT_SECCOMP } from './security';
 import { RBAC_API_GROUP } from './well-known';
 
@@ -123,5 +125,12 @@ export class MetricsAdapter extends Construct {
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: externalReader.name },
       subjects: [{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }],
     });
+
+    // Every object here has a fixed name and serves the whole cluster: every HPA on external metrics reads
+    // through it, whichever deployment installed it. Argo CD and Flux must not delete it when one
+    // deployment goes away or stops autoscaling, as they would delete a pool's own objects.
+    for (const object of this.node.findAll()) {
+      if (object instanceof ApiObject) for (const [key, value] of Object.entries(NEVER_PRUNE_ANNOTATIONS)) object.metadata.addAnnotation(key, value);
+    }
   }
 }

@@ -3,7 +3,8 @@
  * Metrics Stackdriver Adapter from Managed Prometheus; the Deployment leaves its size to the HPA.
  */
 import { autoscalingMetricName, GUIDE_POOL_NAME, METRICS_ADAPTER, resolveSpec, stackdriverMetricName, vllmMetrics } from '../../spec';
-import { findAll, findObject, synthDocument, type K8sObject } from './helpers';
+import { NEVER_PRUNE_ANNOTATIONS } from '../../charts-gen/gitops-bundle';
+import { findAll, findObject, synthCharts, synthDocument, type K8sObject } from './helpers';
 import { specProblems } from '../spec/helpers';
 import { lines, synthObjects, validate } from '../validate/helpers';
 
@@ -54,6 +55,15 @@ describe('the acceptance spec: autoscaling 1..4 on a 4-node pool', () => {
     expect(image).toMatch(/:v0\.\d+\.\d+-gke\.\d+$/);
     // Kept off GPU nodes: a pod there would stop the autoscaler from removing an idle H100 node.
     expect(adapter.spec.template.spec.tolerations).toBeUndefined();
+  });
+
+  test("the adapter's objects, shared by the whole cluster, are never pruned by Argo CD or Flux; the pool's HPA is", () => {
+    const adapterObjects = synthCharts(resolveSpec(ACCEPTANCE, 'test'))['metrics-adapter'];
+    expect(adapterObjects.length).toBeGreaterThan(8);
+    for (const object of adapterObjects) {
+      expect({ object: `${object.kind}/${object.metadata.name}`, annotations: object.metadata.annotations }).toEqual({ object: `${object.kind}/${object.metadata.name}`, annotations: expect.objectContaining(NEVER_PRUNE_ANNOTATIONS) });
+    }
+    expect(hpa.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 
   test('every object validates, the HPA and APIServices included', () => {
