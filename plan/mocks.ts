@@ -101,7 +101,11 @@ export const DEFAULT_GPU_QUOTA = 64;
 export interface MockOptions {
   /** Address reported in the Gateway's status. @default "192.0.2.10" (TEST-NET-1) */
   readonly gatewayAddress?: string;
-  /** Project number returned by getProject. @default "123456789012" */
+  /**
+   * Project number getProject returns for the default project; every other project gets a number of its
+   * own (projectNumberOf), so a grant naming one project's agent with another's number is caught.
+   * @default "123456789012"
+   */
   readonly projectNumber?: string;
   /**
    * Default version per release channel returned by getEngineVersions.
@@ -197,8 +201,25 @@ export function workloadIdentityPool(member: unknown): string | undefined {
 
 /** The API whose service agent `member` names, or undefined for any other member. */
 export function serviceAgentApi(member: unknown): string | undefined {
-  const match = typeof member === 'string' ? /^serviceAccount:service-\d+@(.+)$/.exec(member) : null;
-  return match ? SERVICE_AGENT_DOMAINS[match[1]] : undefined;
+  return serviceAgent(member)?.api;
+}
+
+/** The API and project number of the service agent `member` names, or undefined for any other member. */
+function serviceAgent(member: unknown): { readonly api: string; readonly projectNumber: string } | undefined {
+  const match = typeof member === 'string' ? /^serviceAccount:service-(\d+)@(.+)$/.exec(member) : null;
+  const api = match ? SERVICE_AGENT_DOMAINS[match[2]] : undefined;
+  return match && api !== undefined ? { api, projectNumber: match[1] } : undefined;
+}
+
+/**
+ * Models Resource Manager's project numbers: one per project. The default project has the configured
+ * number; any other a distinct one derived from its id (a real number is assigned at creation).
+ */
+export function projectNumberOf(projectId: string, options: Pick<Required<MockOptions>, 'defaultProject' | 'projectNumber'>): string {
+  if (projectId === options.defaultProject) return options.projectNumber;
+  let hash = 0;
+  for (const char of projectId) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_000;
+  return `9${String(hash).padStart(11, '0')}`;
 }
 
 /**
@@ -230,7 +251,7 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: Required<
       // Models: the agent's email is service-<project number>@<the API's agent domain>.
       const domain = Object.entries(SERVICE_AGENT_DOMAINS).find(([, api]) => api === inputs.service)?.[0];
       if (domain === undefined) return {};
-      const email = `service-${options.projectNumber}@${domain}`;
+      const email = `service-${projectNumberOf(String(project), options)}@${domain}`;
       return { email, member: `serviceAccount:${email}` };
     }
     case 'gcp:serviceaccount/account:Account':
@@ -386,10 +407,13 @@ export async function installRecordingMocks(options: MockOptions, project: strin
     if (!type.includes('IAMMember') && !type.includes('IAMBinding')) return;
     const members = [inputs.member, ...(Array.isArray(inputs.members) ? inputs.members : [])];
     for (const member of members) {
-      const api = serviceAgentApi(member);
-      if (api === undefined) continue;
-      const urn = agents.get(api);
-      if (urn === undefined || !agentsCreated.has(api) || !waitsFor(dependencies, urn)) {
+      const agent = serviceAgent(member);
+      if (agent === undefined) continue;
+      const { api } = agent;
+      // The agent of that API in the project that number belongs to.
+      const key = `${agent.projectNumber}|${api}`;
+      const urn = agents.get(key);
+      if (urn === undefined || !agentsCreated.has(key) || !waitsFor(dependencies, urn)) {
         recorder.violations.push({ kind: 'agent', type, name, api, project: apiProjectOf(inputs, settings.defaultProject), member: String(member) });
       }
     }
@@ -450,11 +474,11 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       const result = { id: mockId(args, settings), state: { ...inputs, ...computedState(args, settings) } };
       if (args.type === SERVICE_IDENTITY_TYPE) {
         // Models: the agent exists once generateServiceIdentity's operation is done, some time later.
-        const api = String(inputs.service);
-        agents.set(api, resource.urn);
+        const key = `${projectNumberOf(apiProjectOf(inputs, settings.defaultProject), settings)}|${String(inputs.service)}`;
+        agents.set(key, resource.urn);
         return new Promise((resolve) =>
           setTimeout(() => {
-            agentsCreated.add(api);
+            agentsCreated.add(key);
             resolve(result);
           }, ENABLEMENT_DELAY_MS),
         );
@@ -500,7 +524,7 @@ export async function installRecordingMocks(options: MockOptions, project: strin
       // Models: Resource Manager returns the project's number, which names its service agents.
       if (args.token === 'gcp:organizations/getProject:getProject') {
         const projectId = inputs.projectId;
-        return { projectId, number: settings.projectNumber, name: projectId, id: `projects/${projectId}` };
+        return { projectId, number: projectNumberOf(String(projectId ?? settings.defaultProject), settings), name: projectId, id: `projects/${projectId}` };
       }
       return {};
     },

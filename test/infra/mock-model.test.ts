@@ -50,6 +50,24 @@ describe('API enablement (Google Cloud answers 403 SERVICE_DISABLED before it co
   });
 });
 
+describe('service agents belong to one project (IAM refuses an agent that does not exist: "does not exist")', () => {
+  // Resource Manager gives every project its own number; the agent's email carries its project's number.
+  const agentOf = (number: string) => `serviceAccount:service-${number}@container-engine-robot.iam.gserviceaccount.com`;
+
+  test("a grant naming the host project's number for the service project's agent is reported; the service project's number is not", async () => {
+    const run = await program(() => {
+      const identity = new gcp.projects.ServiceIdentity('agent', { project: 'p', service: 'container.googleapis.com' });
+      for (const projectId of ['p', 'host']) {
+        gcp.organizations.getProjectOutput({ projectId }).number.apply((number) => {
+          new gcp.projects.IAMMember(`grant-with-${projectId}-number`, { project: 'host', role: 'roles/container.hostServiceAgentUser', member: agentOf(number) }, { dependsOn: [identity] });
+        });
+      }
+    });
+    expect(run.resources.map((resource) => resource.name)).toEqual(expect.arrayContaining(['grant-with-p-number', 'grant-with-host-number']));
+    expect(run.violations.filter((violation) => violation.kind === 'agent').map((violation) => violation.name)).toEqual(['grant-with-host-number']);
+  });
+});
+
 describe('Workload Identity pools (IAM refuses a principal of a pool no cluster has created yet)', () => {
   const PRINCIPAL = 'principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/app/sa/reader';
   const cluster = () =>
